@@ -1,0 +1,218 @@
+/**
+ * The customer event contract (DESIGN.md "The event"): one Effect Schema per event type, their
+ * discriminated union, JSON string codecs, the JSON Schema, and decode errors that name the path.
+ */
+import { Data, Either, JSONSchema, ParseResult, Schema } from "effect"
+
+/** Version of this contract, sent in the `schema-version` record header. */
+export const schemaVersion = "1"
+
+/** Closed sets, in the order the README documents them. */
+export const categories = [
+  "electronics",
+  "books",
+  "clothing",
+  "home",
+  "beauty",
+  "sports",
+  "toys",
+  "grocery",
+] as const
+export const viewSources = ["search", "recommendation", "direct", "ad", "email", "social"] as const
+export const paymentMethods = [
+  "credit_card",
+  "debit_card",
+  "paypal",
+  "apple_pay",
+  "google_pay",
+  "gift_card",
+] as const
+export const algorithms = [
+  "collaborative_filtering",
+  "content_based",
+  "trending",
+  "frequently_bought_together",
+  "recently_viewed",
+] as const
+export const eventTypes = ["productView", "addToCart", "purchase", "recommendationClick"] as const
+
+export type Category = (typeof categories)[number]
+export type ViewSource = (typeof viewSources)[number]
+export type PaymentMethod = (typeof paymentMethods)[number]
+export type Algorithm = (typeof algorithms)[number]
+export type EventType = (typeof eventTypes)[number]
+
+// One readable message per field: "expected <what>, got <value>", overriding Effect's nested ones.
+const expected = (what: string) => ({
+  message: (issue: ParseResult.ParseIssue) => ({
+    message: `expected ${what}, got ${showActual(issue.actual)}`,
+    override: true,
+  }),
+})
+
+const showActual = (actual: unknown): string => {
+  if (actual === undefined) return "nothing"
+  const json = JSON.stringify(actual)
+  return json === undefined ? String(actual) : json.length > 60 ? `${json.slice(0, 57)}...` : json
+}
+
+const isoMillisUtc = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+
+/** ISO-8601 UTC with milliseconds, e.g. 2026-11-30T15:04:05.123Z, and a real calendar instant. */
+export const Timestamp = Schema.String.pipe(
+  Schema.filter((s) => isoMillisUtc.test(s) && new Date(s).toISOString() === s),
+).annotations({
+  ...expected("an ISO-8601 UTC timestamp with milliseconds (2026-11-30T15:04:05.123Z)"),
+  jsonSchema: { type: "string", format: "date-time", pattern: isoMillisUtc.source },
+})
+
+const NonEmpty = (what: string) => Schema.NonEmptyString.annotations(expected(what))
+
+export const EventId = Schema.UUID.annotations(expected("a UUID"))
+export const CustomerId = NonEmpty("a non-empty customer id")
+export const ProductId = NonEmpty("a non-empty product id")
+export const SessionId = NonEmpty("a non-empty session id")
+
+export const Quantity = Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)).annotations(
+  expected("an integer >= 1"),
+)
+
+/** Money: > 0 with at most 2 decimals. */
+export const Amount = Schema.Number.pipe(
+  Schema.filter((n) => Number.isFinite(n) && n > 0 && Math.abs(Math.round(n * 100) - n * 100) < 1e-6),
+).annotations({
+  ...expected("a number > 0 with at most 2 decimals"),
+  jsonSchema: { type: "number", exclusiveMinimum: 0, multipleOf: 0.01 },
+})
+
+const literalOf = <const L extends ReadonlyArray<string>>(values: L, what: string) =>
+  Schema.Literal(...(values as unknown as [L[number]])).annotations(
+    expected(`${what} (one of ${values.join(", ")})`),
+  )
+
+export const CategorySchema = literalOf(categories, "a category")
+export const ViewSourceSchema = literalOf(viewSources, "a source")
+export const PaymentMethodSchema = literalOf(paymentMethods, "a payment method")
+export const AlgorithmSchema = literalOf(algorithms, "an algorithm")
+
+// Field order here is the JSON field order: eventId and eventType come first.
+const common = {
+  customerId: CustomerId,
+  productId: ProductId,
+  sessionId: SessionId,
+  timestamp: Timestamp,
+}
+
+export const ProductView = Schema.Struct({
+  eventId: EventId,
+  eventType: Schema.Literal("productView"),
+  ...common,
+  metadata: Schema.Struct({ category: CategorySchema, source: ViewSourceSchema }),
+}).annotations({ identifier: "ProductView", description: "A customer viewed a product page." })
+
+export const AddToCart = Schema.Struct({
+  eventId: EventId,
+  eventType: Schema.Literal("addToCart"),
+  ...common,
+  metadata: Schema.Struct({ quantity: Quantity }),
+}).annotations({
+  identifier: "AddToCart",
+  description: "A customer put a quantity of a product in the cart.",
+})
+
+export const Purchase = Schema.Struct({
+  eventId: EventId,
+  eventType: Schema.Literal("purchase"),
+  ...common,
+  metadata: Schema.Struct({ quantity: Quantity, totalAmount: Amount, paymentMethod: PaymentMethodSchema }),
+}).annotations({
+  identifier: "Purchase",
+  description: "A customer bought a carted product; totalAmount = quantity x unit price.",
+})
+
+export const RecommendationClick = Schema.Struct({
+  eventId: EventId,
+  eventType: Schema.Literal("recommendationClick"),
+  ...common,
+  metadata: Schema.Struct({ recommendedProductId: ProductId, algorithm: AlgorithmSchema }),
+})
+  .pipe(
+    Schema.filter((e) =>
+      e.metadata.recommendedProductId === e.productId
+        ? {
+            path: ["metadata", "recommendedProductId"],
+            message: `expected a product other than productId, got ${showActual(e.productId)}`,
+          }
+        : true,
+    ),
+  )
+  .annotations({
+    identifier: "RecommendationClick",
+    description: "A customer clicked a product recommended on the page of productId.",
+  })
+
+export type ProductView = typeof ProductView.Type
+export type AddToCart = typeof AddToCart.Type
+export type Purchase = typeof Purchase.Type
+export type RecommendationClick = typeof RecommendationClick.Type
+
+/** The event: a union discriminated by `eventType`. */
+export const CustomerEvent = Schema.Union(ProductView, AddToCart, Purchase, RecommendationClick).annotations({
+  identifier: "CustomerEvent",
+  title: "Customer event",
+  description: "An e-commerce customer event, the JSON value of each Kafka record (customer-events).",
+})
+export type CustomerEvent = typeof CustomerEvent.Type
+
+/** The event as a JSON string, for Kafka record values and NDJSON lines. */
+export const CustomerEventFromJson = Schema.parseJson(CustomerEvent)
+
+/** A value that is not a valid event: every issue with its dotted path. */
+export class EventDecodeError extends Data.TaggedError("EventDecodeError")<{
+  readonly issues: ReadonlyArray<{ readonly path: string; readonly message: string }>
+}> {
+  override get message(): string {
+    return this.issues.map((i) => (i.path === "" ? i.message : `${i.path}: ${i.message}`)).join("; ")
+  }
+}
+
+const decodeOptions = { errors: "all", onExcessProperty: "error" } as const
+const decodeUnknownEither = Schema.decodeUnknownEither(CustomerEvent, decodeOptions)
+
+const toDecodeError = (error: ParseResult.ParseError): EventDecodeError =>
+  new EventDecodeError({
+    issues: ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
+      path: issue.path.join("."),
+      message: issue.message,
+    })),
+  })
+
+/** Checks any value against the contract; extra properties are errors. */
+export const decode = (input: unknown): Either.Either<CustomerEvent, EventDecodeError> =>
+  Either.mapLeft(decodeUnknownEither(input), toDecodeError)
+
+/** Parses and checks a JSON string (a record value, an NDJSON line). */
+export const decodeJson = (json: string): Either.Either<CustomerEvent, EventDecodeError> => {
+  let value: unknown
+  try {
+    value = JSON.parse(json)
+  } catch (cause) {
+    return Either.left(
+      new EventDecodeError({
+        issues: [
+          { path: "", message: `not JSON: ${cause instanceof Error ? cause.message : String(cause)}` },
+        ],
+      }),
+    )
+  }
+  return decode(value)
+}
+
+/**
+ * Encodes an event to its JSON string. Events are plain data in contract field order, so this
+ * is JSON.stringify: byte-identical for identical events, and fast on the hot path.
+ */
+export const encodeJson = (event: CustomerEvent): string => JSON.stringify(event)
+
+/** The JSON Schema (draft-07) of the union, printed by the producer's `schema` command. */
+export const jsonSchema = (): JSONSchema.JsonSchema7Root => JSONSchema.make(CustomerEvent)

@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Manages the project's local Apache Kafka: one KRaft node (broker and controller in one process)
+# run with Java from Maven Central jars. Usage: scripts/kafka.sh up|down|status|kill|restart|logs|install
+#
+# Settings (environment):
+#   KAFKA_PORT            client port (default 9092); the controller listens on KAFKA_CONTROLLER_PORT (default port+1)
+#   KAFKA_STATE_DIR       data, log and pid file (default ~/.cache/customer-events/broker-<port>)
+#   KAFKA_BOOTSTRAP_SERVERS  when set, another cluster is in use: `up` starts nothing
+#   KAFKA_UP_TIMEOUT      seconds `up` waits for the broker to answer metadata (default 90)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+pom="$here/kafka/pom.xml"
+kafka_version="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$pom")"
+cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/customer-events"
+libs="$cache_root/kafka-$kafka_version/libs"
+port="${KAFKA_PORT:-9092}"
+controller_port="${KAFKA_CONTROLLER_PORT:-$((port + 1))}"
+state="${KAFKA_STATE_DIR:-$cache_root/broker-$port}"
+pid_file="$state/broker.pid"
+log_file="$state/broker.log"
+bootstrap="127.0.0.1:$port"
+up_timeout="${KAFKA_UP_TIMEOUT:-90}"
+
+say() { echo "kafka: $*" >&2; }
+die() { say "$*"; exit 1; }
+
+require_java_and_maven() {
+  command -v java >/dev/null 2>&1 ||
+    die "Java 17+ is required but 'java' is not on PATH. Install a JDK 17+ (Debian/Ubuntu: apt-get install openjdk-17-jdk-headless; macOS: brew install openjdk@17)."
+  local major
+  major="$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)"
+  [[ -n "$major" && "$major" -ge 17 ]] ||
+    die "Java 17+ is required, found Java ${major:-unknown}. Install a JDK 17+ and put it first on PATH (or set JAVA_HOME)."
+  if [[ ! -f "$libs/.complete" ]]; then
+    command -v mvn >/dev/null 2>&1 ||
+      die "Maven is required once, to fetch the Kafka $kafka_version jars, but 'mvn' is not on PATH. Install it (Debian/Ubuntu: apt-get install maven; macOS: brew install maven)."
+  fi
+}
+
+# Resolves the broker's jars with Maven into the cache, once per Kafka version.
+install_jars() {
+  require_java_and_maven
+  [[ -f "$libs/.complete" ]] && return 0
+  say "fetching Apache Kafka $kafka_version jars into $libs (once, about 55 MB)"
+  rm -rf "$libs" && mkdir -p "$libs"
+  mvn -q -B -f "$pom" dependency:copy-dependencies -DoutputDirectory="$libs" >"$cache_root/maven.log" 2>&1 ||
+    { tail -20 "$cache_root/maven.log" >&2; die "Maven could not resolve org.apache.kafka:kafka_2.13:$kafka_version (log: $cache_root/maven.log)"; }
+  touch "$libs/.complete"
+}
+
+# The pid of the broker this script started, if it is still that process.
+running_pid() {
+  [[ -f "$pid_file" ]] || return 1
+  local pid
+  pid="$(cat "$pid_file")"
+  [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "kafka.Kafka $state/server.properties" || return 1
+  echo "$pid"
+}
+
+# Asks the broker for its cluster id: a metadata request through Kafka's own admin client.
+answers_metadata() {
+  timeout 20 java -cp "$libs/*" -Dorg.slf4j.simpleLogger.defaultLogLevel=error \
+    org.apache.kafka.tools.ClusterTool cluster-id --bootstrap-server "$bootstrap" >/dev/null 2>&1
+}
+
+write_config() {
+  mkdir -p "$state/data"
+  cat >"$state/server.properties" <<EOF
+# Written by scripts/kafka.sh: one KRaft node for local development and tests.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$controller_port
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$state/data
+num.partitions=3
+# Like Confluent Cloud: topics are created on purpose (the producer's --create-topic).
+auto.create.topics.enable=false
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+log.retention.hours=24
+EOF
+}
+
+cmd_up() {
+  if [[ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
+    say "KAFKA_BOOTSTRAP_SERVERS is set: using $KAFKA_BOOTSTRAP_SERVERS, starting nothing"
+    echo "$KAFKA_BOOTSTRAP_SERVERS"
+    return 0
+  fi
+  install_jars
+  if pid="$(running_pid)"; then
+    say "already running (pid $pid)"
+    echo "$bootstrap"
+    return 0
+  fi
+  write_config
+  if [[ ! -f "$state/data/meta.properties" ]]; then
+    local cluster_id
+    cluster_id="$(java -cp "$libs/*" kafka.tools.StorageTool random-uuid 2>/dev/null)"
+    java -cp "$libs/*" kafka.tools.StorageTool format -t "$cluster_id" -c "$state/server.properties" \
+      >>"$log_file" 2>&1 || { tail -20 "$log_file" >&2; die "could not format the storage in $state/data"; }
+  fi
+  local started=$SECONDS
+  # setsid: the broker outlives this script and ignores the terminal's Ctrl-C.
+  setsid nohup java -Xms256m -Xmx1g -XX:+UseG1GC \
+    -Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat="yyyy-MM-dd HH:mm:ss.SSS" \
+    -cp "$libs/*" kafka.Kafka "$state/server.properties" >>"$log_file" 2>&1 </dev/null &
+  echo $! >"$pid_file"
+  say "starting Apache Kafka $kafka_version on $bootstrap (log: $log_file)"
+  until answers_metadata; do
+    if ! running_pid >/dev/null; then
+      tail -30 "$log_file" >&2
+      die "the broker exited during start-up (log above: $log_file)"
+    fi
+    if ((SECONDS - started >= up_timeout)); then
+      tail -30 "$log_file" >&2
+      cmd_down || true
+      die "the broker did not answer a metadata request within ${up_timeout}s (log above: $log_file)"
+    fi
+    sleep 1
+  done
+  say "up in $((SECONDS - started))s"
+  echo "$bootstrap"
+}
+
+cmd_down() {
+  local pid
+  if ! pid="$(running_pid)"; then
+    say "not running"
+    rm -f "$pid_file"
+    return 0
+  fi
+  kill -TERM "$pid"
+  for _ in $(seq 1 300); do
+    kill -0 "$pid" 2>/dev/null || { rm -f "$pid_file"; say "stopped"; return 0; }
+    sleep 0.1
+  done
+  say "no clean stop within 30s: killing pid $pid"
+  kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$pid_file"
+}
+
+# kill -9, as a crash would: for fault tests.
+cmd_kill() {
+  local pid
+  pid="$(running_pid)" || { say "not running"; return 0; }
+  kill -KILL "$pid"
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+  rm -f "$pid_file"
+  say "killed"
+}
+
+cmd_status() {
+  if pid="$(running_pid)"; then
+    echo "up $bootstrap (pid $pid)"
+  else
+    echo "down"
+    return 1
+  fi
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  kill) cmd_kill ;;
+  restart) cmd_down && cmd_up ;;
+  status) cmd_status ;;
+  install) install_jars && echo "$libs" ;;
+  libs) echo "$libs" ;;
+  logs) tail -n "${2:-50}" "$log_file" ;;
+  *) echo "usage: scripts/kafka.sh up|down|status|restart|kill|logs [N]|install|libs" >&2; exit 2 ;;
+esac

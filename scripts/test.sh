@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `bun run test`: lint, typecheck and every workspace's tests, against the local broker (started
+# here if needed) or against KAFKA_BOOTSTRAP_SERVERS when it is set.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bun run lint
+bootstrap="$(bash scripts/kafka.sh up)"
+export KAFKA_BOOTSTRAP_SERVERS="$bootstrap"
+rm -rf packages/*/test-results apps/*/test-results
+# Tests run one workspace at a time: they share the broker and the machine's 2 cores.
+bunx turbo run typecheck
+bunx turbo run test --concurrency=1 --continue
