@@ -12,4 +12,6 @@ for await (const path of new Glob("{packages,apps}/*/test-results/junit.xml").sc
   failed += attribute("failures") + attribute("errors")
   skipped += attribute("skipped")
 }
-console.log(`${tests - failed - skipped} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`)
+console.log(
+  `${tests - failed - skipped} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`,
+)

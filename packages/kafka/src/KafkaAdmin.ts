@@ -1,0 +1,110 @@
+/**
+ * Admin helpers over a scoped kafkajs admin client: does a topic exist, describe it, create it
+ * (partitions, replication factor) and wait for its leaders, and read its offsets.
+ */
+import { Context, Effect, Layer, type Scope } from "effect"
+import type { Admin } from "kafkajs"
+import { classify } from "./internal/classify.js"
+import { makeKafka } from "./internal/client.js"
+import { connectWithin } from "./internal/connect.js"
+import type { KafkaConfig } from "./KafkaConfig.js"
+import type { KafkaError } from "./KafkaError.js"
+
+export interface PartitionDescription {
+  readonly partition: number
+  readonly leader: number
+  readonly replicas: ReadonlyArray<number>
+  readonly isr: ReadonlyArray<number>
+}
+
+export interface TopicDescription {
+  readonly topic: string
+  readonly partitions: ReadonlyArray<PartitionDescription>
+}
+
+export interface PartitionOffsets {
+  readonly partition: number
+  /** The first offset still in the log. */
+  readonly low: string
+  /** The high watermark: the offset the next record will get. */
+  readonly high: string
+}
+
+export interface TopicSpec {
+  readonly topic: string
+  readonly partitions: number
+  readonly replicationFactor: number
+  /** Topic configs, e.g. { "max.message.bytes": "10000" }. */
+  readonly configs?: Readonly<Record<string, string>>
+}
+
+export interface Service {
+  readonly describeTopic: (topic: string) => Effect.Effect<TopicDescription, KafkaError>
+  readonly topicExists: (topic: string) => Effect.Effect<boolean, KafkaError>
+  /** Creates the topic if it is missing and waits for its leaders; `created` says which. */
+  readonly ensureTopic: (spec: TopicSpec) => Effect.Effect<{ readonly created: boolean }, KafkaError>
+  readonly deleteTopic: (topic: string) => Effect.Effect<void, KafkaError>
+  readonly offsets: (topic: string) => Effect.Effect<ReadonlyArray<PartitionOffsets>, KafkaError>
+}
+
+export class KafkaAdmin extends Context.Tag("@customer-events/kafka/KafkaAdmin")<KafkaAdmin, Service>() {}
+
+export const make = (config: KafkaConfig): Effect.Effect<Service, KafkaError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const brokers = config.brokers.join(",")
+    const kafka = yield* makeKafka(config)
+    const admin: Admin = kafka.admin({ retry: { retries: 2 } })
+    yield* Effect.acquireRelease(connectWithin(config, admin), () =>
+      Effect.promise(() => admin.disconnect().catch(() => undefined)).pipe(Effect.timeoutOption("5 seconds")),
+    )
+    const call = <A>(topic: string, f: () => Promise<A>) =>
+      Effect.tryPromise({ try: f, catch: (cause) => classify(cause, { brokers, topic }) })
+
+    const describeTopic = (topic: string) =>
+      call(topic, () => admin.fetchTopicMetadata({ topics: [topic] })).pipe(
+        Effect.map(({ topics }) => ({
+          topic,
+          partitions: (topics[0]?.partitions ?? [])
+            .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr }))
+            .sort((a, b) => a.partition - b.partition),
+        })),
+      )
+
+    const topicExists = (topic: string) =>
+      call(topic, () => admin.listTopics()).pipe(Effect.map((topics) => topics.includes(topic)))
+
+    const ensureTopic = (spec: TopicSpec) =>
+      call(spec.topic, () =>
+        admin.createTopics({
+          waitForLeaders: true,
+          timeout: 30_000,
+          topics: [
+            {
+              topic: spec.topic,
+              numPartitions: spec.partitions,
+              replicationFactor: spec.replicationFactor,
+              configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
+            },
+          ],
+        }),
+      ).pipe(
+        Effect.map((created) => ({ created })),
+        Effect.withLogSpan("kafka.ensureTopic"),
+      )
+
+    const deleteTopic = (topic: string) => call(topic, () => admin.deleteTopics({ topics: [topic] }))
+
+    const offsets = (topic: string) =>
+      call(topic, () => admin.fetchTopicOffsets(topic)).pipe(
+        Effect.map((list) =>
+          list
+            .map((o) => ({ partition: o.partition, low: o.low, high: o.high }))
+            .sort((a, b) => a.partition - b.partition),
+        ),
+      )
+
+    return KafkaAdmin.of({ describeTopic, topicExists, ensureTopic, deleteTopic, offsets })
+  })
+
+export const layer = (config: KafkaConfig): Layer.Layer<KafkaAdmin, KafkaError> =>
+  Layer.scoped(KafkaAdmin, make(config))

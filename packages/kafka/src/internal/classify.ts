@@ -1,0 +1,138 @@
+/**
+ * The one place that turns kafkajs errors (and anything else a kafkajs promise rejects with) into
+ * typed KafkaErrors, deciding what is retriable by our retry schedule and what fails fast.
+ */
+import {
+  KafkaAuthenticationError,
+  KafkaAuthorizationError,
+  KafkaConnectionError,
+  type KafkaError,
+  KafkaInvalidRecordError,
+  KafkaRecordTooLargeError,
+  KafkaRequestError,
+  KafkaTopicNotFoundError,
+} from "../KafkaError.js"
+
+interface Context {
+  /** Where we were connecting to, for errors that do not name a broker. */
+  readonly brokers: string
+  readonly topic?: string
+  /** While sending, an unknown topic is retried (it may be a leader move); at start-up it is final. */
+  readonly unknownTopicRetriable?: boolean
+}
+
+interface ErrorLike {
+  readonly name?: string
+  readonly message?: string
+  readonly type?: string
+  readonly code?: string | number
+  readonly broker?: string
+  readonly retriable?: boolean
+  readonly cause?: unknown
+  readonly originalError?: unknown
+}
+
+const asErrorLike = (u: unknown): ErrorLike =>
+  typeof u === "object" && u !== null ? (u as ErrorLike) : { message: String(u) }
+
+const authorizationTypes = new Set([
+  "TOPIC_AUTHORIZATION_FAILED",
+  "CLUSTER_AUTHORIZATION_FAILED",
+  "GROUP_AUTHORIZATION_FAILED",
+  "TRANSACTIONAL_ID_AUTHORIZATION_FAILED",
+  "DELEGATION_TOKEN_AUTHORIZATION_FAILED",
+])
+const authenticationTypes = new Set([
+  "SASL_AUTHENTICATION_FAILED",
+  "ILLEGAL_SASL_STATE",
+  "UNSUPPORTED_SASL_MECHANISM",
+])
+const tooLargeTypes = new Set(["MESSAGE_TOO_LARGE", "RECORD_LIST_TOO_LARGE"])
+const invalidRecordTypes = new Set([
+  "INVALID_RECORD",
+  "CORRUPT_MESSAGE",
+  "INVALID_TIMESTAMP",
+  "INVALID_REQUIRED_ACKS",
+])
+
+/** TLS failures never heal by retrying: a wrong CA or a plaintext port stays wrong. */
+const tlsCodes = new Set([
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "ERR_SSL_WRONG_VERSION_NUMBER",
+  "EPROTO",
+])
+const looksLikeTls = (message: string) =>
+  /certificate|SSL routines|wrong version number|TLS|handshake/i.test(message)
+
+/** kafkajs wraps the real error in retry and "non-retriable" wrappers: unwrap to the most specific one. */
+const innermost = (error: ErrorLike): ErrorLike => {
+  let current = error
+  for (let depth = 0; depth < 8; depth++) {
+    const wrapper =
+      current.name === "KafkaJSNumberOfRetriesExceeded" ||
+      (current.name === "KafkaJSNonRetriableError" && current.cause !== undefined)
+    const next = current.originalError ?? current.cause
+    if (!wrapper || next === undefined) return current
+    current = asErrorLike(next)
+  }
+  return current
+}
+
+const stripPrefix = (message: string) => message.replace(/^Connection error: /, "")
+
+export const classify = (cause: unknown, context: Context): KafkaError => {
+  const error = innermost(asErrorLike(cause))
+  const message = error.message ?? "unknown error"
+  const type = error.type ?? ""
+  const name = error.name ?? ""
+
+  if (name === "KafkaJSSASLAuthenticationError" || authenticationTypes.has(type))
+    return new KafkaAuthenticationError({ reason: message, cause })
+  if (authorizationTypes.has(type)) return new KafkaAuthorizationError({ reason: message, cause })
+  if (tooLargeTypes.has(type)) return new KafkaRecordTooLargeError({ reason: message, cause })
+  if (invalidRecordTypes.has(type)) return new KafkaInvalidRecordError({ reason: message, cause })
+  if (type === "UNKNOWN_TOPIC_OR_PARTITION" && context.topic !== undefined)
+    return new KafkaTopicNotFoundError({
+      topic: context.topic,
+      retriable: context.unknownTopicRetriable ?? false,
+      cause,
+    })
+
+  const code = String(error.code ?? "")
+  if (tlsCodes.has(code) || ((name.startsWith("KafkaJSConnection") || code === "") && looksLikeTls(message)))
+    return new KafkaConnectionError({
+      broker: error.broker ?? context.brokers,
+      reason: `TLS: ${stripPrefix(message)}`,
+      retriable: false,
+      cause,
+    })
+  if (
+    name === "KafkaJSConnectionError" ||
+    name === "KafkaJSConnectionClosedError" ||
+    name === "KafkaJSNoBrokerAvailableError"
+  )
+    return new KafkaConnectionError({
+      broker: error.broker ?? context.brokers,
+      reason: stripPrefix(message),
+      retriable: true,
+      cause,
+    })
+  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up/.test(message))
+    return new KafkaConnectionError({ broker: context.brokers, reason: message, retriable: true, cause })
+
+  // Transient by kafkajs's own table (leader moves, NOT_ENOUGH_REPLICAS, request timeouts, stale metadata).
+  const retriable =
+    error.retriable === true ||
+    name === "KafkaJSRequestTimeoutError" ||
+    name === "KafkaJSMetadataNotLoaded" ||
+    name === "KafkaJSTopicMetadataNotLoaded" ||
+    name === "KafkaJSBrokerNotFound" ||
+    name === "KafkaJSLockTimeout" ||
+    name === "KafkaJSStaleTopicMetadataAssignment"
+  return new KafkaRequestError({ reason: message, code: type || name, retriable, cause })
+}

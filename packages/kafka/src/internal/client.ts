@@ -1,0 +1,114 @@
+/**
+ * Builds kafkajs clients from a KafkaConfig: TLS files, SASL, timeouts, kafkajs's own retries kept
+ * minimal (our Schedule is the one retry layer), and kafkajs logs bridged into the Effect logger.
+ */
+import { Duration, Effect, LogLevel, Option, Redacted, Runtime } from "effect"
+import { Kafka, type KafkaConfig as KafkaJsConfig, logLevel, type SASLOptions } from "kafkajs"
+import type { KafkaConfig } from "../KafkaConfig.js"
+import { KafkaConfigError } from "../KafkaError.js"
+import { quietKafkaJsTimerWarnings } from "./quietWarnings.js"
+
+const readFile = (key: string, path: string) =>
+  Effect.tryPromise({
+    try: () => Bun.file(path).text(),
+    catch: () => new KafkaConfigError({ key, reason: `cannot read ${path}` }),
+  })
+
+const tlsOptions = (config: KafkaConfig) =>
+  Option.match(config.tls, {
+    onNone: () => Effect.succeed(undefined),
+    onSome: (tls) =>
+      Effect.gen(function* () {
+        if (tls.insecure)
+          yield* Effect.logWarning(
+            "TLS certificate verification is OFF (enable.ssl.certificate.verification=false): the connection can be intercepted",
+          )
+        return {
+          rejectUnauthorized: !tls.insecure,
+          ...(tls.caLocation === undefined
+            ? {}
+            : { ca: [yield* readFile("ssl.ca.location", tls.caLocation)] }),
+          ...(tls.certificateLocation === undefined
+            ? {}
+            : { cert: yield* readFile("ssl.certificate.location", tls.certificateLocation) }),
+          ...(tls.keyLocation === undefined
+            ? {}
+            : { key: yield* readFile("ssl.key.location", tls.keyLocation) }),
+        }
+      }),
+  })
+
+const saslOptions = (config: KafkaConfig): SASLOptions | undefined =>
+  Option.match(config.sasl, {
+    onNone: () => undefined,
+    onSome: (sasl) => ({
+      mechanism: sasl.mechanism,
+      username: sasl.username,
+      // The one place the secret is revealed: handed to the client, never logged.
+      password: Redacted.value(sasl.password),
+    }),
+  })
+
+const effectLevel: Record<number, LogLevel.LogLevel> = {
+  [logLevel.ERROR]: LogLevel.Error,
+  [logLevel.WARN]: LogLevel.Warning,
+  [logLevel.INFO]: LogLevel.Info,
+  [logLevel.DEBUG]: LogLevel.Debug,
+}
+
+/**
+ * kafkajs lines that are expected and handled: our deliberate retry settings, and a fresh cluster's
+ * "coordinator is loading" answer, which is retried. Logged at Debug, not as warnings or errors.
+ */
+const expectedNoise = [/Limiting retries for the idempotent producer/, /coordinator is loading/]
+
+/**
+ * kafkajs calls its log creator synchronously: each line is forwarded to the Effect logger of the
+ * runtime that created the client, with the namespace and broker as annotations, and nothing else
+ * of kafkajs's `extra` (which could hold configuration).
+ */
+const logCreator =
+  (runtime: Runtime.Runtime<never>) =>
+  () =>
+  (entry: {
+    namespace: string
+    level: number
+    log: { message: string; broker?: string; error?: string }
+  }) => {
+    const message = entry.log.error ? `${entry.log.message}: ${entry.log.error}` : entry.log.message
+    const level = expectedNoise.some((re) => re.test(message))
+      ? LogLevel.Debug
+      : (effectLevel[entry.level] ?? LogLevel.Debug)
+    Runtime.runSync(runtime)(
+      Effect.logWithLevel(level, message).pipe(
+        Effect.annotateLogs({
+          kafkajs: entry.namespace,
+          ...(entry.log.broker ? { broker: entry.log.broker } : {}),
+        }),
+      ),
+    )
+  }
+
+/** The client. kafkajs logs at WARN and above reach the Effect logger, at the same levels. */
+export const makeKafka = (config: KafkaConfig): Effect.Effect<Kafka, KafkaConfigError> =>
+  Effect.gen(function* () {
+    quietKafkaJsTimerWarnings()
+    const runtime = yield* Effect.runtime<never>()
+    const ssl = yield* tlsOptions(config)
+    const sasl = saslOptions(config)
+    const kafkaConfig: KafkaJsConfig = {
+      clientId: config.clientId,
+      brokers: [...config.brokers],
+      connectionTimeout: Math.round(Duration.toMillis(config.connectionTimeout)),
+      authenticationTimeout: Math.round(Duration.toMillis(config.connectionTimeout)),
+      requestTimeout: Math.round(Duration.toMillis(config.requestTimeout)),
+      enforceRequestTimeout: true,
+      // One attempt per call: the Effect schedule around each call is the retry layer.
+      retry: { retries: 0 },
+      logLevel: logLevel.WARN,
+      logCreator: logCreator(runtime),
+      ...(ssl === undefined ? {} : { ssl }),
+      ...(sasl === undefined ? {} : { sasl }),
+    }
+    return new Kafka(kafkaConfig)
+  })

@@ -1,0 +1,116 @@
+/**
+ * The project's broker script, and the producer riding out a broker restart. Uses a private broker
+ * (its own port and state dir) so that stopping it never disturbs the other tests' broker.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import {
+  brokerScript,
+  createTopic,
+  itEffect,
+  readTopic,
+  repoRoot,
+  uniqueTopic,
+} from "@customer-events/test-support"
+import { Effect, Either, Fiber, Stream } from "effect"
+import { KafkaConfig, KafkaProducer } from "../src/index.js"
+
+const port = 19092 + (process.pid % 500) * 2
+const bootstrap = `127.0.0.1:${port}`
+const stateDir = mkdtempSync(join(tmpdir(), "customer-events-broker-"))
+const env = { KAFKA_PORT: String(port), KAFKA_STATE_DIR: stateDir }
+const script = (...args: Array<string>) => brokerScript(args, env)
+
+beforeAll(() => {
+  expect(script("status").stdout.trim()).toBe("down")
+})
+
+afterAll(() => {
+  script("down")
+  rmSync(stateDir, { recursive: true, force: true })
+})
+
+describe("scripts/kafka.sh", () => {
+  test("status reports down, up starts the broker, a second up reuses it, status reports up", () => {
+    const down = script("status")
+    expect(down.code).toBe(1)
+    expect(down.stdout.trim()).toBe("down")
+
+    const first = script("up")
+    expect(first.code).toBe(0)
+    expect(first.stdout.trim()).toBe(bootstrap)
+    const pid = script("status").stdout.match(/pid (\d+)/)?.[1]
+    expect(pid).toBeDefined()
+
+    const second = script("up")
+    expect(second.code).toBe(0)
+    expect(second.stderr).toContain("already running")
+    expect(second.stdout.trim()).toBe(bootstrap)
+    const status = script("status")
+    expect(status.code).toBe(0)
+    expect(status.stdout).toBe(`up ${bootstrap} (pid ${pid})\n`)
+  }, 120_000)
+
+  test("with KAFKA_BOOTSTRAP_SERVERS set, up starts nothing and prints that cluster", () => {
+    const elsewhere = { KAFKA_PORT: String(port + 100), KAFKA_STATE_DIR: join(stateDir, "unused") }
+    const explicit = Bun.spawnSync(["bash", `${repoRoot}scripts/kafka.sh`, "up"], {
+      env: { ...process.env, ...elsewhere, KAFKA_BOOTSTRAP_SERVERS: "elsewhere:9092" },
+    })
+    expect(explicit.exitCode).toBe(0)
+    expect(explicit.stdout.toString().trim()).toBe("elsewhere:9092")
+    expect(explicit.stderr.toString()).toContain("starting nothing")
+    expect(brokerScript(["status"], elsewhere).stdout.trim()).toBe("down")
+  }, 120_000)
+
+  itEffect(
+    "the producer rides out a broker stop and restart: every batch is retried and delivered, nothing lost",
+    () =>
+      Effect.gen(function* () {
+        const topic = uniqueTopic("restart")
+        yield* Effect.promise(() => createTopic(topic, { partitions: 3, brokers: bootstrap }))
+        const config = Either.getOrThrow(
+          KafkaConfig.make({
+            bootstrapServers: bootstrap,
+            batchMaxRecords: 100,
+            lingerMs: 10,
+            deliveryTimeoutMs: 90_000,
+          }),
+        )
+        const producer = yield* KafkaProducer.make(config)
+        const total = 3000
+        let delivered = 0
+        let failed = 0
+        let retries = 0
+        // About 150 records/s, so the stream spans the restart.
+        const paced = Stream.range(0, total - 1).pipe(
+          Stream.map((i) => ({ key: `k${i % 13}`, value: String(i) })),
+          Stream.rechunk(50),
+          Stream.throttle({ cost: (c) => c.length, units: 150, duration: "1 second", strategy: "shape" }),
+        )
+        const run = yield* Effect.fork(
+          producer.deliver(topic, paced).pipe(
+            Stream.runForEach((o) =>
+              Effect.sync(() => {
+                retries += o.retries
+                if (o._tag === "Delivered") delivered += o.records.length
+                else failed += o.records.length
+              }),
+            ),
+          ),
+        )
+        while (delivered < 300) yield* Effect.sleep("50 millis")
+        expect(script("down").code).toBe(0)
+        yield* Effect.sleep("1 second")
+        expect(script("up").code).toBe(0)
+        yield* Fiber.join(run)
+        expect(failed).toBe(0)
+        expect(delivered).toBe(total)
+        expect(retries).toBeGreaterThan(0)
+        const consumed = yield* Effect.promise(() => readTopic(topic, bootstrap))
+        expect(new Set(consumed.map((c) => c.value)).size).toBe(total)
+      }),
+    "150 seconds",
+  )
+})

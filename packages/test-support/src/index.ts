@@ -1,0 +1,135 @@
+/**
+ * Test helpers shared by the workspaces' tests (never by production code): an `it.effect`-style
+ * runner with a scope and a hard Effect timeout, the test broker's address, unique topic names, a
+ * reader that drains a topic with a plain kafkajs consumer, and the local broker script.
+ */
+import { test } from "bun:test"
+import { Duration, Effect, Logger, LogLevel, type Scope } from "effect"
+import { Kafka, logLevel } from "kafkajs"
+
+/** The broker the tests use: KAFKA_BOOTSTRAP_SERVERS (set by `bun run test`) or the default local one. */
+export const bootstrap = process.env.KAFKA_BOOTSTRAP_SERVERS ?? "127.0.0.1:9092"
+
+export const repoRoot = new URL("../../../", import.meta.url).pathname
+
+let counter = 0
+/** A fresh topic name per test, so tests never see each other's records. */
+export const uniqueTopic = (prefix: string) =>
+  `test-${prefix}-${Date.now().toString(36)}-${process.pid}-${(counter++).toString(36)}`
+
+/**
+ * Runs a scoped Effect as a Bun test. Bun's per-test timeout does not interrupt a fiber, so the
+ * effect gets its own timeout, which interrupts it (running finalizers) before Bun gives up.
+ */
+export const itEffect = <A, E>(
+  name: string,
+  effect: () => Effect.Effect<A, E, Scope.Scope>,
+  timeout: Duration.DurationInput = "60 seconds",
+) =>
+  test(
+    name,
+    () =>
+      Effect.runPromise(
+        effect().pipe(
+          Effect.scoped,
+          Effect.timeoutFail({
+            duration: timeout,
+            onTimeout: () =>
+              new Error(`test "${name}" timed out after ${Duration.format(Duration.decode(timeout))}`),
+          }),
+          Logger.withMinimumLogLevel(process.env.TEST_LOG_LEVEL === "debug" ? LogLevel.Debug : LogLevel.None),
+        ),
+      ).then(() => undefined),
+    Duration.toMillis(Duration.decode(timeout)) + 10_000,
+  )
+
+export interface ConsumedRecord {
+  readonly partition: number
+  readonly offset: string
+  readonly key: string | null
+  readonly value: string | null
+  readonly headers: Record<string, string>
+  readonly timestamp: string
+}
+
+const kafkaFor = (brokers: string) =>
+  new Kafka({ clientId: "test-reader", brokers: brokers.split(","), logLevel: logLevel.NOTHING })
+
+/**
+ * Reads every partition of a topic from the beginning up to the high watermarks seen at the start,
+ * with a plain kafkajs consumer: an independent check of what the code under test wrote.
+ */
+export const readTopic = async (topic: string, brokers = bootstrap): Promise<Array<ConsumedRecord>> => {
+  const kafka = kafkaFor(brokers)
+  const admin = kafka.admin()
+  await admin.connect()
+  const watermarks = await admin.fetchTopicOffsets(topic)
+  await admin.disconnect()
+  const remaining = new Map(watermarks.map((w) => [w.partition, Number(w.high)]))
+  const expected = [...remaining.values()].reduce((a, b) => a + b, 0)
+  const out: Array<ConsumedRecord> = []
+  if (expected === 0) return out
+  const consumer = kafka.consumer({ groupId: `reader-${topic}-${Date.now()}` })
+  await consumer.connect()
+  await consumer.subscribe({ topic, fromBeginning: true })
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`read ${out.length} of ${expected} records of ${topic}`)),
+      60_000,
+    )
+    consumer
+      .run({
+        eachBatch: async ({ batch }) => {
+          for (const m of batch.messages) {
+            if (Number(m.offset) >= (remaining.get(batch.partition) ?? 0)) continue
+            const headers: Record<string, string> = {}
+            for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = String(v)
+            out.push({
+              partition: batch.partition,
+              offset: m.offset,
+              key: m.key?.toString() ?? null,
+              value: m.value?.toString() ?? null,
+              headers,
+              timestamp: m.timestamp,
+            })
+          }
+          if (out.length >= expected) {
+            clearTimeout(timer)
+            resolve()
+          }
+        },
+      })
+      .catch(reject)
+  })
+  await consumer.disconnect()
+  return out
+}
+
+/** Creates a topic with a plain kafkajs admin (for tests that must not depend on the code under test). */
+export const createTopic = async (
+  topic: string,
+  options: { partitions?: number; configs?: Record<string, string>; brokers?: string } = {},
+) => {
+  const admin = kafkaFor(options.brokers ?? bootstrap).admin()
+  await admin.connect()
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [
+      {
+        topic,
+        numPartitions: options.partitions ?? 3,
+        replicationFactor: 1,
+        configEntries: Object.entries(options.configs ?? {}).map(([name, value]) => ({ name, value })),
+      },
+    ],
+  })
+  await admin.disconnect()
+}
+
+/** Runs scripts/kafka.sh with a private port and state dir, for tests that stop and start a broker. */
+export const brokerScript = (args: ReadonlyArray<string>, env: Record<string, string>) => {
+  const environment: Record<string, string | undefined> = { ...process.env, ...env }
+  delete environment.KAFKA_BOOTSTRAP_SERVERS
+  const result = Bun.spawnSync(["bash", `${repoRoot}scripts/kafka.sh`, ...args], { env: environment })
+  return { code: result.exitCode, stdout: result.stdout.toString(), stderr: result.stderr.toString() }
+}
