@@ -16,15 +16,13 @@ export const batchLatencyMs = Metric.histogram(
 )
 
 export const forClient = (clientId: string) => {
-  const tag = <M extends Metric.Metric<any, any, any>>(metric: M) =>
-    Metric.tagged(metric, "client_id", clientId) as M
-  const sent = tag(recordsSent)
-  const acked = tag(recordsAcked)
-  const failed = tag(recordsFailed)
-  const retried = tag(retries)
-  const latency = tag(batchLatencyMs)
+  const sent = Metric.tagged(recordsSent, "client_id", clientId)
+  const acked = Metric.tagged(recordsAcked, "client_id", clientId)
+  const failed = Metric.tagged(recordsFailed, "client_id", clientId)
+  const retried = Metric.tagged(retries, "client_id", clientId)
+  const latency = Metric.tagged(batchLatencyMs, "client_id", clientId)
   return {
-    disconnects: tag(disconnects),
+    disconnects: Metric.tagged(disconnects, "client_id", clientId),
     recordBatch: (records: number, batchRetries: number, latencyMs: number, delivered: boolean) =>
       Effect.all(
         [
