@@ -46,6 +46,8 @@ export interface Options {
 export interface Batch {
   readonly events: Array<CustomerEvent>
   readonly pausesMs: Float64Array
+  /** The sum of the pauses: from the first event of the batch to the event after the last one. */
+  readonly spanMs: number
 }
 
 export interface EventGenerator {
@@ -53,6 +55,11 @@ export interface EventGenerator {
   readonly catalog: Catalog
   /** The next n events. Synchronous and allocation-light: call it once per batch. */
   readonly next: (n: number) => Batch
+  /**
+   * The events due within `withinMs` of the first one (which is always included), at most
+   * `maxEvents`: a pacer releases what is due since its last tick in one call.
+   */
+  readonly take: (maxEvents: number, withinMs: number) => Batch
 }
 
 /**
@@ -324,21 +331,21 @@ export const makeWithPrng = (rng: Prng, options: Options = {}): EventGenerator =
 
   const nextEvent = mode === "sessions" ? nextSessionEvent : nextIndependentEvent
 
-  return {
-    mode,
-    catalog,
-    next: (n) => {
-      const events = new Array<CustomerEvent>(n)
-      const pausesMs = new Float64Array(n)
-      for (let i = 0; i < n; i++) {
-        events[i] = nextEvent(iso(clock.now()))
-        const pause = drawPauseMs(pacing, rng.next())
-        pausesMs[i] = pause
-        clock.advance(pause)
-      }
-      return { events, pausesMs }
-    },
+  const take = (maxEvents: number, withinMs: number): Batch => {
+    const events: Array<CustomerEvent> = []
+    const pauses: Array<number> = []
+    let spanMs = 0
+    do {
+      events.push(nextEvent(iso(clock.now())))
+      const pause = drawPauseMs(pacing, rng.next())
+      pauses.push(pause)
+      clock.advance(pause)
+      spanMs += pause
+    } while (events.length < maxEvents && spanMs <= withinMs)
+    return { events, pausesMs: Float64Array.from(pauses), spanMs }
   }
+
+  return { mode, catalog, next: (n) => take(n, Number.POSITIVE_INFINITY), take }
 }
 
 /**

@@ -198,3 +198,27 @@ describe("EventGenerator", () => {
     })
   })
 })
+
+describe("EventGenerator.take", () => {
+  test("takes the events due within a time budget, always at least one, never past the maximum", () => {
+    const gen = Effect.runSync(
+      EventGenerator.makeSeeded(8, {
+        clock: EventClock.simulated(start),
+        pacing: Pacing.Pacing.Interval({ minMs: 10, maxMs: 10 }),
+      }),
+    )
+    // Events at 0, 10, 20, 30 ms are due within 35 ms; the next one is due at 40 ms.
+    const batch = gen.take(100, 35)
+    expect(batch.events).toHaveLength(4)
+    expect(batch.spanMs).toBe(40)
+    expect(gen.take(100, 0).events).toHaveLength(1)
+    expect(gen.take(3, 1000).events).toHaveLength(3)
+  })
+
+  test("the stream is the same however it is taken", () => {
+    const a = Effect.runSync(EventGenerator.makeSeeded(9, { clock: EventClock.simulated(start) }))
+    const b = Effect.runSync(EventGenerator.makeSeeded(9, { clock: EventClock.simulated(start) }))
+    const taken = [...a.take(10, 2000).events, ...a.take(500, 100_000).events]
+    expect(ndjson(b.next(taken.length).events)).toBe(ndjson(taken))
+  })
+})

@@ -73,7 +73,13 @@ export const make = (config: KafkaConfig): Effect.Effect<Service, KafkaError, Sc
     const topicExists = (topic: string) =>
       call(topic, () => admin.listTopics()).pipe(Effect.map((topics) => topics.includes(topic)))
 
+    // Asking first keeps kafkajs from logging "Topic creation errors" for a topic that exists.
     const ensureTopic = (spec: TopicSpec) =>
+      Effect.flatMap(topicExists(spec.topic), (exists) =>
+        exists ? Effect.succeed({ created: false }) : create(spec),
+      ).pipe(Effect.withLogSpan("kafka.ensureTopic"))
+
+    const create = (spec: TopicSpec) =>
       call(spec.topic, () =>
         admin.createTopics({
           waitForLeaders: true,
@@ -87,10 +93,7 @@ export const make = (config: KafkaConfig): Effect.Effect<Service, KafkaError, Sc
             },
           ],
         }),
-      ).pipe(
-        Effect.map((created) => ({ created })),
-        Effect.withLogSpan("kafka.ensureTopic"),
-      )
+      ).pipe(Effect.map((created) => ({ created })))
 
     const deleteTopic = (topic: string) => call(topic, () => admin.deleteTopics({ topics: [topic] }))
 

@@ -4,6 +4,7 @@
  */
 import { Config, Duration, Effect, Either, Option, type Redacted } from "effect"
 import { KafkaConfigError } from "./KafkaError.js"
+import * as Properties from "./Properties.js"
 
 export type SaslMechanism = "plain" | "scram-sha-256" | "scram-sha-512"
 export type SecurityProtocol = "PLAINTEXT" | "SSL" | "SASL_PLAINTEXT" | "SASL_SSL"
@@ -268,8 +269,9 @@ export const fromEnv: Config.Config<Settings> = Config.all({
 }).pipe(
   Config.map((values) => {
     const out: Record<string, unknown> = {}
+    // An empty variable (KAFKA_BOOTSTRAP_SERVERS=) counts as unset, as in the broker script.
     for (const [key, value] of Object.entries(values) as Array<[string, Option.Option<unknown>]>)
-      if (Option.isSome(value)) out[key] = value.value
+      if (Option.isSome(value) && value.value !== "") out[key] = value.value
     return out as Settings
   }),
 )
@@ -279,3 +281,26 @@ export const fromEnvValidated: Effect.Effect<KafkaConfig, KafkaConfigError> = fr
   Effect.mapError((error) => new KafkaConfigError({ key: "environment", reason: String(error) })),
   Effect.flatMap((settings) => make(settings)),
 )
+
+export interface Loaded {
+  readonly config: KafkaConfig
+  /** Keys of the properties file this client does not know: warn about them once. */
+  readonly unknownKeys: ReadonlyArray<string>
+}
+
+/**
+ * The one way to resolve a client's configuration: defaults, then the properties file, then the
+ * environment, then flags (each later source wins), validated once.
+ */
+export const load = (options: {
+  readonly configFile?: string | undefined
+  readonly flags?: Settings
+}): Effect.Effect<Loaded, KafkaConfigError> =>
+  Effect.gen(function* () {
+    const file = options.configFile === undefined ? undefined : yield* Properties.load(options.configFile)
+    const env = yield* fromEnv.pipe(
+      Effect.mapError((error) => new KafkaConfigError({ key: "environment", reason: String(error) })),
+    )
+    const config = yield* make(merge(file?.settings ?? {}, env, options.flags ?? {}))
+    return { config, unknownKeys: file?.unknownKeys ?? [] }
+  })

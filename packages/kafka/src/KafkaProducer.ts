@@ -257,21 +257,32 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
         )
       })
 
-    const send = (topic: string, records: ReadonlyArray<ProducerRecord>) =>
-      Effect.flatMap(sendBatch(topic, records), (outcome) =>
-        outcome._tag === "Delivered" ? Effect.succeed(outcome.metadata) : Effect.fail(outcome.error),
-      )
-
-    const deliver = <R extends ProducerRecord, E, Req>(topic: string, records: Stream.Stream<R, E, Req>) =>
-      records.pipe(
-        Stream.groupedWithin(config.batchMaxRecords, config.linger),
-        Stream.mapEffect((chunk) => sendBatch(topic, Chunk.toReadonlyArray(chunk)), {
-          concurrency: config.maxInFlight,
-        }),
-      )
-
-    return KafkaProducer.of({ config, send, sendBatch, deliver })
+    return fromSendBatch(config, sendBatch)
   })
+
+export type SendBatch = <R extends ProducerRecord>(
+  topic: string,
+  records: ReadonlyArray<R>,
+) => Effect.Effect<BatchOutcome<R>>
+
+/**
+ * The service around any batch sender: `send` and the batching, bounded `deliver` are the same for
+ * every sender (kafkajs, in-memory, or an app's own target such as stdout).
+ */
+export const fromSendBatch = (config: KafkaConfig.KafkaConfig, sendBatch: SendBatch): Service => {
+  const send = (topic: string, records: ReadonlyArray<ProducerRecord>) =>
+    Effect.flatMap(sendBatch(topic, records), (outcome) =>
+      outcome._tag === "Delivered" ? Effect.succeed(outcome.metadata) : Effect.fail(outcome.error),
+    )
+  const deliver = <R extends ProducerRecord, E, Req>(topic: string, records: Stream.Stream<R, E, Req>) =>
+    records.pipe(
+      Stream.groupedWithin(config.batchMaxRecords, config.linger),
+      Stream.mapEffect((chunk) => sendBatch(topic, Chunk.toReadonlyArray(chunk)), {
+        concurrency: config.maxInFlight,
+      }),
+    )
+  return KafkaProducer.of({ config, send, sendBatch, deliver })
+}
 
 export const layer = (config: KafkaConfig.KafkaConfig): Layer.Layer<KafkaProducer, KafkaError> =>
   Layer.scoped(KafkaProducer, make(config))
@@ -281,3 +292,42 @@ export const layerConfig: Layer.Layer<KafkaProducer, KafkaError | KafkaConfigErr
   KafkaProducer,
   Effect.flatMap(KafkaConfig.fromEnvValidated, make),
 )
+
+/** What an in-memory producer holds: every acknowledged record, by topic, in order. */
+export interface InMemoryLog {
+  readonly records: Array<{ readonly topic: string; readonly record: ProducerRecord }>
+}
+
+export interface InMemoryOptions {
+  readonly config?: KafkaConfig.Settings
+  /** Time each batch takes to be acknowledged (it sleeps on the Effect clock, so TestClock drives it). */
+  readonly latency?: Duration.DurationInput
+  /** Decides a batch's fate: an error fails it (after `retries` attempts), undefined delivers it. */
+  readonly fail?: (records: ReadonlyArray<ProducerRecord>) => KafkaError | undefined
+  readonly log?: InMemoryLog
+}
+
+/**
+ * An in-memory producer with the real batching and in-flight limits, for testing stream logic
+ * without a broker. It never replaces the tests against the real broker.
+ */
+export const makeInMemory = (options: InMemoryOptions = {}): Effect.Effect<Service, KafkaConfigError> =>
+  Effect.map(KafkaConfig.make(options.config ?? {}), (config) => {
+    const log = options.log ?? { records: [] }
+    const latency = Duration.decode(options.latency ?? 0)
+    const sendBatch: SendBatch = (topic, records) =>
+      Effect.gen(function* () {
+        yield* Effect.sleep(latency)
+        const error = options.fail?.(records)
+        const latencyMs = Duration.toMillis(latency)
+        if (error !== undefined) return { _tag: "Failed" as const, records, error, retries: 0, latencyMs }
+        const offset = log.records.length
+        for (const record of records) log.records.push({ topic, record })
+        const metadata = records.map((_, i) => ({ partition: 0, offset: String(offset + i) }))
+        return { _tag: "Delivered" as const, records, metadata, retries: 0, latencyMs }
+      })
+    return fromSendBatch(config, sendBatch)
+  })
+
+export const layerTest = (options: InMemoryOptions = {}): Layer.Layer<KafkaProducer, KafkaConfigError> =>
+  Layer.effect(KafkaProducer, makeInMemory(options))

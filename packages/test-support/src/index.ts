@@ -133,3 +133,15 @@ export const brokerScript = (args: ReadonlyArray<string>, env: Record<string, st
   const result = Bun.spawnSync(["bash", `${repoRoot}scripts/kafka.sh`, ...args], { env: environment })
   return { code: result.exitCode, stdout: result.stdout.toString(), stderr: result.stderr.toString() }
 }
+
+/** The number of records in a topic: the sum of its partitions' high watermarks (0 if it is missing). */
+export const recordCount = async (topic: string, brokers = bootstrap): Promise<number> => {
+  const admin = kafkaFor(brokers).admin()
+  await admin.connect()
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic).catch(() => [])
+    return offsets.reduce((n, o) => n + Number(o.high), 0)
+  } finally {
+    await admin.disconnect()
+  }
+}

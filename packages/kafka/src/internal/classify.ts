@@ -91,6 +91,11 @@ export const classify = (cause: unknown, context: Context): KafkaError => {
   const type = error.type ?? ""
   const name = error.name ?? ""
 
+  if (type === "ILLEGAL_SASL_STATE")
+    return new KafkaAuthenticationError({
+      reason: `${message}: this listener does not speak SASL (check security.protocol and the port)`,
+      cause,
+    })
   if (name === "KafkaJSSASLAuthenticationError" || authenticationTypes.has(type))
     return new KafkaAuthenticationError({ reason: message, cause })
   if (authorizationTypes.has(type)) return new KafkaAuthorizationError({ reason: message, cause })
@@ -107,7 +112,7 @@ export const classify = (cause: unknown, context: Context): KafkaError => {
   if (tlsCodes.has(code) || ((name.startsWith("KafkaJSConnection") || code === "") && looksLikeTls(message)))
     return new KafkaConnectionError({
       broker: error.broker ?? context.brokers,
-      reason: `TLS: ${stripPrefix(message)}`,
+      reason: `TLS: ${stripPrefix(message)}${/before secure TLS connection/.test(message) ? " (is this a TLS listener? check security.protocol and the port)" : ""}`,
       retriable: false,
       cause,
     })

@@ -49,8 +49,10 @@ const saslOptions = (config: KafkaConfig): SASLOptions | undefined =>
     }),
   })
 
+// kafkajs logs every failed request as an ERROR, including those our retry schedule then retries
+// successfully: they are warnings here; what finally fails is reported by our own typed errors.
 const effectLevel: Record<number, LogLevel.LogLevel> = {
-  [logLevel.ERROR]: LogLevel.Error,
+  [logLevel.ERROR]: LogLevel.Warning,
   [logLevel.WARN]: LogLevel.Warning,
   [logLevel.INFO]: LogLevel.Info,
   [logLevel.DEBUG]: LogLevel.Debug,
@@ -60,7 +62,12 @@ const effectLevel: Record<number, LogLevel.LogLevel> = {
  * kafkajs lines that are expected and handled: our deliberate retry settings, and a fresh cluster's
  * "coordinator is loading" answer, which is retried. Logged at Debug, not as warnings or errors.
  */
-const expectedNoise = [/Limiting retries for the idempotent producer/, /coordinator is loading/]
+const expectedNoise = [
+  /Limiting retries for the idempotent producer/,
+  /coordinator is loading/,
+  // Repeats the Connection line just logged, with no more to say.
+  /Failed to connect to seed broker, trying another broker/,
+]
 
 /**
  * kafkajs calls its log creator synchronously: each line is forwarded to the Effect logger of the
@@ -89,7 +96,7 @@ const logCreator =
     )
   }
 
-/** The client. kafkajs logs at WARN and above reach the Effect logger, at the same levels. */
+/** The client. kafkajs logs at WARN and above reach the Effect logger. */
 export const makeKafka = (config: KafkaConfig): Effect.Effect<Kafka, KafkaConfigError> =>
   Effect.gen(function* () {
     quietKafkaJsTimerWarnings()

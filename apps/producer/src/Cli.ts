@@ -1,0 +1,321 @@
+/**
+ * The command line: flags parsed by node:util's parseArgs (strict: unknown flags are errors), each
+ * value validated once into typed RunOptions, and a --help that teaches by example.
+ */
+import { parseArgs } from "node:util"
+import { EventGenerator, Pacing } from "@customer-events/events"
+import type { KafkaConfig } from "@customer-events/kafka"
+import { Data, LogLevel } from "effect"
+
+export class UsageError extends Data.TaggedError("UsageError")<{
+  readonly flag: string
+  readonly reason: string
+}> {
+  override get message() {
+    return this.flag === "" ? this.reason : `${this.flag}: ${this.reason}`
+  }
+}
+
+export type LogFormat = "pretty" | "json"
+
+export interface RunOptions {
+  readonly topic: string
+  readonly configFile: string | undefined
+  /** Kafka settings given as flags: they win over the environment and the properties file. */
+  readonly kafka: KafkaConfig.Settings
+  readonly pacing: Pacing.Pacing
+  readonly count: number | undefined
+  readonly durationMs: number | undefined
+  readonly seed: string | undefined
+  readonly mode: EventGenerator.Mode
+  readonly customers: number
+  readonly products: number
+  /** Epoch ms: event time is simulated from here, and the run goes at full speed. */
+  readonly startTime: number | undefined
+  readonly dryRun: boolean
+  readonly createTopic: boolean
+  readonly partitions: number
+  readonly replicationFactor: number
+  readonly summaryFile: string | undefined
+  readonly deadLetterFile: string | undefined
+  readonly logFormat: LogFormat
+  readonly logLevel: LogLevel.LogLevel
+  readonly drainTimeoutMs: number
+  readonly progress: boolean
+}
+
+export type Command =
+  | { readonly _tag: "Run"; readonly options: RunOptions }
+  | { readonly _tag: "Schema" }
+  | { readonly _tag: "Help" }
+  | { readonly _tag: "Version" }
+
+export const defaultTopic = "customer-events"
+
+const flags = {
+  "bootstrap-servers": { type: "string" },
+  topic: { type: "string" },
+  config: { type: "string" },
+  interval: { type: "string" },
+  rate: { type: "string" },
+  count: { type: "string" },
+  duration: { type: "string" },
+  seed: { type: "string" },
+  mode: { type: "string" },
+  customers: { type: "string" },
+  products: { type: "string" },
+  "start-time": { type: "string" },
+  "dry-run": { type: "boolean" },
+  "create-topic": { type: "boolean" },
+  partitions: { type: "string" },
+  "replication-factor": { type: "string" },
+  "summary-file": { type: "string" },
+  "dead-letter-file": { type: "string" },
+  "log-format": { type: "string" },
+  "log-level": { type: "string" },
+  "drain-timeout": { type: "string" },
+  "no-progress": { type: "boolean" },
+  acks: { type: "string" },
+  compression: { type: "string" },
+  "batch-size": { type: "string" },
+  linger: { type: "string" },
+  "client-id": { type: "string" },
+  "connect-timeout": { type: "string" },
+  "delivery-timeout": { type: "string" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
+} as const
+
+const fail = (flag: string, reason: string): never => {
+  throw new UsageError({ flag, reason })
+}
+
+const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+/** "500ms", "1.5s", "10m", "2h", "1d"; a bare 0 is allowed. */
+export const parseDurationMs = (flag: string, text: string): number => {
+  const match = text.trim().match(/^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/)
+  if (text.trim() === "0") return 0
+  if (match === null)
+    return fail(flag, `expected a duration such as 500ms, 10s, 5m or 1h, got ${JSON.stringify(text)}`)
+  return Number(match[1]) * units[match[2]!]!
+}
+
+const parseWhole = (flag: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    return fail(
+      flag,
+      `expected a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : " up"}, got ${JSON.stringify(text)}`,
+    )
+  return n
+}
+
+const oneOf = <const T extends string>(flag: string, text: string, values: ReadonlyArray<T>): T =>
+  (values as ReadonlyArray<string>).includes(text)
+    ? (text as T)
+    : fail(flag, `expected one of ${values.join(", ")}, got ${JSON.stringify(text)}`)
+
+/** `--interval MIN..MAX`, e.g. 100ms..1s. */
+export const parseInterval = (text: string): Pacing.Pacing => {
+  const parts = text.split("..")
+  if (parts.length !== 2)
+    return fail("--interval", `expected MIN..MAX such as 100ms..1s, got ${JSON.stringify(text)}`)
+  const minMs = parseDurationMs("--interval", parts[0]!)
+  const maxMs = parseDurationMs("--interval", parts[1]!)
+  if (minMs > maxMs) return fail("--interval", `MIN must not exceed MAX, got ${JSON.stringify(text)}`)
+  if (maxMs === 0) return Pacing.Pacing.Max()
+  return Pacing.Pacing.Interval({ minMs, maxMs })
+}
+
+/** `--rate N` (events/s, Poisson arrivals) or `--rate max`. */
+export const parseRate = (text: string): Pacing.Pacing => {
+  if (text === "max") return Pacing.Pacing.Max()
+  const n = Number(text)
+  if (!/^\d+(\.\d+)?$/.test(text) || !(n > 0) || n > 10_000_000)
+    return fail("--rate", `expected events per second (a number > 0) or "max", got ${JSON.stringify(text)}`)
+  return Pacing.Pacing.Rate({ perSecond: n })
+}
+
+const topicName = /^[A-Za-z0-9._-]{1,249}$/
+
+const logLevels: Record<string, LogLevel.LogLevel> = {
+  debug: LogLevel.Debug,
+  info: LogLevel.Info,
+  warn: LogLevel.Warning,
+  warning: LogLevel.Warning,
+  error: LogLevel.Error,
+}
+
+/** Parses argv (without the runtime and script) into a command; throws UsageError naming the flag. */
+export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | undefined>): Command => {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof flags; allowPositionals: true; strict: true }>>
+  try {
+    parsed = parseArgs({ args: [...argv], options: flags, allowPositionals: true, strict: true })
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    const flag = message.match(/'(-[^']*)'/)?.[1] ?? ""
+    // node's wording, e.g. "Unknown option '--bogus'" or "Option '--count <value>' argument missing".
+    throw new UsageError({
+      flag: flag.replace(/ <value>$/, ""),
+      reason: message.replace(/\. To specify.*$/s, ""),
+    })
+  }
+  const v = parsed.values
+  if (v.help) return { _tag: "Help" }
+  if (v.version) return { _tag: "Version" }
+  if (parsed.positionals.length > 0) {
+    if (parsed.positionals[0] === "schema" && parsed.positionals.length === 1) return { _tag: "Schema" }
+    fail("", `unexpected argument ${JSON.stringify(parsed.positionals[0])} (the only subcommand is "schema")`)
+  }
+
+  if (v.interval !== undefined && v.rate !== undefined)
+    fail("--rate", "use either --rate or --interval, not both")
+  const pacing =
+    v.rate !== undefined
+      ? parseRate(v.rate)
+      : v.interval !== undefined
+        ? parseInterval(v.interval)
+        : Pacing.defaultPacing
+
+  const topic = v.topic ?? env.KAFKA_TOPIC ?? defaultTopic
+  if (!topicName.test(topic))
+    fail(
+      v.topic !== undefined ? "--topic" : "KAFKA_TOPIC",
+      `expected a Kafka topic name (letters, digits, . _ -; at most 249), got ${JSON.stringify(topic)}`,
+    )
+
+  let startTime: number | undefined
+  if (v["start-time"] !== undefined) {
+    startTime = Date.parse(v["start-time"])
+    if (!/^\d{4}-\d{2}-\d{2}/.test(v["start-time"]) || Number.isNaN(startTime))
+      fail(
+        "--start-time",
+        `expected an ISO-8601 instant such as 2026-11-30T00:00:00Z, got ${JSON.stringify(v["start-time"])}`,
+      )
+  }
+
+  const kafka: { -readonly [K in keyof KafkaConfig.Settings]: KafkaConfig.Settings[K] } = {}
+  if (v["bootstrap-servers"] !== undefined) kafka.bootstrapServers = v["bootstrap-servers"]
+  if (v["client-id"] !== undefined) kafka.clientId = v["client-id"]
+  if (v.acks !== undefined) {
+    const acks = {
+      all: "all",
+      "-1": "all",
+      leader: "leader",
+      "1": "leader",
+      none: "none",
+      "0": "none",
+    } as const
+    kafka.acks = acks[oneOf("--acks", v.acks, ["all", "leader", "none", "-1", "1", "0"])]
+  }
+  if (v.compression !== undefined) kafka.compression = oneOf("--compression", v.compression, ["none", "gzip"])
+  if (v["batch-size"] !== undefined)
+    kafka.batchMaxRecords = parseWhole("--batch-size", v["batch-size"], 1, 1_000_000)
+  if (v.linger !== undefined) kafka.lingerMs = parseDurationMs("--linger", v.linger)
+  if (v["connect-timeout"] !== undefined)
+    kafka.connectionTimeoutMs = Math.max(1, parseDurationMs("--connect-timeout", v["connect-timeout"]))
+  if (v["delivery-timeout"] !== undefined)
+    kafka.deliveryTimeoutMs = Math.max(1, parseDurationMs("--delivery-timeout", v["delivery-timeout"]))
+
+  return {
+    _tag: "Run",
+    options: {
+      topic,
+      configFile: v.config,
+      kafka,
+      pacing,
+      count: v.count === undefined ? undefined : parseWhole("--count", v.count, 1),
+      durationMs: v.duration === undefined ? undefined : parseDurationMs("--duration", v.duration),
+      seed: v.seed,
+      mode: v.mode === undefined ? "sessions" : oneOf("--mode", v.mode, EventGenerator.modes),
+      customers: v.customers === undefined ? 5000 : parseWhole("--customers", v.customers, 1, 10_000_000),
+      products: v.products === undefined ? 500 : parseWhole("--products", v.products, 2, 1_000_000),
+      startTime,
+      dryRun: v["dry-run"] === true,
+      createTopic: v["create-topic"] === true,
+      partitions: v.partitions === undefined ? 3 : parseWhole("--partitions", v.partitions, 1, 10_000),
+      replicationFactor:
+        v["replication-factor"] === undefined
+          ? 1
+          : parseWhole("--replication-factor", v["replication-factor"], 1, 32),
+      summaryFile: v["summary-file"],
+      deadLetterFile: v["dead-letter-file"],
+      logFormat:
+        v["log-format"] === undefined ? "pretty" : oneOf("--log-format", v["log-format"], ["pretty", "json"]),
+      logLevel:
+        logLevels[
+          v["log-level"] === undefined
+            ? "info"
+            : oneOf("--log-level", v["log-level"], ["debug", "info", "warn", "warning", "error"])
+        ]!,
+      drainTimeoutMs:
+        v["drain-timeout"] === undefined ? 30_000 : parseDurationMs("--drain-timeout", v["drain-timeout"]),
+      progress: v["no-progress"] !== true,
+    },
+  }
+}
+
+export const help = `customer-events: stream realistic e-commerce customer events into Apache Kafka.
+
+Usage:
+  customer-events [options]          stream events (bun run apps/producer [options])
+  customer-events schema             print the JSON Schema of an event
+
+Examples:
+  customer-events --create-topic                      # local broker, default pace (100ms..1s), until Ctrl-C
+  customer-events --rate 500 --duration 10m            # ~500 events/s (Poisson) for ten minutes
+  customer-events --rate max --count 1000000           # a million events as fast as the broker takes them
+  customer-events --config client.properties --topic orders   # Confluent Cloud
+  customer-events --dry-run --seed 42 --count 5 --start-time 2026-11-30T00:00:00Z   # NDJSON on stdout
+  customer-events --start-time 2026-11-01T00:00:00Z --duration 24h --rate 20 --create-topic
+                                                      # backfill one day of event time at full speed
+
+Kafka:
+  --bootstrap-servers HOST:PORT[,...]  brokers (env KAFKA_BOOTSTRAP_SERVERS; default 127.0.0.1:9092)
+  --topic NAME                 topic (env KAFKA_TOPIC; default customer-events)
+  --config FILE                Java/librdkafka .properties file, e.g. Confluent Cloud's client.properties
+                               (bootstrap.servers, security.protocol, sasl.*, ssl.ca.location, acks, ...)
+                               Precedence: flags > environment > file > defaults.
+  --create-topic               create the topic if it is missing, then wait for its leaders
+  --partitions N               partitions of a created topic (default 3)
+  --replication-factor N       replication factor of a created topic (default 1)
+  --acks all|leader|none       default all (with idempotence; leader/none turn it off)
+  --compression none|gzip      default none
+  --batch-size N               max records per produce request (default 2000)
+  --linger D                   max wait to fill a batch (default 5ms)
+  --client-id ID               default customer-events
+  --connect-timeout D          connecting, retries included (default 10s)
+  --delivery-timeout D         total time a batch may be retried before it counts as failed (default 120s)
+
+Pace and stop:
+  --interval MIN..MAX          uniform random pause between events (default 100ms..1s, the original script's)
+  --rate N|max                 Poisson arrivals averaging N events/s, or no pause at all
+  --count N                    stop after N events
+  --duration D                 stop after D (event time when --start-time is given, else wall time)
+  Without --count or --duration the stream runs until Ctrl-C (SIGINT) or SIGTERM.
+  Ctrl-C stops generating at once and waits for in-flight batches; Ctrl-C again forces the exit.
+  --drain-timeout D            how long a stop waits for in-flight batches (default 30s)
+
+Content:
+  --seed S                     make the stream reproducible (event ids included); printed when omitted
+  --mode sessions|independent  sessions: customer visits with views, recommendation clicks, carts and
+                               purchases in order (default); independent: each event drawn on its own
+  --customers N                customer pool size (default 5000)
+  --products N                 catalog size (default 500)
+  --start-time ISO             simulated event time from ISO, advancing by the drawn pauses; runs at full speed
+
+Output:
+  --dry-run                    write NDJSON events to stdout instead of Kafka (logs stay on stderr)
+  --summary-file PATH          write the summary as JSON: {generated, delivered, failed, deadLettered, ...}
+  --dead-letter-file PATH      write events that could not be delivered as NDJSON
+  --log-format pretty|json     default pretty
+  --log-level debug|info|warn|error   default info
+  --no-progress                no live progress line
+  -h, --help                   this help
+  -V, --version                the version
+
+Durations: 500ms, 10s, 5m, 1h, 1d.
+Exit codes: 0 all generated events delivered (also after Ctrl-C); 1 some could not be delivered;
+            2 bad usage or configuration, or the cluster refused us at start-up; 130 forced stop.
+`

@@ -1,0 +1,313 @@
+/**
+ * End-to-end: the CLI as users run it (bun run apps/producer, bun run start, the compiled binary),
+ * in subprocesses, against the real local broker. Records are read back with a plain kafkajs consumer.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test"
+import { type ChildProcess, spawn } from "node:child_process"
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { CustomerEvent } from "@customer-events/events"
+import {
+  bootstrap,
+  brokerScript,
+  createTopic,
+  readTopic,
+  recordCount,
+  repoRoot,
+  uniqueTopic,
+} from "@customer-events/test-support"
+import { Either } from "effect"
+
+const binary = join(repoRoot, "apps/producer/dist/customer-events")
+const work = mkdtempSync(join(tmpdir(), "producer-e2e-"))
+
+const paths = {
+  "bun run apps/producer": ["bun", "run", "apps/producer"],
+  "bun run start": ["bun", "run", "start"],
+  "compiled binary": [binary],
+} as const
+type PathName = keyof typeof paths
+
+interface Finished {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+  readonly ms: number
+}
+
+/** Starts the CLI in its own process group, as a terminal would, so Ctrl-C can be sent to the group. */
+const start = (path: PathName, args: ReadonlyArray<string>, env: Record<string, string> = {}) => {
+  const [command, ...prefix] = paths[path]
+  const started = Date.now()
+  const child: ChildProcess = spawn(command!, [...prefix, ...args], {
+    cwd: repoRoot,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: bootstrap, ...env },
+  })
+  let stdout = ""
+  let stderr = ""
+  child.stdout!.on("data", (d) => {
+    stdout += d
+  })
+  child.stderr!.on("data", (d) => {
+    stderr += d
+  })
+  const finished = new Promise<Finished>((resolve) =>
+    child.on("close", (code) => resolve({ code, stdout, stderr, ms: Date.now() - started })),
+  )
+  return {
+    finished,
+    stderr: () => stderr,
+    /** Ctrl-C: SIGINT to the whole process group. */
+    interrupt: () => process.kill(-child.pid!, "SIGINT"),
+  }
+}
+
+const run = (
+  args: ReadonlyArray<string>,
+  env: Record<string, string> = {},
+  path: PathName = "bun run apps/producer",
+) => start(path, args, env).finished
+
+const until = async (condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000) => {
+  const deadline = Date.now() + timeoutMs
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await Bun.sleep(100)
+  }
+}
+
+const recordsIn = recordCount
+
+const summaryOf = (file: string) => JSON.parse(readFileSync(file, "utf8"))
+
+beforeAll(async () => {
+  const build = Bun.spawnSync(["bun", "run", "build"], { cwd: join(repoRoot, "apps/producer") })
+  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr}`)
+}, 120_000)
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true })
+})
+
+/** Every record is a valid event, keyed by customerId, with the headers and the event time. */
+const expectValidRecords = (records: Awaited<ReturnType<typeof readTopic>>) => {
+  for (const record of records) {
+    const event = Either.getOrThrow(CustomerEvent.decodeJson(record.value!))
+    expect(record.key).toBe(event.customerId)
+    expect(record.headers).toEqual({
+      "event-type": event.eventType,
+      "event-id": event.eventId,
+      "content-type": "application/json",
+      "schema-version": CustomerEvent.schemaVersion,
+    })
+    expect(record.timestamp).toBe(String(Date.parse(event.timestamp)))
+  }
+  expect(new Set(records.map((r) => r.headers["event-id"])).size).toBe(records.length)
+}
+
+describe("customer-events against the local broker", () => {
+  test("--count N --rate max: the topic holds exactly N valid events", async () => {
+    const topic = uniqueTopic("count")
+    const summaryFile = join(work, `${topic}.json`)
+    const result = await run([
+      "--count",
+      "5000",
+      "--rate",
+      "max",
+      "--topic",
+      topic,
+      "--create-topic",
+      "--summary-file",
+      summaryFile,
+    ])
+    expect(result.stderr).toContain("summary (count): 5,000 generated, 5,000 delivered, 0 failed")
+    expect(result.code).toBe(0)
+    expect(summaryOf(summaryFile)).toMatchObject({
+      generated: 5000,
+      delivered: 5000,
+      failed: 0,
+      deadLettered: 0,
+    })
+    const records = await readTopic(topic)
+    expect(records).toHaveLength(5000)
+    expectValidRecords(records)
+  }, 120_000)
+
+  for (const path of Object.keys(paths) as Array<PathName>)
+    test(`Ctrl-C during --rate 2000 (${path}): exit 0, generated = delivered = records in the topic`, async () => {
+      const topic = uniqueTopic("sigint")
+      await createTopic(topic)
+      const summaryFile = join(work, `${topic}.json`)
+      const cli = start(path, ["--rate", "2000", "--topic", topic, "--summary-file", summaryFile])
+      await until(async () => (await recordsIn(topic)) >= 2000, "2000 records in the topic")
+      cli.interrupt()
+      const result = await cli.finished
+      expect(result.stderr).toContain("stopping: generation stopped")
+      expect(result.code).toBe(0)
+      const summary = summaryOf(summaryFile)
+      expect(summary.stoppedBy).toBe("signal")
+      expect(summary.failed).toBe(0)
+      expect(summary.delivered).toBe(summary.generated)
+      expect(await recordsIn(topic)).toBe(summary.generated)
+    }, 120_000)
+
+  test("an unreachable broker: exit 2 within the connect timeout, naming host:port", async () => {
+    const result = await run([
+      "--count",
+      "5",
+      "--bootstrap-servers",
+      "127.0.0.1:1",
+      "--connect-timeout",
+      "2s",
+    ])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain("error: cannot connect to Kafka at 127.0.0.1:1")
+    expect(result.ms).toBeLessThan(2000 + 3000)
+  }, 30_000)
+
+  test("a missing topic without --create-topic: exit 2, naming --create-topic", async () => {
+    const result = await run(["--count", "5", "--topic", uniqueTopic("absent")])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain("does not exist: pass --create-topic")
+  }, 30_000)
+
+  test("SASL settings in a properties file against the plaintext broker: a clear error, the secret never printed", async () => {
+    const secret = "Sup3r-S3cret-Value"
+    const file = join(work, "client.properties")
+    writeFileSync(
+      file,
+      `bootstrap.servers=${bootstrap}\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanisms=PLAIN\nsasl.username=alice\nsasl.password=${secret}\n`,
+    )
+    const result = await run(["--count", "5", "--config", file, "--connect-timeout", "5s"], {
+      KAFKA_BOOTSTRAP_SERVERS: "",
+    })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/error: .*(SASL|authentication|connect)/i)
+    expect(result.stderr + result.stdout).not.toContain(secret)
+  }, 30_000)
+})
+
+describe("command line", () => {
+  const bad: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
+    [["--bogus"], "error: --bogus: Unknown option '--bogus'"],
+    [["--count", "0"], "error: --count: expected a whole number from 1 up"],
+    [["--rate", "fast"], "error: --rate: expected events per second"],
+    [["--interval", "5s..1s"], "error: --interval: MIN must not exceed MAX"],
+    [["--interval", "100..1000"], "error: --interval: expected a duration such as 500ms"],
+    [["--mode", "random"], "error: --mode: expected one of sessions, independent"],
+    [["--start-time", "yesterday"], "error: --start-time: expected an ISO-8601 instant"],
+    [["--topic", "bad topic"], "error: --topic: expected a Kafka topic name"],
+    [["--rate", "5", "--interval", "1s..2s"], "error: --rate: use either --rate or --interval"],
+    [["--bootstrap-servers", "nohost", "--dry-run"], ""],
+    [["--bootstrap-servers", "nohost", "--count", "1"], "error: bootstrap.servers: expected host:port"],
+    [
+      ["--config", "/nonexistent/client.properties"],
+      "error: --config: cannot read /nonexistent/client.properties: no such file",
+    ],
+    [["frobnicate"], 'error: unexpected argument "frobnicate"'],
+  ]
+  for (const [args, message] of bad)
+    if (message !== "")
+      test(`${args.join(" ")}: exit 2, naming the problem`, async () => {
+        const result = await run(args)
+        expect(result.stderr).toContain(message)
+        expect(result.code).toBe(2)
+      }, 30_000)
+
+  test("--help teaches with examples; --version and schema print to stdout", async () => {
+    const help = await run(["--help"])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain("Examples:")
+    expect(help.stdout).toContain("--config FILE")
+    const version = await run(["--version"])
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
+    const schema = await run(["schema"])
+    expect(JSON.parse(schema.stdout).$schema).toBe("http://json-schema.org/draft-07/schema#")
+  }, 30_000)
+
+  test("--dry-run is deterministic by seed, NDJSON only on stdout, the same from the binary", async () => {
+    const args = (seed: string) => [
+      "--dry-run",
+      "--seed",
+      seed,
+      "--count",
+      "2000",
+      "--start-time",
+      "2026-11-30T00:00:00Z",
+    ]
+    const a = await run(args("7"))
+    const b = await run(args("7"))
+    const c = await run(args("8"))
+    const fromBinary = await run(args("7"), {}, "compiled binary")
+    expect(a.code).toBe(0)
+    expect(a.stdout).toBe(b.stdout)
+    expect(fromBinary.stdout).toBe(a.stdout)
+    expect(c.stdout).not.toBe(a.stdout)
+    const lines = a.stdout.trimEnd().split("\n")
+    expect(lines).toHaveLength(2000)
+    for (const line of lines) expect(Either.isRight(CustomerEvent.decodeJson(line))).toBe(true)
+    expect(a.stderr).toContain("summary (count): 2,000 generated, 2,000 written")
+  }, 60_000)
+})
+
+describe("a forced stop", () => {
+  // A private broker that can be frozen (SIGSTOP), so that batches stay in flight.
+  const port = 29092 + (process.pid % 500) * 2
+  const privateBootstrap = `127.0.0.1:${port}`
+  const stateDir = mkdtempSync(join(tmpdir(), "producer-broker-"))
+  const env = { KAFKA_PORT: String(port), KAFKA_STATE_DIR: stateDir }
+
+  afterAll(() => {
+    const pid = readFileSync(join(stateDir, "broker.pid"), "utf8").trim()
+    if (existsSync(`/proc/${pid}`)) process.kill(Number(pid), "SIGCONT")
+    brokerScript(["down"], env)
+    rmSync(stateDir, { recursive: true, force: true })
+  })
+
+  test("a second Ctrl-C exits 130; in-flight events count as failed and are dead-lettered", async () => {
+    expect(brokerScript(["up"], env).code).toBe(0)
+    const topic = uniqueTopic("forced")
+    await createTopic(topic, { brokers: privateBootstrap })
+    const summaryFile = join(work, `${topic}.json`)
+    const deadLetterFile = join(work, `${topic}.dead.ndjson`)
+    const cli = start(
+      "bun run apps/producer",
+      [
+        "--rate",
+        "1000",
+        "--topic",
+        topic,
+        "--summary-file",
+        summaryFile,
+        "--dead-letter-file",
+        deadLetterFile,
+      ],
+      { KAFKA_BOOTSTRAP_SERVERS: privateBootstrap },
+    )
+    await until(async () => (await recordsIn(topic, privateBootstrap)) >= 500, "500 records in the topic")
+    const brokerPid = Number(readFileSync(join(stateDir, "broker.pid"), "utf8").trim())
+    process.kill(brokerPid, "SIGSTOP")
+    try {
+      await Bun.sleep(500)
+      cli.interrupt()
+      await until(() => cli.stderr().includes("stopping: generation stopped"), "the first Ctrl-C to be seen")
+      await Bun.sleep(1100) // a repeat within a second counts as the same Ctrl-C
+      cli.interrupt()
+      const result = await cli.finished
+      expect(result.code).toBe(130)
+      const summary = summaryOf(summaryFile)
+      expect(summary.stoppedBy).toBe("forced")
+      expect(summary.failed).toBeGreaterThan(0)
+      expect(summary.delivered + summary.failed).toBe(summary.generated)
+      expect(summary.deadLettered).toBe(summary.failed)
+      const dead = readFileSync(deadLetterFile, "utf8").trimEnd().split("\n")
+      expect(dead).toHaveLength(summary.failed)
+      for (const line of dead) expect(Either.isRight(CustomerEvent.decodeJson(line))).toBe(true)
+    } finally {
+      process.kill(brokerPid, "SIGCONT")
+    }
+  }, 180_000)
+})

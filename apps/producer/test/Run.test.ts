@@ -1,0 +1,229 @@
+/** Stream logic with the TestClock and an in-memory producer: pacing, stopping, draining, accounting. */
+import { describe, expect, test } from "bun:test"
+import { mkdtempSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { EventClock, EventGenerator, Pacing } from "@customer-events/events"
+import { KafkaError, KafkaProducer } from "@customer-events/kafka"
+import { Deferred, Duration, Effect, Fiber, Logger, LogLevel, TestClock, TestContext } from "effect"
+import { Counters } from "../src/Counters.js"
+import * as DeadLetterFile from "../src/DeadLetterFile.js"
+import * as Run from "../src/Run.js"
+
+interface Setup {
+  readonly pacing: Pacing.Pacing
+  readonly count?: number
+  readonly durationMs?: number
+  readonly startTime?: number
+  readonly latency?: Duration.DurationInput
+  readonly fail?: KafkaProducer.InMemoryOptions["fail"]
+  readonly deadLetterFile?: string
+  readonly drainTimeout?: Duration.DurationInput
+}
+
+/** Starts a run on the TestClock; the caller drives time and may stop it. */
+const start = (setup: Setup) =>
+  Effect.gen(function* () {
+    const log: KafkaProducer.InMemoryLog = { records: [] }
+    const producer = yield* KafkaProducer.makeInMemory({
+      log,
+      latency: setup.latency ?? "2 millis",
+      config: { batchMaxRecords: 500, lingerMs: 5 },
+      ...(setup.fail ? { fail: setup.fail } : {}),
+    })
+    const generator = yield* EventGenerator.makeSeeded(1, {
+      pacing: setup.pacing,
+      clock: EventClock.simulated(Date.parse("2026-11-30T00:00:00.000Z")),
+    })
+    const counters = new Counters()
+    const stop = yield* Deferred.make<void>()
+    const deadLetters = setup.deadLetterFile ? DeadLetterFile.open(setup.deadLetterFile) : undefined
+    const fiber = yield* Effect.fork(
+      Run.run({
+        topic: "t",
+        seed: "1",
+        generator,
+        producer,
+        counters,
+        stop,
+        deadLetters,
+        drainTimeout: Duration.decode(setup.drainTimeout ?? "30 seconds"),
+        pacer: Run.pacerOptions({
+          pacingIsMax: setup.pacing._tag === "Max",
+          startTime: setup.startTime,
+          count: setup.count,
+          durationMs: setup.durationMs,
+          maxGroup: 500,
+        }),
+      }),
+    )
+    return { fiber, stop, counters, log, deadLetters }
+  })
+
+const runTest = <A, E>(effect: Effect.Effect<A, E>) =>
+  Effect.runPromise(
+    effect.pipe(
+      Effect.provide(TestContext.TestContext),
+      Logger.withMinimumLogLevel(LogLevel.None),
+      Effect.timeout("30 seconds"),
+    ),
+  )
+
+/** Advances the TestClock in small steps until the fiber is done (or the budget runs out). */
+const advanceUntilDone = <A, E>(fiber: Fiber.Fiber<A, E>, step: Duration.DurationInput, maxSteps = 100_000) =>
+  Effect.gen(function* () {
+    for (let i = 0; i < maxSteps; i++) {
+      const done = yield* Fiber.poll(fiber)
+      if (done._tag === "Some") break
+      yield* TestClock.adjust(step)
+    }
+    return yield* Fiber.join(fiber)
+  })
+
+const advance = (total: Duration.DurationInput, step: Duration.DurationInput) =>
+  Effect.gen(function* () {
+    const steps = Math.round(Duration.toMillis(total) / Duration.toMillis(step))
+    for (let i = 0; i < steps; i++) yield* TestClock.adjust(step)
+  })
+
+describe("Run with the in-memory producer", () => {
+  test("--rate N holds the mean rate in real (test-clock) time", async () => {
+    const counters = await runTest(
+      Effect.gen(function* () {
+        const run = yield* start({ pacing: Pacing.Pacing.Rate({ perSecond: 5000 }), durationMs: 3_000 })
+        yield* advanceUntilDone(run.fiber, "50 millis")
+        return run.counters
+      }),
+    )
+    expect(Math.abs(counters.generated - 15_000) / 15_000).toBeLessThan(0.02)
+    expect(counters.delivered).toBe(counters.generated)
+  })
+
+  test("--interval MIN..MAX paces between its bounds (mean (MIN+MAX)/2)", async () => {
+    const { counters, log } = await runTest(
+      Effect.gen(function* () {
+        const run = yield* start({
+          pacing: Pacing.Pacing.Interval({ minMs: 100, maxMs: 1000 }),
+          durationMs: 120_000,
+        })
+        yield* advanceUntilDone(run.fiber, "1 second")
+        return run
+      }),
+    )
+    // 120 s at a mean pause of 550 ms: about 218 events.
+    expect(counters.generated).toBeGreaterThan(190)
+    expect(counters.generated).toBeLessThan(250)
+    const times = log.records.map((r) => Number(r.record.timestamp))
+    const gaps = times.slice(1).map((t, i) => t - times[i]!)
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(99)
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(1001)
+  })
+
+  test("stops at --count, every event delivered", async () => {
+    const summary = await runTest(
+      Effect.gen(function* () {
+        const run = yield* start({ pacing: Pacing.Pacing.Max(), count: 12_345 })
+        return yield* advanceUntilDone(run.fiber, "5 millis")
+      }),
+    )
+    expect(summary).toMatchObject({ generated: 12_345, delivered: 12_345, failed: 0, stoppedBy: "count" })
+  })
+
+  test("stops at --duration, in event time when a start time is given", async () => {
+    const summary = await runTest(
+      Effect.gen(function* () {
+        const run = yield* start({
+          pacing: Pacing.Pacing.Rate({ perSecond: 10 }),
+          durationMs: 3_600_000,
+          startTime: Date.parse("2026-11-30T00:00:00.000Z"),
+        })
+        return yield* advanceUntilDone(run.fiber, "5 millis")
+      }),
+    )
+    // One hour of event time at 10/s: about 36,000 events, generated at full speed.
+    expect(Math.abs(summary.generated - 36_000) / 36_000).toBeLessThan(0.03)
+    expect(summary.stoppedBy).toBe("duration")
+    expect(summary.delivered).toBe(summary.generated)
+  })
+
+  test("a stop ends generation at once and drains in-flight batches: generated = delivered", async () => {
+    const result = await runTest(
+      Effect.gen(function* () {
+        const run = yield* start({ pacing: Pacing.Pacing.Rate({ perSecond: 5000 }), latency: "300 millis" })
+        yield* advance("2 seconds", "50 millis")
+        yield* Deferred.succeed(run.stop, undefined)
+        const generatedAtStop = run.counters.generated
+        const pendingAtStop = run.counters.pending.size
+        const summary = yield* advanceUntilDone(run.fiber, "50 millis")
+        return { summary, generatedAtStop, pendingAtStop }
+      }),
+    )
+    expect(result.pendingAtStop).toBeGreaterThan(0)
+    expect(result.summary.generated).toBe(result.generatedAtStop)
+    expect(result.summary.delivered).toBe(result.summary.generated)
+    expect(result.summary.stoppedBy).toBe("signal")
+  })
+
+  test("after the drain timeout, unanswered events count as failed and are dead-lettered", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "run-")), "dead.ndjson")
+    const summary = await runTest(
+      Effect.gen(function* () {
+        const run = yield* start({
+          pacing: Pacing.Pacing.Rate({ perSecond: 1000 }),
+          latency: "1 hour",
+          drainTimeout: "2 seconds",
+          deadLetterFile: file,
+        })
+        yield* advance("1 second", "5 millis")
+        yield* Deferred.succeed(run.stop, undefined)
+        return yield* advanceUntilDone(run.fiber, "10 millis")
+      }),
+    )
+    expect(summary.generated).toBeGreaterThan(500)
+    expect(summary.delivered).toBe(0)
+    expect(summary.failed).toBe(summary.generated)
+    expect(summary.deadLettered).toBe(summary.failed)
+    expect(readFileSync(file, "utf8").trim().split("\n")).toHaveLength(summary.failed)
+  })
+
+  test("failed batches are counted and dead-lettered; the stream goes on", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "run-")), "dead.ndjson")
+    let batches = 0
+    const summary = await runTest(
+      Effect.gen(function* () {
+        const run = yield* start({
+          pacing: Pacing.Pacing.Max(),
+          count: 5000,
+          deadLetterFile: file,
+          fail: () =>
+            batches++ % 3 === 1
+              ? new KafkaError.KafkaTimeoutError({ operation: "delivery of a batch", timeoutMs: 1 })
+              : undefined,
+        })
+        return yield* advanceUntilDone(run.fiber, "5 millis")
+      }),
+    )
+    expect(summary.failed).toBeGreaterThan(0)
+    expect(summary.delivered + summary.failed).toBe(5000)
+    expect(summary.deadLettered).toBe(summary.failed)
+    const lines = readFileSync(file, "utf8").trim().split("\n")
+    expect(lines).toHaveLength(summary.failed)
+    expect(JSON.parse(lines[0]!).eventId).toBeString()
+  })
+
+  test("a fatal error stops the run; everything generated is still accounted for", async () => {
+    const summary = await runTest(
+      Effect.gen(function* () {
+        const run = yield* start({
+          pacing: Pacing.Pacing.Rate({ perSecond: 2000 }),
+          fail: () => new KafkaError.KafkaAuthorizationError({ reason: "TOPIC_AUTHORIZATION_FAILED" }),
+        })
+        return yield* advanceUntilDone(run.fiber, "5 millis")
+      }),
+    )
+    expect(summary.stoppedBy).toBe("error")
+    expect(summary.error).toContain("not authorized")
+    expect(summary.generated).toBeGreaterThan(0)
+    expect(summary.failed).toBe(summary.generated)
+  })
+})
