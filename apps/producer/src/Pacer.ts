@@ -47,24 +47,33 @@ export const stream = (
       const end = (reason: StopReason) =>
         Effect.sync(() => onEnd(reason)).pipe(Effect.zipRight(Effect.fail(Option.none())))
 
+      // --duration: in event time, the events due before it; in live pacing, the wall time, plus one
+      // last group of the events already due before it (a late tick would otherwise drop them); at
+      // full speed, wall time.
+      let lastGroup = false
       const tick = Effect.gen(function* () {
         if (options.stop !== undefined && (yield* Deferred.isDone(options.stop)))
           return yield* Effect.fail(Option.none())
         if (options.count !== undefined && released >= options.count) return yield* end("count")
+        const duration = options.durationMs
+        if (duration !== undefined && (lastGroup || (options.durationIsEventTime && nextDueMs >= duration)))
+          return yield* end("duration")
         let elapsed = (yield* Clock.currentTimeMillis) - startedAt
-        if (options.realTime && nextDueMs > elapsed) {
-          yield* Effect.sleep(Math.max(minimumTickMs, Math.ceil(nextDueMs - elapsed)))
-          elapsed = (yield* Clock.currentTimeMillis) - startedAt
+        if (options.realTime) {
+          // Sleep until the next event is due, or until the duration is over if that comes first.
+          const wakeAt = Math.min(nextDueMs, duration ?? Number.POSITIVE_INFINITY)
+          if (wakeAt > elapsed) {
+            yield* Effect.sleep(Math.max(minimumTickMs, Math.ceil(wakeAt - elapsed)))
+            elapsed = (yield* Clock.currentTimeMillis) - startedAt
+          }
         }
-        const budgetMs = options.realTime ? elapsed - nextDueMs : Number.POSITIVE_INFINITY
-        if (options.durationMs !== undefined) {
-          const spent = options.durationIsEventTime ? nextDueMs : elapsed
-          if (spent >= options.durationMs) return yield* end("duration")
+        if (duration !== undefined && !options.durationIsEventTime && elapsed >= duration) {
+          if (!options.realTime || nextDueMs >= duration) return yield* end("duration")
+          lastGroup = true
         }
-        const withinMs =
-          options.durationMs !== undefined && options.durationIsEventTime
-            ? Math.min(budgetMs, options.durationMs - nextDueMs - 1e-9)
-            : budgetMs
+        let withinMs = options.realTime ? elapsed - nextDueMs : Number.POSITIVE_INFINITY
+        if (duration !== undefined && (options.durationIsEventTime || lastGroup))
+          withinMs = Math.min(withinMs, duration - nextDueMs - 1e-9)
         const max = Math.min(
           options.maxGroup,
           options.count === undefined ? Number.MAX_SAFE_INTEGER : options.count - released,

@@ -1,0 +1,26 @@
+/**
+ * Bench child: generates N events in one mode and JSON-encodes them (and builds their Kafka
+ * records), with no Kafka, then prints {events, bytes, ms} as JSON on stdout.
+ */
+import { CustomerEvent, EventClock, EventGenerator, EventRecord } from "@customer-events/events"
+import { Effect } from "effect"
+
+const [mode = "sessions", countText = "1000000", withRecords = "json"] = Bun.argv.slice(2)
+const count = Number(countText)
+const generator = Effect.runSync(
+  EventGenerator.makeSeeded(1, {
+    mode: mode as EventGenerator.Mode,
+    clock: EventClock.simulated(Date.parse("2026-11-30T00:00:00.000Z")),
+  }),
+)
+const batch = 1000
+let bytes = 0
+const started = performance.now()
+for (let done = 0; done < count; done += batch) {
+  const { events } = generator.next(Math.min(batch, count - done))
+  if (withRecords === "records")
+    for (const record of EventRecord.fromEvents(events)) bytes += record.value.length
+  else for (const event of events) bytes += CustomerEvent.encodeJson(event).length
+}
+const ms = performance.now() - started
+console.log(JSON.stringify({ events: count, bytes, ms }))

@@ -1,0 +1,34 @@
+/** The benchmark is not a test; this only checks that `bun run bench --quick` completes and writes its table. */
+import { expect, test } from "bun:test"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { bootstrap, repoRoot } from "@customer-events/test-support"
+
+test("bun run bench --quick completes and writes its table", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "bench-quick-"))
+  const out = join(dir, "BENCHMARKS.md")
+  const child = Bun.spawn(["bun", "run", "bench", "--quick", "--out", out], {
+    cwd: repoRoot,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: bootstrap },
+  })
+  const [stdout, stderr] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+  ])
+  expect(await child.exited, stderr).toBe(0)
+  const report = readFileSync(out, "utf8")
+  for (const entry of [
+    "generator, sessions",
+    "producer app, --rate max",
+    "raw kafkajs loop",
+    "Java ProducerPerformance",
+  ])
+    expect(report).toContain(`| ${entry}`)
+  expect(report).toMatch(/\| app \/ raw kafkajs \| \d+\.\d\d \|/)
+  expect(report).toContain("SIGINT to exit at max rate")
+  expect(stdout).toContain("| entry | events |")
+  rmSync(dir, { recursive: true, force: true })
+}, 300_000)
