@@ -334,7 +334,6 @@ const main = async () => {
   )
   const ratioKafkajs = appRow.eventsPerSecond / bestKafkajs!.eventsPerSecond
   const ratioJava = appRow.eventsPerSecond / javaRow.eventsPerSecond
-  const maxRateError = Math.max(...rates.map((r) => r.errorPercent))
 
   const f = (n: number, digits = 0) =>
     Number.isFinite(n)
