@@ -389,7 +389,7 @@ Ratios: **app / raw kafkajs = ${f(ratioKafkajs, 2)}**, **app / Java = ${f(ratioJ
 ## Settings
 
 - Events per entry: ${f(N)}. Topics: 3 partitions, replication factor 1, created fresh per entry.
-- Producer app: \`--rate max --count N\`, its defaults (acks=all, idempotent, batches of up to 2,000 records, linger 5 ms,
+- Producer app: \`--rate max --count N\`, its defaults (acks=all, idempotent, batches of up to 1,000 records, linger 5 ms,
   one batch in flight); events/s from its own summary (start of the stream to the last acknowledgement).
 - Raw kafkajs: one \`sendBatch\` at a time (the idempotent producer serialises requests per broker anyway), acks=all,
   idempotent, records with key and headers like the app's; best of batch sizes ${settings.kafkajsBatchSizes.join(", ")}.

@@ -282,7 +282,7 @@ Kafka:
   --replication-factor N       replication factor of a created topic (default 1)
   --acks all|leader|none       default all (with idempotence; leader/none turn it off)
   --compression none|gzip      default none
-  --batch-size N               max records per produce request (default 2000)
+  --batch-size N               max records per produce request (default 1000)
   --linger D                   max wait to fill a batch (default 5ms)
   --client-id ID               default customer-events
   --connect-timeout D          connecting, retries included (default 10s)

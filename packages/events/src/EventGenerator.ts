@@ -25,7 +25,7 @@ import type {
 } from "./CustomerEvent.js"
 import type { EventClock } from "./EventClock.js"
 import * as EventClocks from "./EventClock.js"
-import { Prng, pickCumulative, shortId, uuidV4, weighted } from "./internal/Prng.js"
+import { makeIsoFormatter, Prng, pickCumulative, shortId, uuidV4, weighted } from "./internal/Prng.js"
 import { defaultPacing, drawPauseMs, type Pacing } from "./Pacing.js"
 
 export type Mode = "sessions" | "independent"
@@ -45,7 +45,7 @@ export interface Options {
 /** A batch of events, each with the pause (ms) to wait after it, before the next event. */
 export interface Batch {
   readonly events: Array<CustomerEvent>
-  readonly pausesMs: Float64Array
+  readonly pausesMs: ReadonlyArray<number>
   /** The sum of the pauses: from the first event of the batch to the event after the last one. */
   readonly spanMs: number
 }
@@ -165,13 +165,14 @@ export const makeWithPrng = (rng: Prng, options: Options = {}): EventGenerator =
     return catalog.products[(index + 1) % catalog.products.length]!
   }
 
-  // Timestamps: one Date allocation per distinct millisecond, not per event.
+  // Timestamps: no Date per event (the prefix is cached per minute), and one string per millisecond.
+  const format = makeIsoFormatter()
   let lastMs = Number.NaN
   let lastIso = ""
   const iso = (ms: number): string => {
     if (ms !== lastMs) {
       lastMs = ms
-      lastIso = new Date(ms).toISOString()
+      lastIso = format(ms)
     }
     return lastIso
   }
@@ -296,36 +297,56 @@ export const makeWithPrng = (rng: Prng, options: Options = {}): EventGenerator =
     "recommendationClick",
   ]
 
+  // Each event on its own: a fresh session id, a customer and a product, nothing remembered.
   const nextIndependentEvent = (timestamp: string): CustomerEvent => {
-    const s = newSession()
+    const type = independentTypes[rng.int(4)]!
+    const customerId = pickCustomer()
+    const sessionId = `sess-${shortId(rng)}`
     const product = pickProduct()
-    switch (independentTypes[rng.int(4)]!) {
+    const eventId = uuidV4(rng)
+    switch (type) {
       case "productView":
-        return view(s, product, anySource(rng), timestamp)
+        return {
+          eventId,
+          eventType: "productView",
+          customerId,
+          productId: product.id,
+          sessionId,
+          timestamp,
+          metadata: { category: product.category, source: anySource(rng) },
+        }
       case "addToCart":
         return {
-          eventId: uuidV4(rng),
+          eventId,
           eventType: "addToCart",
-          customerId: s.customerId,
+          customerId,
           productId: product.id,
-          sessionId: s.id,
+          sessionId,
           timestamp,
           metadata: { quantity: quantity(rng) },
         }
       case "purchase": {
         const q = quantity(rng)
         return {
-          eventId: uuidV4(rng),
+          eventId,
           eventType: "purchase",
-          customerId: s.customerId,
+          customerId,
           productId: product.id,
-          sessionId: s.id,
+          sessionId,
           timestamp,
-          metadata: { quantity: q, totalAmount: totalAmount(product, q), paymentMethod: s.paymentMethod },
+          metadata: { quantity: q, totalAmount: totalAmount(product, q), paymentMethod: paymentMethod(rng) },
         }
       }
       case "recommendationClick":
-        return recommendationClick(s, product, recommend(product), timestamp)
+        return {
+          eventId,
+          eventType: "recommendationClick",
+          customerId,
+          productId: product.id,
+          sessionId,
+          timestamp,
+          metadata: { recommendedProductId: recommend(product).id, algorithm: algorithm(rng) },
+        }
     }
   }
 
@@ -342,7 +363,7 @@ export const makeWithPrng = (rng: Prng, options: Options = {}): EventGenerator =
       clock.advance(pause)
       spanMs += pause
     } while (events.length < maxEvents && spanMs <= withinMs)
-    return { events, pausesMs: Float64Array.from(pauses), spanMs }
+    return { events, pausesMs: pauses, spanMs }
   }
 
   return { mode, catalog, next: (n) => take(n, Number.POSITIVE_INFINITY), take }

@@ -97,7 +97,7 @@ export const defaults = {
   retryMaxMs: 5_000,
   retryMultiplier: 2,
   retryJitter: 0.2,
-  batchMaxRecords: 2_000,
+  batchMaxRecords: 1_000,
   lingerMs: 5,
   drainTimeoutMs: 30_000,
 } as const satisfies Settings
