@@ -2,21 +2,13 @@
  * The command line: flags parsed by node:util's parseArgs (strict: unknown flags are errors), each
  * value validated once into typed RunOptions, and a --help that teaches by example.
  */
-import { parseArgs } from "node:util"
+import { Flags, Logging } from "@customer-events/cli"
 import { EventGenerator, Pacing } from "@customer-events/events"
 import type { KafkaConfig } from "@customer-events/kafka"
-import { Data, LogLevel } from "effect"
+import type { LogLevel } from "effect"
 
-export class UsageError extends Data.TaggedError("UsageError")<{
-  readonly flag: string
-  readonly reason: string
-}> {
-  override get message() {
-    return this.flag === "" ? this.reason : `${this.flag}: ${this.reason}`
-  }
-}
-
-export type LogFormat = "pretty" | "json"
+export const UsageError = Flags.UsageError
+export type UsageError = Flags.UsageError
 
 export interface RunOptions {
   readonly topic: string
@@ -38,7 +30,7 @@ export interface RunOptions {
   readonly replicationFactor: number
   readonly summaryFile: string | undefined
   readonly deadLetterFile: string | undefined
-  readonly logFormat: LogFormat
+  readonly logFormat: Logging.LogFormat
   readonly logLevel: LogLevel.LogLevel
   readonly drainTimeoutMs: number
   readonly progress: boolean
@@ -86,35 +78,7 @@ const flags = {
   version: { type: "boolean", short: "V" },
 } as const
 
-const fail = (flag: string, reason: string): never => {
-  throw new UsageError({ flag, reason })
-}
-
-const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
-
-/** "500ms", "1.5s", "10m", "2h", "1d"; a bare 0 is allowed. */
-export const parseDurationMs = (flag: string, text: string): number => {
-  const match = text.trim().match(/^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/)
-  if (text.trim() === "0") return 0
-  if (match === null)
-    return fail(flag, `expected a duration such as 500ms, 10s, 5m or 1h, got ${JSON.stringify(text)}`)
-  return Number(match[1]) * units[match[2]!]!
-}
-
-const parseWhole = (flag: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number => {
-  const n = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN
-  if (!Number.isSafeInteger(n) || n < min || n > max)
-    return fail(
-      flag,
-      `expected a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : " up"}, got ${JSON.stringify(text)}`,
-    )
-  return n
-}
-
-const oneOf = <const T extends string>(flag: string, text: string, values: ReadonlyArray<T>): T =>
-  (values as ReadonlyArray<string>).includes(text)
-    ? (text as T)
-    : fail(flag, `expected one of ${values.join(", ")}, got ${JSON.stringify(text)}`)
+const { fail, durationMs: parseDurationMs, whole: parseWhole, oneOf } = Flags
 
 /** `--interval MIN..MAX`, e.g. 100ms..1s. */
 export const parseInterval = (text: string): Pacing.Pacing => {
@@ -137,30 +101,9 @@ export const parseRate = (text: string): Pacing.Pacing => {
   return Pacing.Pacing.Rate({ perSecond: n })
 }
 
-const topicName = /^[A-Za-z0-9._-]{1,249}$/
-
-const logLevels: Record<string, LogLevel.LogLevel> = {
-  debug: LogLevel.Debug,
-  info: LogLevel.Info,
-  warn: LogLevel.Warning,
-  warning: LogLevel.Warning,
-  error: LogLevel.Error,
-}
-
 /** Parses argv (without the runtime and script) into a command; throws UsageError naming the flag. */
 export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | undefined>): Command => {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof flags; allowPositionals: true; strict: true }>>
-  try {
-    parsed = parseArgs({ args: [...argv], options: flags, allowPositionals: true, strict: true })
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    const flag = message.match(/'(-[^']*)'/)?.[1] ?? ""
-    // node's wording, e.g. "Unknown option '--bogus'" or "Option '--count <value>' argument missing".
-    throw new UsageError({
-      flag: flag.replace(/ <value>$/, ""),
-      reason: message.replace(/\. To specify.*$/s, ""),
-    })
-  }
+  const parsed = Flags.parse(argv, flags)
   const v = parsed.values
   if (v.help) return { _tag: "Help" }
   if (v.version) return { _tag: "Version" }
@@ -178,22 +121,9 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
         ? parseInterval(v.interval)
         : Pacing.defaultPacing
 
-  const topic = v.topic ?? env.KAFKA_TOPIC ?? defaultTopic
-  if (!topicName.test(topic))
-    fail(
-      v.topic !== undefined ? "--topic" : "KAFKA_TOPIC",
-      `expected a Kafka topic name (letters, digits, . _ -; at most 249), got ${JSON.stringify(topic)}`,
-    )
+  const topic = Flags.topic(v.topic, env, defaultTopic)
 
-  let startTime: number | undefined
-  if (v["start-time"] !== undefined) {
-    startTime = Date.parse(v["start-time"])
-    if (!/^\d{4}-\d{2}-\d{2}/.test(v["start-time"]) || Number.isNaN(startTime))
-      fail(
-        "--start-time",
-        `expected an ISO-8601 instant such as 2026-11-30T00:00:00Z, got ${JSON.stringify(v["start-time"])}`,
-      )
-  }
+  const startTime = v["start-time"] === undefined ? undefined : Flags.instant("--start-time", v["start-time"])
 
   const kafka: { -readonly [K in keyof KafkaConfig.Settings]: KafkaConfig.Settings[K] } = {}
   if (v["bootstrap-servers"] !== undefined) kafka.bootstrapServers = v["bootstrap-servers"]
@@ -242,12 +172,12 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
       summaryFile: v["summary-file"],
       deadLetterFile: v["dead-letter-file"],
       logFormat:
-        v["log-format"] === undefined ? "pretty" : oneOf("--log-format", v["log-format"], ["pretty", "json"]),
+        v["log-format"] === undefined ? "pretty" : oneOf("--log-format", v["log-format"], Logging.logFormats),
       logLevel:
-        logLevels[
+        Logging.logLevels[
           v["log-level"] === undefined
             ? "info"
-            : oneOf("--log-level", v["log-level"], ["debug", "info", "warn", "warning", "error"])
+            : oneOf("--log-level", v["log-level"], Object.keys(Logging.logLevels))
         ]!,
       drainTimeoutMs:
         v["drain-timeout"] === undefined ? 30_000 : parseDurationMs("--drain-timeout", v["drain-timeout"]),

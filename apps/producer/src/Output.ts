@@ -2,69 +2,14 @@
  * What the user sees, all on stderr (stdout carries only events, in --dry-run): log lines (pretty
  * for a terminal, JSON for machines), the live progress line, and the end-of-run summary.
  */
-import { Cause, Effect, HashMap, Layer, List, Logger, type LogLevel, Schedule } from "effect"
-import type { LogFormat } from "./Cli.js"
+import { Logging, Terminal } from "@customer-events/cli"
+import { Effect, type LogLevel, Schedule } from "effect"
 import type { Counters, Summary } from "./Counters.js"
 
-const stderr = process.stderr
-const isTty = stderr.isTTY === true
-const colors = isTty && process.env.NO_COLOR === undefined
+export const writeLine = Terminal.writeLine
 
-/** The progress line currently drawn on the terminal: log lines clear it first, the next tick redraws it. */
-let progressShown = false
-const clearProgress = () => {
-  if (progressShown) {
-    stderr.write("\r\x1b[2K")
-    progressShown = false
-  }
-}
-
-export const writeLine = (line: string) => {
-  clearProgress()
-  stderr.write(`${line}\n`)
-}
-
-const levelColor: Record<string, string> = { ERROR: "31", WARN: "33", INFO: "36", DEBUG: "90", FATAL: "31" }
-
-const render = (message: unknown): string => {
-  if (Array.isArray(message)) return message.map(render).join(" ")
-  if (typeof message === "string") return message
-  if (message instanceof Error) return message.message
-  return JSON.stringify(message)
-}
-
-const prettyLogger = Logger.make(({ logLevel, message, annotations, cause, date }) => {
-  const time = date.toISOString().slice(11, 23)
-  const label = logLevel.label
-  const level = colors ? `\x1b[${levelColor[label] ?? "0"}m${label.padEnd(5)}\x1b[0m` : label.padEnd(5)
-  const extras = HashMap.reduce(annotations, "", (acc, value, key) => `${acc} ${key}=${render(value)}`)
-  const failure = Cause.isEmpty(cause) ? "" : ` ${Cause.pretty(cause).split("\n")[0]}`
-  writeLine(
-    `${time} ${level} ${render(message)}${failure}${colors && extras ? `\x1b[90m${extras}\x1b[0m` : extras}`,
-  )
-})
-
-const jsonLogger = Logger.make(({ logLevel, message, annotations, cause, date, spans }) => {
-  const entry: Record<string, unknown> = {
-    time: date.toISOString(),
-    level: logLevel.label.toLowerCase(),
-    message: render(message),
-  }
-  HashMap.forEach(annotations, (value, key) => {
-    entry[key] = value
-  })
-  if (!Cause.isEmpty(cause)) entry.cause = Cause.pretty(cause)
-  List.forEach(spans, (span) => {
-    entry[`span.${span.label}`] = date.getTime() - span.startTime
-  })
-  writeLine(JSON.stringify(entry))
-})
-
-export const loggerLayer = (format: LogFormat, level: LogLevel.LogLevel) =>
-  Layer.merge(
-    Logger.replace(Logger.defaultLogger, format === "json" ? jsonLogger : prettyLogger),
-    Logger.minimumLogLevel(level),
-  )
+export const loggerLayer = (format: Logging.LogFormat, level: LogLevel.LogLevel) =>
+  Logging.layer(format, level)
 
 const formatCount = (n: number) => n.toLocaleString("en-US")
 const ms = (n: number | undefined) =>
@@ -91,17 +36,17 @@ export const progress = (counters: Counters, enabled: boolean) =>
       )
     }
     if (!enabled) return yield* Effect.never
-    if (isTty)
-      yield* Effect.sync(() => {
-        stderr.write(`\r\x1b[2K${line()}`)
-        progressShown = true
-      }).pipe(Effect.repeat(Schedule.spaced("1 second")), Effect.delay("1 second"))
+    if (Terminal.isTty)
+      yield* Effect.sync(() => Terminal.showStatus(line())).pipe(
+        Effect.repeat(Schedule.spaced("1 second")),
+        Effect.delay("1 second"),
+      )
     else
       yield* Effect.suspend(() => Effect.logInfo(`progress: ${line()}`)).pipe(
         Effect.repeat(Schedule.spaced("10 seconds")),
         Effect.delay("10 seconds"),
       )
-  }).pipe(Effect.ensuring(Effect.sync(clearProgress)))
+  }).pipe(Effect.ensuring(Effect.sync(Terminal.clearStatus)))
 
 /** The human summary at the end of a run. */
 export const printSummary = (summary: Summary, dryRun: boolean) => {

@@ -1,6 +1,7 @@
-/** Kafka for Effect: a scoped, batched, retrying producer over kafkajs, its config and admin helpers. */
+/** Kafka for Effect over kafkajs: a scoped, batched, retrying producer, a consumer, admin helpers and config. */
 export * as KafkaAdmin from "./KafkaAdmin.js"
 export * as KafkaConfig from "./KafkaConfig.js"
+export * as KafkaConsumer from "./KafkaConsumer.js"
 export * as KafkaError from "./KafkaError.js"
 export * as KafkaProducer from "./KafkaProducer.js"
 export * as ProducerMetrics from "./ProducerMetrics.js"

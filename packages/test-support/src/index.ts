@@ -145,3 +145,24 @@ export const recordCount = async (topic: string, brokers = bootstrap): Promise<n
     await admin.disconnect()
   }
 }
+
+/** Writes records exactly as given, with a plain kafkajs producer: for hand-crafted (also bad) records. */
+export const produceRaw = async (
+  topic: string,
+  messages: ReadonlyArray<{
+    key?: string | null
+    value: string | Buffer | null
+    headers?: Record<string, string>
+    timestamp?: string
+    partition?: number
+  }>,
+  brokers = bootstrap,
+) => {
+  const producer = kafkaFor(brokers).producer()
+  await producer.connect()
+  try {
+    await producer.send({ topic, messages: messages.map((m) => ({ ...m })) as never })
+  } finally {
+    await producer.disconnect()
+  }
+}

@@ -1,0 +1,118 @@
+/** The inspector's command line: the producer's connection flags, what to read, how to report. */
+import { Flags, Logging } from "@customer-events/cli"
+import type { KafkaConfig } from "@customer-events/kafka"
+import type { LogLevel } from "effect"
+import type { Mode } from "./Inspection.js"
+
+export interface Options {
+  readonly topic: string
+  readonly configFile: string | undefined
+  readonly kafka: KafkaConfig.Settings
+  /** Epoch ms to start from; undefined: the beginning. */
+  readonly fromTime: number | undefined
+  readonly follow: boolean
+  readonly max: number | undefined
+  readonly json: boolean
+  readonly mode: Mode
+  readonly logFormat: Logging.LogFormat
+  readonly logLevel: LogLevel.LogLevel
+  readonly progress: boolean
+}
+
+export type Command = { readonly _tag: "Run"; readonly options: Options } | { readonly _tag: "Help" }
+
+const flags = {
+  "bootstrap-servers": { type: "string" },
+  topic: { type: "string" },
+  config: { type: "string" },
+  "from-beginning": { type: "boolean" },
+  "from-time": { type: "string" },
+  follow: { type: "boolean" },
+  max: { type: "string" },
+  json: { type: "boolean" },
+  mode: { type: "string" },
+  "connect-timeout": { type: "string" },
+  "log-format": { type: "string" },
+  "log-level": { type: "string" },
+  "no-progress": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const
+
+export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | undefined>): Command => {
+  const { values: v, positionals } = Flags.parse(argv, flags)
+  if (v.help) return { _tag: "Help" }
+  if (positionals.length > 0) Flags.fail("", `unexpected argument ${JSON.stringify(positionals[0])}`)
+  if (v["from-beginning"] && v["from-time"] !== undefined)
+    Flags.fail("--from-time", "use either --from-beginning or --from-time, not both")
+  if (v.follow && v["from-time"] !== undefined)
+    Flags.fail("--from-time", "reads a bounded range: drop --follow")
+  const kafka: { -readonly [K in keyof KafkaConfig.Settings]: KafkaConfig.Settings[K] } = {}
+  if (v["bootstrap-servers"] !== undefined) kafka.bootstrapServers = v["bootstrap-servers"]
+  if (v["connect-timeout"] !== undefined)
+    kafka.connectionTimeoutMs = Math.max(1, Flags.durationMs("--connect-timeout", v["connect-timeout"]))
+  return {
+    _tag: "Run",
+    options: {
+      topic: Flags.topic(v.topic, env, "customer-events"),
+      configFile: v.config,
+      kafka,
+      fromTime: v["from-time"] === undefined ? undefined : Flags.instant("--from-time", v["from-time"]),
+      follow: v.follow === true,
+      max: v.max === undefined ? undefined : Flags.whole("--max", v.max, 1),
+      json: v.json === true,
+      mode:
+        v.mode === undefined ? "auto" : Flags.oneOf("--mode", v.mode, ["auto", "sessions", "independent"]),
+      logFormat:
+        v["log-format"] === undefined
+          ? "pretty"
+          : Flags.oneOf("--log-format", v["log-format"], Logging.logFormats),
+      logLevel:
+        Logging.logLevels[
+          v["log-level"] === undefined
+            ? "info"
+            : Flags.oneOf("--log-level", v["log-level"], Object.keys(Logging.logLevels))
+        ]!,
+      progress: v["no-progress"] !== true,
+    },
+  }
+}
+
+export const help = `customer-events inspector: read a topic back and check that the stream is sound.
+
+Usage:
+  bun run apps/inspector [options]
+
+Examples:
+  bun run apps/inspector                                   # the whole topic customer-events, then a report
+  bun run apps/inspector --topic orders --json > report.json
+  bun run apps/inspector --from-time 2026-11-30T12:00:00Z  # from a point in time up to now
+  bun run apps/inspector --follow                          # keep checking new events until Ctrl-C
+  bun run apps/inspector --config client.properties --topic orders   # Confluent Cloud
+
+Connection (exactly as the producer takes them):
+  --bootstrap-servers HOST:PORT[,...]  (env KAFKA_BOOTSTRAP_SERVERS; default 127.0.0.1:9092)
+  --topic NAME                 (env KAFKA_TOPIC; default customer-events)
+  --config FILE                Java/librdkafka .properties file
+  --connect-timeout D          default 10s
+
+What to read:
+  --from-beginning             every partition from its first record (the default)
+  --from-time ISO              every partition from the first record at or after ISO
+  --follow                     keep reading new records until Ctrl-C (otherwise stop at the high
+                               watermarks seen at the start)
+  --max N                      stop after N records
+
+Checks:
+  Each record: the value decodes as an event; key = customerId; the headers event-type, event-id,
+  content-type, schema-version agree with the event; the record timestamp = the event time.
+  Each session (sessions mode): a purchase follows an addToCart of the same product and quantity;
+  time never goes backwards. Across the stream: one unit price per product; no duplicate eventId.
+  --mode auto|sessions|independent   which of the producer's modes wrote the topic (default: detected)
+
+Output:
+  A report on stdout (--json: as JSON); a progress line on stderr. Ctrl-C prints the report so far.
+  --log-format pretty|json, --log-level debug|info|warn|error, --no-progress
+
+Exit codes: 0 sound; 1 invalid records, violations or duplicates; 2 bad usage, or the cluster or
+topic could not be reached.
+`

@@ -1,0 +1,250 @@
+/**
+ * The checks, record by record, in the order the records come (which, per partition, is the order
+ * they were written): each value against the event contract, the record against the event (key,
+ * headers, timestamp), and the stream's invariants per session. Memory: one entry per session in
+ * progress (the oldest are forgotten past a bound) and one per eventId, for duplicates.
+ */
+import { CustomerEvent, EventRecord } from "@customer-events/events"
+import { KafkaConsumer } from "@customer-events/kafka"
+import { Either } from "effect"
+
+export type Mode = "auto" | "sessions" | "independent"
+
+export interface Finding {
+  readonly partition: number
+  readonly offset: string
+  /** Where in the record: key, headers.<name>, timestamp, or a path in the event (metadata.quantity). */
+  readonly path: string
+  readonly reason: string
+}
+
+export const violationKinds = ["purchaseWithoutAddToCart", "inconsistentUnitPrice", "timeBackwards"] as const
+export type ViolationKind = (typeof violationKinds)[number]
+
+export interface Report {
+  readonly topic: string
+  /** What a bounded read covered: per partition, from its start offset up to the high watermark seen at the start. */
+  readonly ranges: ReadonlyArray<{ readonly partition: number; readonly from: string; readonly to: string }>
+  readonly mode: "sessions" | "independent"
+  readonly modeDetected: boolean
+  /** Session invariants apply to the producer's sessions mode only. */
+  readonly sessionChecks: boolean
+  readonly note?: string
+  readonly records: number
+  readonly valid: number
+  readonly byType: Record<CustomerEvent.EventType, number>
+  readonly invalid: number
+  /** The first invalid records, in full. */
+  readonly invalidRecords: ReadonlyArray<Finding>
+  readonly violations: Record<ViolationKind, number>
+  /** The first violations, in full. */
+  readonly violationExamples: ReadonlyArray<Finding & { readonly kind: ViolationKind }>
+  readonly duplicates: number
+  readonly duplicateExamples: ReadonlyArray<Finding>
+  readonly eventTime: { readonly first: string; readonly last: string } | null
+  /** Valid events per second of event time. */
+  readonly eventsPerSecond: number | null
+  readonly sound: boolean
+}
+
+const listed = 20
+const maxSessions = 200_000
+
+interface SessionState {
+  lastTimestamp: string
+  readonly carted: Map<string, number>
+}
+
+export class Inspection {
+  private records = 0
+  private valid = 0
+  private invalid = 0
+  private readonly invalidRecords: Array<Finding> = []
+  private readonly byType: Record<CustomerEvent.EventType, number> = {
+    productView: 0,
+    addToCart: 0,
+    purchase: 0,
+    recommendationClick: 0,
+  }
+  private readonly violations: Record<ViolationKind, number> = {
+    purchaseWithoutAddToCart: 0,
+    inconsistentUnitPrice: 0,
+    timeBackwards: 0,
+  }
+  private readonly violationExamples: Array<Finding & { kind: ViolationKind }> = []
+  private readonly sessions = new Map<string, SessionState>()
+  private sessionsSeen = 0
+  private readonly unitPrices = new Map<string, number>()
+  private readonly eventIds = new Set<string>()
+  private duplicates = 0
+  private readonly duplicateExamples: Array<Finding> = []
+  private first = ""
+  private last = ""
+
+  constructor(
+    readonly topic: string,
+    readonly mode: Mode,
+    /** False when reading from a point in time: sessions cut by the start would show purchases without their carts. */
+    readonly checkCarts = true,
+  ) {}
+
+  get count() {
+    return this.records
+  }
+
+  get findings() {
+    return this.invalid + this.duplicates + Object.values(this.violations).reduce((a, b) => a + b, 0)
+  }
+
+  add(record: KafkaConsumer.ConsumedRecord): void {
+    this.records++
+    const at = { partition: record.partition, offset: record.offset }
+    const value = KafkaConsumer.text(record.value)
+    if (value === null) return this.reject({ ...at, path: "value", reason: "missing (a tombstone)" })
+    const decoded = CustomerEvent.decodeJson(value)
+    if (Either.isLeft(decoded)) {
+      const issue = decoded.left.issues[0]!
+      return this.reject({ ...at, path: issue.path === "" ? "value" : issue.path, reason: issue.message })
+    }
+    const event = decoded.right
+    const recordProblem = this.checkRecord(record, event)
+    if (recordProblem !== undefined) return this.reject({ ...at, ...recordProblem })
+
+    this.valid++
+    this.byType[event.eventType]++
+    if (this.first === "" || event.timestamp < this.first) this.first = event.timestamp
+    if (event.timestamp > this.last) this.last = event.timestamp
+    // A duplicate is the same event again: counted as such, not checked against its session twice.
+    if (this.eventIds.has(event.eventId)) {
+      this.duplicates++
+      if (this.duplicateExamples.length < listed)
+        this.duplicateExamples.push({
+          ...at,
+          path: "eventId",
+          reason: `duplicate of an earlier event ${event.eventId}`,
+        })
+      return
+    }
+    this.eventIds.add(event.eventId)
+    this.checkSession(event, at)
+  }
+
+  private reject(finding: Finding) {
+    this.invalid++
+    if (this.invalidRecords.length < listed) this.invalidRecords.push(finding)
+  }
+
+  /** The record as DESIGN.md defines it: key = customerId, the headers, timestamp = event time. */
+  private checkRecord(
+    record: KafkaConsumer.ConsumedRecord,
+    event: CustomerEvent.CustomerEvent,
+  ): { path: string; reason: string } | undefined {
+    const key = KafkaConsumer.text(record.key)
+    if (key !== event.customerId)
+      return {
+        path: "key",
+        reason: `expected the customerId ${JSON.stringify(event.customerId)}, got ${JSON.stringify(key)}`,
+      }
+    const expected = EventRecord.fromEvent(event)
+    for (const [name, value] of Object.entries(expected.headers))
+      if (record.headers[name] !== value)
+        return {
+          path: `headers.${name}`,
+          reason: `expected ${JSON.stringify(value)}, got ${record.headers[name] === undefined ? "no header" : JSON.stringify(record.headers[name])}`,
+        }
+    if (record.timestamp !== expected.timestamp)
+      return {
+        path: "timestamp",
+        reason: `expected the event time ${expected.timestamp} (${event.timestamp}), got ${record.timestamp}`,
+      }
+    return undefined
+  }
+
+  private violation(kind: ViolationKind, finding: Finding) {
+    this.violations[kind]++
+    if (this.violationExamples.length < listed) this.violationExamples.push({ ...finding, kind })
+  }
+
+  private checkSession(event: CustomerEvent.CustomerEvent, at: { partition: number; offset: string }) {
+    let session = this.sessions.get(event.sessionId)
+    if (session === undefined) {
+      this.sessionsSeen++
+      session = { lastTimestamp: event.timestamp, carted: new Map() }
+      this.sessions.set(event.sessionId, session)
+      // Forget the oldest sessions: a long --follow must not grow without bound.
+      if (this.sessions.size > maxSessions) this.sessions.delete(this.sessions.keys().next().value!)
+    }
+    if (event.timestamp < session.lastTimestamp)
+      this.violation("timeBackwards", {
+        ...at,
+        path: "timestamp",
+        reason: `session ${event.sessionId} went back from ${session.lastTimestamp} to ${event.timestamp}`,
+      })
+    else session.lastTimestamp = event.timestamp
+    if (event.eventType === "addToCart") session.carted.set(event.productId, event.metadata.quantity)
+    if (event.eventType !== "purchase") return
+    const { quantity, totalAmount } = event.metadata
+    if (this.checkCarts && session.carted.get(event.productId) !== quantity)
+      this.violation("purchaseWithoutAddToCart", {
+        ...at,
+        path: "metadata.quantity",
+        reason: `no earlier addToCart of ${event.productId} with quantity ${quantity} in session ${event.sessionId}`,
+      })
+    const unitPrice = totalAmount / quantity
+    const known = this.unitPrices.get(event.productId)
+    if (known === undefined) this.unitPrices.set(event.productId, unitPrice)
+    else if (Math.abs(known - unitPrice) >= 0.01)
+      this.violation("inconsistentUnitPrice", {
+        ...at,
+        path: "metadata.totalAmount",
+        reason: `${event.productId} costs ${unitPrice.toFixed(2)} a unit here, ${known.toFixed(2)} earlier`,
+      })
+  }
+
+  report(ranges: Report["ranges"] = []): Report {
+    // Independent mode draws every event on its own: about one event per session.
+    const detected =
+      this.sessionsSeen > 0 && this.valid / this.sessionsSeen < 1.5 ? "independent" : "sessions"
+    const mode = this.mode === "auto" ? detected : this.mode
+    const sessionChecks = mode === "sessions"
+    const notes = [
+      ...(sessionChecks
+        ? []
+        : [
+            "independent mode: per-record checks, unit prices and duplicates only; session invariants do not apply",
+          ]),
+      ...(sessionChecks && !this.checkCarts
+        ? ["read from a point in time: purchases are not checked against earlier carts"]
+        : []),
+    ]
+    const violations = sessionChecks
+      ? { ...this.violations }
+      : {
+          purchaseWithoutAddToCart: 0,
+          inconsistentUnitPrice: this.violations.inconsistentUnitPrice,
+          timeBackwards: 0,
+        }
+    const spanMs = this.first === "" ? 0 : Date.parse(this.last) - Date.parse(this.first)
+    const findings = this.invalid + this.duplicates + Object.values(violations).reduce((a, b) => a + b, 0)
+    return {
+      topic: this.topic,
+      ranges,
+      mode,
+      modeDetected: this.mode === "auto",
+      sessionChecks,
+      ...(notes.length === 0 ? {} : { note: notes.join("; ") }),
+      records: this.records,
+      valid: this.valid,
+      byType: { ...this.byType },
+      invalid: this.invalid,
+      invalidRecords: [...this.invalidRecords],
+      violations,
+      violationExamples: this.violationExamples.filter((v) => violations[v.kind] > 0),
+      duplicates: this.duplicates,
+      duplicateExamples: [...this.duplicateExamples],
+      eventTime: this.first === "" ? null : { first: this.first, last: this.last },
+      eventsPerSecond: spanMs > 0 ? this.valid / (spanMs / 1000) : null,
+      sound: findings === 0,
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import { describe, expect } from "bun:test"
+import { bootstrap, createTopic, itEffect, produceRaw, uniqueTopic } from "@customer-events/test-support"
+import { Chunk, Effect, Either, Fiber, Stream } from "effect"
+import { KafkaConfig, KafkaConsumer, KafkaProducer } from "../src/index.js"
+
+const config = Either.getOrThrow(KafkaConfig.make({ bootstrapServers: bootstrap }))
+const t0 = Date.parse("2026-11-30T12:00:00.000Z")
+const records = (n: number, from = 0) =>
+  Array.from({ length: n }, (_, k) => {
+    const i = from + k
+    return { key: `k${i % 7}`, value: `v${i}`, headers: { n: String(i) }, timestamp: String(t0 + i * 1000) }
+  })
+
+describe("KafkaConsumer against the local broker", () => {
+  itEffect(
+    "readToEnd reads every record once, with key, value, headers, timestamp, partition and offset, then ends",
+    () =>
+      Effect.gen(function* () {
+        const topic = uniqueTopic("read")
+        yield* Effect.promise(() => createTopic(topic, { partitions: 3 }))
+        const producer = yield* KafkaProducer.make(config)
+        const metadata = yield* producer.send(topic, records(3000))
+        const consumer = yield* KafkaConsumer.make(config)
+        const ranges = yield* consumer.ranges({ topic })
+        expect(ranges.reduce((n, r) => n + Number(r.to) - Number(r.from), 0)).toBe(3000)
+        const read = Chunk.toReadonlyArray(yield* Stream.runCollect(consumer.readToEnd({ topic })))
+        expect(read).toHaveLength(3000)
+        const byValue = new Map(read.map((r) => [r.value!.toString(), r]))
+        records(3000).forEach((sent, i) => {
+          const got = byValue.get(sent.value)!
+          expect(got.key!.toString()).toBe(sent.key)
+          expect(got.headers).toEqual(sent.headers)
+          expect(got.timestamp).toBe(sent.timestamp)
+          expect({ partition: got.partition, offset: got.offset }).toEqual(metadata[i]!)
+        })
+      }),
+  )
+
+  itEffect("readToEnd from a timestamp starts at the first record at or after it", () =>
+    Effect.gen(function* () {
+      const topic = uniqueTopic("from-time")
+      yield* Effect.promise(() => createTopic(topic, { partitions: 2 }))
+      const producer = yield* KafkaProducer.make(config)
+      yield* producer.send(topic, records(100))
+      const consumer = yield* KafkaConsumer.make(config)
+      const read = Chunk.toReadonlyArray(
+        yield* Stream.runCollect(consumer.readToEnd({ topic, fromTimestamp: t0 + 60_000 })),
+      )
+      expect(read.map((r) => r.value!.toString()).sort()).toEqual(
+        records(40, 60)
+          .map((r) => r.value)
+          .sort(),
+      )
+      const none = yield* Stream.runCollect(consumer.readToEnd({ topic, fromTimestamp: t0 + 10_000_000 }))
+      expect(Chunk.size(none)).toBe(0)
+    }),
+  )
+
+  itEffect("readToEnd stops at the watermarks seen at its start while the topic is still being written", () =>
+    Effect.gen(function* () {
+      const topic = uniqueTopic("moving")
+      yield* Effect.promise(() => createTopic(topic, { partitions: 3 }))
+      const producer = yield* KafkaProducer.make(config)
+      yield* producer.send(topic, records(2000))
+      let i = 2000
+      const writer = yield* Effect.fork(
+        Effect.suspend(() => producer.send(topic, records(200, (i += 200) - 200))).pipe(Effect.forever),
+      )
+      const consumer = yield* KafkaConsumer.make(config)
+      const ranges = yield* consumer.ranges({ topic })
+      const expected = ranges.reduce((n, r) => n + Number(r.to) - Number(r.from), 0)
+      const read = yield* Stream.runCollect(consumer.readToEnd({ topic }))
+      yield* Fiber.interrupt(writer)
+      // At least what was there at the start; at most what was there when its own ranges were taken.
+      expect(Chunk.size(read)).toBeGreaterThanOrEqual(2000)
+      expect(Chunk.size(read)).toBeLessThanOrEqual(expected + 2000)
+      expect(i).toBeGreaterThan(2000)
+    }),
+  )
+
+  itEffect("follow sees records written after it starts", () =>
+    Effect.gen(function* () {
+      const topic = uniqueTopic("follow")
+      yield* Effect.promise(() => createTopic(topic, { partitions: 1 }))
+      const consumer = yield* KafkaConsumer.make(config)
+      const reader = yield* Effect.fork(
+        Stream.runCollect(
+          consumer
+            .follow({ topic, groupId: uniqueTopic("group"), fromBeginning: true })
+            .pipe(Stream.take(50)),
+        ),
+      )
+      yield* Effect.promise(() => produceRaw(topic, records(50)))
+      const read = Chunk.toReadonlyArray(yield* Fiber.join(reader))
+      expect(read.map((r) => r.value!.toString())).toEqual(records(50).map((r) => r.value))
+    }),
+  )
+
+  itEffect("a missing topic is a clear error", () =>
+    Effect.gen(function* () {
+      const consumer = yield* KafkaConsumer.make(config)
+      const topic = uniqueTopic("absent")
+      const error = yield* consumer.ranges({ topic }).pipe(Effect.flip)
+      expect(error.message).toContain(`topic "${topic}" does not exist`)
+    }),
+  )
+})
