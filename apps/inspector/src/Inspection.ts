@@ -100,15 +100,22 @@ export class Inspection {
     this.records++
     const at = { partition: record.partition, offset: record.offset }
     const value = KafkaConsumer.text(record.value)
-    if (value === null) return this.reject({ ...at, path: "value", reason: "missing (a tombstone)" })
+    if (value === null) {
+      this.reject({ ...at, path: "value", reason: "missing (a tombstone)" })
+      return
+    }
     const decoded = CustomerEvent.decodeJson(value)
     if (Either.isLeft(decoded)) {
       const issue = decoded.left.issues[0]!
-      return this.reject({ ...at, path: issue.path === "" ? "value" : issue.path, reason: issue.message })
+      this.reject({ ...at, path: issue.path === "" ? "value" : issue.path, reason: issue.message })
+      return
     }
     const event = decoded.right
     const recordProblem = this.checkRecord(record, event)
-    if (recordProblem !== undefined) return this.reject({ ...at, ...recordProblem })
+    if (recordProblem !== undefined) {
+      this.reject({ ...at, ...recordProblem })
+      return
+    }
 
     this.valid++
     this.byType[event.eventType]++

@@ -64,7 +64,11 @@ describe("KafkaConsumer against the local broker", () => {
       yield* producer.send(topic, records(2000))
       let i = 2000
       const writer = yield* Effect.fork(
-        Effect.suspend(() => producer.send(topic, records(200, (i += 200) - 200))).pipe(Effect.forever),
+        Effect.suspend(() => {
+          const from = i
+          i += 200
+          return producer.send(topic, records(200, from))
+        }).pipe(Effect.forever),
       )
       const consumer = yield* KafkaConsumer.make(config)
       const ranges = yield* consumer.ranges({ topic })
