@@ -87,47 +87,41 @@ export const retrySchedule = (policy: KafkaConfig.RetryPolicy, deadline: Duratio
 const compressionOf = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP } as const
 const acksOf = { all: -1, leader: 1, none: 0 } as const
 
-/** kafkajs's Java-compatible partitioner that also writes the chosen partition onto the message,
- * so retries keep it and offsets can be reported per record. */
-const stickyPartitioner = () => {
-  const partition = Partitioners.DefaultPartitioner()
-  return (args: Parameters<ReturnType<typeof Partitioners.DefaultPartitioner>>[0]) => {
-    const p = partition(args)
-    args.message.partition = p
-    return p
-  }
-}
-
-const toMessages = (records: ReadonlyArray<ProducerRecord>): Array<Message> => {
-  const out = new Array<Message>(records.length)
+/**
+ * A batch split by partition, each part with the records' indexes in the batch. Partitions are
+ * chosen here, with kafkajs's Java-compatible partitioner (murmur2 of the key), so that each part
+ * goes to kafkajs on its own: see `sendBatch` for why.
+ */
+const splitByPartition = (
+  records: ReadonlyArray<ProducerRecord>,
+  partitions: number,
+  partitioner: ReturnType<typeof Partitioners.DefaultPartitioner>,
+  topic: string,
+): Map<number, { readonly messages: Array<Message>; readonly indexes: Array<number> }> => {
+  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
+    partitionId,
+    leader: 0,
+    replicas: [],
+    isr: [],
+    partitionErrorCode: 0,
+  }))
+  const parts = new Map<number, { messages: Array<Message>; indexes: Array<number> }>()
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!
     const message: Message = { key: r.key, value: r.value }
     if (r.headers !== undefined) message.headers = r.headers as Record<string, string>
     if (r.timestamp !== undefined) message.timestamp = r.timestamp
-    out[i] = message
-  }
-  return out
-}
-
-/** Per-record metadata: kafkajs reports a base offset per partition; records keep their order inside it. */
-const perRecordMetadata = (
-  messages: ReadonlyArray<Message>,
-  response: ReadonlyArray<KafkaJsRecordMetadata>,
-): Array<RecordMetadata> => {
-  const next = new Map<number, number>()
-  for (const r of response) next.set(r.partition, Number(r.baseOffset ?? -1))
-  const out = new Array<RecordMetadata>(messages.length)
-  for (let i = 0; i < messages.length; i++) {
-    const partition = messages[i]!.partition ?? -1
-    const offset = next.get(partition)
-    if (offset === undefined || offset < 0) out[i] = { partition, offset: "-1" }
-    else {
-      out[i] = { partition, offset: String(offset) }
-      next.set(partition, offset + 1)
+    const partition = partitioner({ topic, partitionMetadata, message })
+    message.partition = partition
+    let part = parts.get(partition)
+    if (part === undefined) {
+      part = { messages: [], indexes: [] }
+      parts.set(partition, part)
     }
+    part.messages.push(message)
+    part.indexes.push(i)
   }
-  return out
+  return parts
 }
 
 export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, KafkaError, Scope.Scope> =>
@@ -137,11 +131,13 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
     const producer: Producer = kafka.producer({
       idempotent: config.idempotent,
       allowAutoTopicCreation: false,
-      createPartitioner: stickyPartitioner,
+      createPartitioner: Partitioners.DefaultPartitioner,
       // kafkajs refuses an idempotent producer with zero retries; one inner retry, ours outside.
       retry: { retries: config.idempotent ? 1 : 0 },
       ...(config.idempotent ? { maxInFlightRequests: 1 } : {}),
     })
+    // Reads partition counts (kafkajs's producer does not expose its metadata).
+    const admin = kafka.admin({ retry: { retries: 0 } })
     const inFlight = new Set<Promise<unknown>>()
     const metrics = ProducerMetrics.forClient(config.clientId)
 
@@ -163,6 +159,9 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
       yield* Effect.logDebug("kafka producer disconnected")
     })
 
+    yield* Effect.acquireRelease(connectWithin(config, admin), () =>
+      Effect.promise(() => admin.disconnect().catch(() => undefined)).pipe(Effect.timeoutOption("5 seconds")),
+    )
     yield* Effect.acquireRelease(connectWithin(config, producer), () => disconnect)
     yield* Effect.logDebug(`kafka producer connected to ${KafkaConfig.describe(config)}`)
 
@@ -172,6 +171,40 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
     const schedule = retrySchedule(config.retry, config.deliveryTimeout)
     const deliveryTimeoutMs = Duration.toMillis(config.deliveryTimeout)
 
+    // Partition counts, read once per topic: records are partitioned here (see sendBatch).
+    const partitionCounts = new Map<string, number>()
+    const partitionCount = (topic: string) =>
+      Effect.suspend(() => {
+        const known = partitionCounts.get(topic)
+        if (known !== undefined) return Effect.succeed(known)
+        return Effect.tryPromise({
+          try: () => admin.fetchTopicMetadata({ topics: [topic] }),
+          catch: (cause) => classify(cause, { brokers, topic, unknownTopicRetriable: true }),
+        }).pipe(
+          Effect.map(({ topics }) => topics[0]?.partitions.length ?? 0),
+          Effect.tap((n) => (n > 0 ? Effect.sync(() => partitionCounts.set(topic, n)) : Effect.void)),
+        )
+      })
+    const partitioner = Partitioners.DefaultPartitioner()
+
+    const send = (promise: Promise<Array<KafkaJsRecordMetadata>>) => {
+      inFlight.add(promise)
+      promise.then(
+        () => inFlight.delete(promise),
+        () => inFlight.delete(promise),
+      )
+      return promise
+    }
+
+    /**
+     * One batch, sent as one kafkajs call per partition, concurrently; a retry resends only the
+     * partitions not yet acknowledged. Why not one call for the batch: when a call spans several
+     * brokers and one fails, kafkajs 2.2.4 retries only towards brokers that have not answered yet;
+     * if the failed partitions' new leader is a broker that already answered, their records are
+     * never sent, and the call still succeeds (found by the reliability suite: records reported
+     * delivered, missing from the topic). A call per partition has one broker; it also keeps a
+     * retry from resending partitions that were already written.
+     */
     const sendBatch = <R extends ProducerRecord>(topic: string, records: ReadonlyArray<R>) =>
       Effect.suspend(() => {
         if (records.length === 0)
@@ -182,27 +215,38 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
             retries: 0,
             latencyMs: 0,
           })
-        const messages = toMessages(records)
         const started = performance.now()
         let attempts = 0
         let lastError: KafkaError | undefined
-        const attempt = Effect.suspend(() => {
+        let parts: ReturnType<typeof splitByPartition> | undefined
+        const acknowledged = new Map<number, string>()
+        const attempt = Effect.gen(function* () {
           attempts++
-          const promise = producer.sendBatch({
-            acks,
-            timeout,
-            compression,
-            topicMessages: [{ topic, messages }],
-          })
-          inFlight.add(promise)
-          promise.then(
-            () => inFlight.delete(promise),
-            () => inFlight.delete(promise),
+          if (parts === undefined)
+            parts = splitByPartition(records, yield* partitionCount(topic), partitioner, topic)
+          const pending = [...parts].filter(([partition]) => !acknowledged.has(partition))
+          const results = yield* Effect.promise(() =>
+            Promise.allSettled(
+              pending.map(([, part]) =>
+                send(
+                  producer.sendBatch({
+                    acks,
+                    timeout,
+                    compression,
+                    topicMessages: [{ topic, messages: part.messages }],
+                  }),
+                ),
+              ),
+            ),
           )
-          return Effect.tryPromise({
-            try: () => promise,
-            catch: (cause) => classify(cause, { brokers, topic, unknownTopicRetriable: true }),
+          let failure: unknown
+          results.forEach((result, i) => {
+            if (result.status === "fulfilled")
+              acknowledged.set(pending[i]![0], result.value[0]?.baseOffset ?? "-1")
+            else failure ??= result.reason
           })
+          if (failure !== undefined)
+            return yield* Effect.fail(classify(failure, { brokers, topic, unknownTopicRetriable: true }))
         }).pipe(
           Effect.tapError((error) =>
             Effect.sync(() => {
@@ -216,6 +260,17 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
             ),
           ),
         )
+        // Where each record went: its partition's base offset plus its rank in the part.
+        const metadataOf = (): Array<RecordMetadata> => {
+          const out = new Array<RecordMetadata>(records.length)
+          for (const [partition, part] of parts!) {
+            const base = Number(acknowledged.get(partition) ?? -1)
+            part.indexes.forEach((index, rank) => {
+              out[index] = { partition, offset: base < 0 ? "-1" : String(base + rank) }
+            })
+          }
+          return out
+        }
         return attempt.pipe(
           Effect.retry({ schedule, while: isRetriable }),
           Effect.timeoutFail({
@@ -226,7 +281,7 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
                 timeoutMs: deliveryTimeoutMs,
               }),
           }),
-          Effect.map((response) => perRecordMetadata(messages, response)),
+          Effect.map(metadataOf),
           Effect.matchEffect({
             onSuccess: (metadata) => {
               const latencyMs = performance.now() - started

@@ -1,0 +1,369 @@
+/**
+ * `bun run test:faults`: the producer against a 3-node cluster while nodes crash, restart, freeze
+ * and vanish, and against its SASL_SSL listener. Each scenario produces with a known seed, reads
+ * every partition back up to its high watermark, and checks that nothing was lost, counts
+ * duplicates, checks per-key order and that the summary adds up. Writes RELIABILITY.md.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test"
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { repoRoot, uniqueTopic } from "@customer-events/test-support"
+import {
+  cluster,
+  createTopic,
+  deleteTopic,
+  type Figures,
+  leaderOf,
+  nodeAddress,
+  plainBootstrap,
+  recordCount,
+  type Summary,
+  saslBootstrap,
+  startProducer,
+  until,
+  verify,
+} from "./harness.js"
+
+const work = mkdtempSync(join(tmpdir(), "faults-"))
+const results: Array<{ scenario: string; figures: Partial<Figures>; recoverMs?: number; note: string }> = []
+
+beforeAll(() => {
+  cluster("up")
+}, 240_000)
+
+afterAll(() => {
+  const out = process.env.RELIABILITY_OUT ?? join(repoRoot, "RELIABILITY.md")
+  const f = (n: number | undefined) => (n === undefined ? "-" : n.toLocaleString("en-US"))
+  const rows = results.map(
+    (r) =>
+      `| ${r.scenario} | ${f(r.figures.generated)} | ${f(r.figures.delivered)} | ${f(r.figures.deadLettered)} | ${f(r.figures.lost)} | ${f(r.figures.duplicates)} | ${r.recoverMs === undefined ? "-" : `${(r.recoverMs / 1000).toFixed(1)} s`} | ${r.note} |`,
+  )
+  writeFileSync(
+    out,
+    `# Reliability
+
+Produced by \`bun run test:faults\` on ${new Date().toISOString().slice(0, 10)}: the producer app against a 3-node KRaft
+cluster (replication factor 3, min.insync.replicas=2, unclean leader election off, no topic auto-creation)
+started by \`scripts/kafka-cluster.sh\`, with acks=all and the idempotent producer (its defaults). After each
+scenario every partition is read back up to its high watermark and compared with what the seed generated:
+**lost** = reported delivered but not in the topic; **duplicates** = records whose event id was already
+there. Time to recover: from the fault to the topic growing again.
+
+| scenario | generated | delivered | dead-lettered | lost | duplicates | time to recover | notes |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |
+${rows.join("\n")}
+`,
+  )
+  cluster("down")
+}, 120_000)
+
+interface Run {
+  readonly topic: string
+  readonly seed: number
+  readonly summaryFile: string
+  readonly deadLetterFile: string
+  readonly producer: ReturnType<typeof startProducer>
+}
+
+let seeds = 100
+const produce = async (
+  args: ReadonlyArray<string>,
+  options: { createTopic?: boolean; bootstrap?: string } = {},
+): Promise<Run> => {
+  const topic = uniqueTopic("fault")
+  if (options.createTopic !== false) await createTopic(topic)
+  const seed = seeds++
+  const summaryFile = join(work, `${topic}.json`)
+  const deadLetterFile = join(work, `${topic}.dead.ndjson`)
+  const producer = startProducer([
+    "--bootstrap-servers",
+    options.bootstrap ?? plainBootstrap(),
+    "--topic",
+    topic,
+    "--seed",
+    String(seed),
+    "--summary-file",
+    summaryFile,
+    "--dead-letter-file",
+    deadLetterFile,
+    ...args,
+  ])
+  return { topic, seed, summaryFile, deadLetterFile, producer }
+}
+
+const summaryOf = (run: Run) => JSON.parse(readFileSync(run.summaryFile, "utf8")) as Summary
+
+/** Time from now until the topic holds more records than it does now. */
+const timeToGrow = async (topic: string) => {
+  const started = Date.now()
+  const before = await recordCount(topic)
+  await until(async () => (await recordCount(topic)) > before, `${topic} to grow again`, 120_000)
+  return Date.now() - started
+}
+
+const expectSound = (figures: Figures) => {
+  expect(figures.lost).toBe(0)
+  expect(figures.orderViolations).toBe(0)
+  expect(figures.summaryAddsUp).toBe(true)
+}
+
+describe("reliability against a 3-node cluster", () => {
+  test("1. baseline: every event delivered once", async () => {
+    const run = await produce(["--rate", "2000", "--count", "10000"])
+    const finished = await run.producer.finished
+    expect(finished.code).toBe(0)
+    const figures = await verify(run.topic, run.seed, summaryOf(run), run.deadLetterFile)
+    expectSound(figures)
+    expect(figures.duplicates).toBe(0)
+    expect(figures.delivered).toBe(10_000)
+    results.push({ scenario: "1 baseline", figures, note: "" })
+  }, 120_000)
+
+  test("2. kill -9 the partition leader mid-stream: sends resume after the election, nothing lost", async () => {
+    const run = await produce(["--rate", "1000", "--count", "20000"])
+    await until(async () => (await recordCount(run.topic)) >= 3000, "3000 records")
+    const leader = await leaderOf(run.topic, 0)
+    cluster("kill", String(leader))
+    const recoverMs = await timeToGrow(run.topic)
+    cluster("start", String(leader))
+    const finished = await run.producer.finished
+    expect(finished.code).toBe(0)
+    const figures = await verify(run.topic, run.seed, summaryOf(run), run.deadLetterFile)
+    expectSound(figures)
+    expect(figures.deadLettered).toBe(0)
+    results.push({
+      scenario: "2 kill -9 the partition leader",
+      figures,
+      recoverMs,
+      note: `node ${leader} killed, restarted`,
+    })
+  }, 240_000)
+
+  test("3. repeated kill and restart of nodes: the producer never dies, nothing lost", async () => {
+    const run = await produce(["--rate", "1000", "--count", "45000"])
+    await until(async () => (await recordCount(run.topic)) >= 2000, "2000 records")
+    for (const node of [1, 2, 3]) {
+      cluster("kill", String(node))
+      await Bun.sleep(1500)
+      cluster("start", String(node))
+    }
+    const finished = await run.producer.finished
+    expect(finished.code).toBe(0)
+    const figures = await verify(run.topic, run.seed, summaryOf(run), run.deadLetterFile)
+    expectSound(figures)
+    expect(figures.deadLettered).toBe(0)
+    results.push({ scenario: "3 kill -9 and restart each node in turn", figures, note: "3 crashes" })
+  }, 300_000)
+
+  test("4. clean rolling restart of all nodes: nothing lost", async () => {
+    const run = await produce(["--rate", "1000", "--count", "45000"])
+    await until(async () => (await recordCount(run.topic)) >= 2000, "2000 records")
+    for (const node of [1, 2, 3]) {
+      cluster("stop", String(node))
+      cluster("start", String(node))
+    }
+    const finished = await run.producer.finished
+    expect(finished.code).toBe(0)
+    const figures = await verify(run.topic, run.seed, summaryOf(run), run.deadLetterFile)
+    expectSound(figures)
+    expect(figures.deadLettered).toBe(0)
+    results.push({ scenario: "4 clean rolling restart", figures, note: "" })
+  }, 300_000)
+
+  test("5. all nodes down longer than a short delivery timeout: dead-lettered, bounded, recovers", async () => {
+    const run = await produce(["--rate", "500", "--count", "15000", "--delivery-timeout", "5s"])
+    await until(async () => (await recordCount(run.topic)) >= 2000, "2000 records")
+    const pid = Number(run.producer.child.pid)
+    cluster("down")
+    await Bun.sleep(12_000)
+    const rssDuringOutage = (() => {
+      try {
+        return Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)?.[1]) / 1024
+      } catch {
+        return 0
+      }
+    })()
+    const beforeRestart = Date.now()
+    cluster("up")
+    const recoverMs = (await timeToGrow(run.topic)) + (Date.now() - beforeRestart)
+    const finished = await run.producer.finished
+    expect(finished.code).toBe(1)
+    const summary = summaryOf(run)
+    const figures = await verify(run.topic, run.seed, summary, run.deadLetterFile)
+    expectSound(figures)
+    expect(figures.deadLettered).toBeGreaterThan(0)
+    expect(figures.delivered).toBeGreaterThan(2000)
+    results.push({
+      scenario: "5 all nodes down 12 s, delivery timeout 5 s",
+      figures,
+      recoverMs,
+      note: `exit 1; producer RSS during the outage ${Math.round(rssDuringOutage)} MB`,
+    })
+  }, 300_000)
+
+  test("6. SIGSTOP the leader for 40 s, then SIGCONT: nothing lost, duplicates counted", async () => {
+    const run = await produce(["--rate", "1000", "--count", "60000"])
+    await until(async () => (await recordCount(run.topic)) >= 3000, "3000 records")
+    const leader = await leaderOf(run.topic, 0)
+    cluster("pause", String(leader))
+    const recoverMs = await timeToGrow(run.topic)
+    await Bun.sleep(Math.max(0, 40_000 - recoverMs))
+    cluster("resume", String(leader))
+    const finished = await run.producer.finished
+    expect(finished.code).toBe(0)
+    const figures = await verify(run.topic, run.seed, summaryOf(run), run.deadLetterFile)
+    expectSound(figures)
+    results.push({ scenario: "6 SIGSTOP the leader 40 s", figures, recoverMs, note: `node ${leader} frozen` })
+  }, 300_000)
+
+  test("7. 2 of 3 nodes down (NOT_ENOUGH_REPLICAS): nothing acked, nothing lost, resumes", async () => {
+    const run = await produce(["--rate", "500", "--count", "15000"])
+    await until(async () => (await recordCount(run.topic)) >= 2000, "2000 records")
+    const leader = await leaderOf(run.topic, 0)
+    const others = [1, 2, 3].filter((n) => n !== leader)
+    for (const n of others) cluster("kill", String(n))
+    await Bun.sleep(8000)
+    const beforeRestart = Date.now()
+    for (const n of others) cluster("start", String(n))
+    const recoverMs = (await timeToGrow(run.topic)) + (Date.now() - beforeRestart)
+    const finished = await run.producer.finished
+    expect(finished.code).toBe(0)
+    const figures = await verify(run.topic, run.seed, summaryOf(run), run.deadLetterFile)
+    expectSound(figures)
+    expect(figures.deadLettered).toBe(0)
+    results.push({
+      scenario: "7 two of three nodes down 8 s",
+      figures,
+      recoverMs,
+      note: "min.insync.replicas=2 refuses writes meanwhile",
+    })
+  }, 300_000)
+
+  test("8. the topic deleted mid-run: a clear error, no silent loss", async () => {
+    const run = await produce(["--rate", "1000", "--count", "30000", "--delivery-timeout", "5s"])
+    await until(async () => (await recordCount(run.topic)) >= 2000, "2000 records")
+    await deleteTopic(run.topic)
+    const finished = await run.producer.finished
+    expect(finished.code).toBe(1)
+    expect(finished.stderr).toContain(`topic "${run.topic}" does not exist`)
+    const summary = summaryOf(run)
+    expect(summary.stoppedBy).toBe("error")
+    const figures = await verify(run.topic, run.seed, summary, run.deadLetterFile, { topicGone: true })
+    expect(figures.summaryAddsUp).toBe(true)
+    expect(figures.deadLettered).toBeGreaterThan(0)
+    results.push({
+      scenario: "8 topic deleted mid-run",
+      figures,
+      note: "stops with the error; the rest dead-lettered",
+    })
+  }, 120_000)
+
+  test("9. SIGINT during retry backoff with the brokers down: bounded exit, undelivered dead-lettered, exit 1", async () => {
+    const run = await produce(["--rate", "500", "--count", "100000", "--drain-timeout", "3s"])
+    await until(async () => (await recordCount(run.topic)) >= 1000, "1000 records")
+    cluster("down")
+    await Bun.sleep(2000)
+    const interruptedAt = Date.now()
+    run.producer.interrupt()
+    const finished = await run.producer.finished
+    const exitMs = Date.now() - interruptedAt
+    expect(finished.code).toBe(1)
+    expect(exitMs).toBeLessThan(3000 + 5000)
+    cluster("up")
+    const summary = summaryOf(run)
+    const figures = await verify(run.topic, run.seed, summary, run.deadLetterFile)
+    expectSound(figures)
+    expect(figures.deadLettered).toBeGreaterThan(0)
+    results.push({
+      scenario: "9 Ctrl-C with all brokers down",
+      figures,
+      note: `exit 1 in ${(exitMs / 1000).toFixed(1)} s`,
+    })
+  }, 240_000)
+
+  const saslProperties = (mechanism: "PLAIN" | "SCRAM-SHA-512", password: string, ca = cluster("ca")) => {
+    const file = join(work, `client-${mechanism}-${Date.now()}.properties`)
+    const user = mechanism === "PLAIN" ? "alice" : "bob"
+    writeFileSync(
+      file,
+      `bootstrap.servers=${saslBootstrap()}\nsecurity.protocol=SASL_SSL\nsasl.mechanism=${mechanism}\nsasl.username=${user}\nsasl.password=${password}\nssl.ca.location=${ca}\n`,
+    )
+    return file
+  }
+
+  for (const [mechanism, password] of [
+    ["PLAIN", "alice-secret"],
+    ["SCRAM-SHA-512", "bob-secret"],
+  ] as const)
+    test(`10. SASL_SSL with ${mechanism}, certificate verified: delivered end to end`, async () => {
+      const run = await produce([
+        "--config",
+        saslProperties(mechanism, password),
+        "--rate",
+        "max",
+        "--count",
+        "3000",
+      ])
+      const finished = await run.producer.finished
+      expect(finished.stderr).toContain(`SASL_SSL ${mechanism} as`)
+      expect(finished.code).toBe(0)
+      const figures = await verify(run.topic, run.seed, summaryOf(run), run.deadLetterFile)
+      expectSound(figures)
+      expect(figures.delivered).toBe(3000)
+      results.push({ scenario: `10 SASL_SSL ${mechanism}`, figures, note: "CA verified" })
+    }, 120_000)
+
+  test("11. a wrong password: exit 2 within seconds, the secret never printed", async () => {
+    const secret = "Wr0ng-Pa55word-Value"
+    const run = await produce(["--config", saslProperties("SCRAM-SHA-512", secret), "--count", "10"])
+    const finished = await run.producer.finished
+    expect(finished.code).toBe(2)
+    expect(finished.ms).toBeLessThan(10_000)
+    expect(finished.stderr).toContain("authentication failed")
+    expect(finished.stderr + finished.stdout).not.toContain(secret)
+    results.push({
+      scenario: "11 wrong password",
+      figures: {},
+      note: `exit 2 in ${(finished.ms / 1000).toFixed(1)} s`,
+    })
+  }, 60_000)
+
+  test("12. TLS to a plaintext port, and plaintext to a TLS port: clear errors", async () => {
+    const tlsToPlain = join(work, "tls-to-plain.properties")
+    writeFileSync(
+      tlsToPlain,
+      `bootstrap.servers=${nodeAddress(1)}\nsecurity.protocol=SSL\nssl.ca.location=${cluster("ca")}\n`,
+    )
+    const a = await (await produce(["--config", tlsToPlain, "--count", "10", "--connect-timeout", "5s"]))
+      .producer.finished
+    expect(a.code).toBe(2)
+    expect(a.stderr).toContain("TLS")
+    const plainToTls = saslBootstrap().split(",")[0]!
+    const b = await (
+      await produce(["--bootstrap-servers", plainToTls, "--count", "10", "--connect-timeout", "5s"], {
+        bootstrap: plainToTls,
+      })
+    ).producer.finished
+    expect(b.code).toBe(2)
+    expect(b.stderr).toContain(`cannot connect to Kafka at ${plainToTls}`)
+    results.push({
+      scenario: "12 TLS to plaintext / plaintext to TLS",
+      figures: {},
+      note: `exit 2 in ${(a.ms / 1000).toFixed(1)} s / ${(b.ms / 1000).toFixed(1)} s`,
+    })
+  }, 60_000)
+
+  test("13. an untrusted CA: a clear error, no silent fallback to an unverified connection", async () => {
+    const run = await produce([
+      "--config",
+      saslProperties("PLAIN", "alice-secret", cluster("untrusted-ca")),
+      "--count",
+      "10",
+    ])
+    const finished = await run.producer.finished
+    expect(finished.code).toBe(2)
+    expect(finished.stderr).toMatch(/TLS: .*(certificate|verify)/)
+    results.push({ scenario: "13 untrusted CA", figures: {}, note: "exit 2, TLS verification error" })
+  }, 60_000)
+})

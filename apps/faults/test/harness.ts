@@ -1,0 +1,262 @@
+/**
+ * The reliability harness: drives the 3-node cluster (scripts/kafka-cluster.sh), runs the producer
+ * app with a known seed, and checks the topic afterwards like Kafka's own system tests do
+ * (missing = acked - consumed) plus Jepsen-style duplicates and per-key order.
+ */
+import { type ChildProcess, spawn } from "node:child_process"
+import { existsSync, readFileSync } from "node:fs"
+import { join } from "node:path"
+import { readTopic, repoRoot } from "@customer-events/test-support"
+import { Kafka, logLevel } from "kafkajs"
+
+export const cluster = (...args: Array<string>) => {
+  const result = Bun.spawnSync(["bash", join(repoRoot, "scripts/kafka-cluster.sh"), ...args])
+  if (result.exitCode !== 0) throw new Error(`kafka-cluster.sh ${args.join(" ")}: ${result.stderr}`)
+  return result.stdout.toString().trim()
+}
+
+export const plainBootstrap = () => cluster("bootstrap")
+export const saslBootstrap = () => cluster("sasl-bootstrap")
+
+/** Node N's PLAINTEXT address. */
+export const nodeAddress = (n: number) => plainBootstrap().split(",")[n - 1]!
+
+const kafka = () =>
+  new Kafka({
+    clientId: "faults",
+    brokers: plainBootstrap().split(","),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 10 },
+  })
+
+export const createTopic = async (topic: string, partitions = 3) => {
+  const admin = kafka().admin()
+  await admin.connect()
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [{ topic, numPartitions: partitions, replicationFactor: 3 }],
+  })
+  await admin.disconnect()
+}
+
+export const deleteTopic = async (topic: string) => {
+  const admin = kafka().admin()
+  await admin.connect()
+  await admin.deleteTopics({ topics: [topic] })
+  await admin.disconnect()
+}
+
+/** The node leading a partition. */
+export const leaderOf = async (topic: string, partition = 0): Promise<number> => {
+  const admin = kafka().admin()
+  await admin.connect()
+  const { topics } = await admin.fetchTopicMetadata({ topics: [topic] })
+  await admin.disconnect()
+  return topics[0]!.partitions.find((p) => p.partitionId === partition)!.leader
+}
+
+/** Records in a topic now, asking any node that answers. */
+export const recordCount = async (topic: string): Promise<number> => {
+  const admin = kafka().admin()
+  try {
+    await admin.connect()
+    const offsets = await admin.fetchTopicOffsets(topic)
+    return offsets.reduce((n, o) => n + Number(o.high), 0)
+  } catch {
+    return -1
+  } finally {
+    await admin.disconnect().catch(() => undefined)
+  }
+}
+
+export const until = async (
+  condition: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 60_000,
+) => {
+  const deadline = Date.now() + timeoutMs
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await Bun.sleep(100)
+  }
+}
+
+/**
+ * Waits until every partition has all its replicas in sync: after a crash, a new leader's high
+ * watermark can trail the records it already acknowledged until its followers catch up, and a read
+ * up to a stale watermark would miss them.
+ */
+export const settled = async (topic: string) => {
+  const admin = kafka().admin()
+  await admin.connect()
+  try {
+    await until(
+      async () => {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => ({ topics: [] }))
+        const partitions = topics[0]?.partitions ?? []
+        return (
+          partitions.length > 0 &&
+          partitions.every((p) => p.leader >= 0 && p.isr.length === p.replicas.length)
+        )
+      },
+      `${topic} to have all replicas in sync`,
+      120_000,
+    )
+  } finally {
+    await admin.disconnect()
+  }
+}
+
+export interface Finished {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+  readonly ms: number
+}
+
+export interface Producer {
+  readonly child: ChildProcess
+  readonly finished: Promise<Finished>
+  readonly stderr: () => string
+  readonly interrupt: () => void
+}
+
+/** The producer app, in its own process group (as from a terminal). */
+export const startProducer = (args: ReadonlyArray<string>): Producer => {
+  const started = Date.now()
+  const child = spawn("bun", ["run", "apps/producer", "--no-progress", ...args], {
+    cwd: repoRoot,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: "" },
+  })
+  let stdout = ""
+  let stderr = ""
+  child.stdout!.on("data", (d) => {
+    stdout += d
+  })
+  child.stderr!.on("data", (d) => {
+    stderr += d
+  })
+  const finished = new Promise<Finished>((resolve) =>
+    child.on("close", (code) => resolve({ code, stdout, stderr, ms: Date.now() - started })),
+  )
+  return { child, finished, stderr: () => stderr, interrupt: () => process.kill(-child.pid!, "SIGINT") }
+}
+
+/** The events a seed generates, in order: replayed with --dry-run (event ids do not depend on time). */
+export const expectedEvents = (seed: number, count: number): Array<{ eventId: string; key: string }> => {
+  const result = Bun.spawnSync(
+    [
+      "bun",
+      "run",
+      "apps/producer",
+      "--dry-run",
+      "--rate",
+      "max",
+      "--seed",
+      String(seed),
+      "--count",
+      String(count),
+      "--log-level",
+      "error",
+    ],
+    { cwd: repoRoot },
+  )
+  return result.stdout
+    .toString()
+    .trimEnd()
+    .split("\n")
+    .map((line) => {
+      const event = JSON.parse(line) as { eventId: string; customerId: string }
+      return { eventId: event.eventId, key: event.customerId }
+    })
+}
+
+export interface Summary {
+  readonly generated: number
+  readonly delivered: number
+  readonly failed: number
+  readonly deadLettered: number
+  readonly retries: number
+  readonly stoppedBy: string
+  readonly error?: string
+}
+
+export interface Figures {
+  readonly generated: number
+  readonly delivered: number
+  readonly deadLettered: number
+  /** Reported delivered (generated and not dead-lettered), but not in the topic. */
+  readonly lost: number
+  readonly duplicates: number
+  readonly orderViolations: number
+  readonly summaryAddsUp: boolean
+}
+
+/**
+ * Reads every partition up to its high watermark and compares with what the seed generated and
+ * the run reported: lost, duplicates, per-key order.
+ */
+export const verify = async (
+  topic: string,
+  seed: number,
+  summary: Summary,
+  deadLetterFile: string,
+  options: { readonly topicGone?: boolean } = {},
+): Promise<Figures> => {
+  const generated = expectedEvents(seed, summary.generated)
+  const deadLettered = new Set(
+    existsSync(deadLetterFile)
+      ? readFileSync(deadLetterFile, "utf8")
+          .split("\n")
+          .filter((l) => l !== "")
+          .map((l) => (JSON.parse(l) as { eventId: string }).eventId)
+      : [],
+  )
+  if (!options.topicGone) await settled(topic)
+  const consumed = options.topicGone ? [] : await readTopic(topic, plainBootstrap())
+  const seen = new Map<string, number>()
+  for (const record of consumed) {
+    const id = record.headers["event-id"]!
+    seen.set(id, (seen.get(id) ?? 0) + 1)
+  }
+  const duplicates = [...seen.values()].reduce((n, c) => n + (c - 1), 0)
+  const delivered = generated.filter((e) => !deadLettered.has(e.eventId))
+  const missing = options.topicGone ? [] : delivered.filter((e) => !seen.has(e.eventId))
+  if (missing.length > 0)
+    console.error(
+      `lost in ${topic}: ${missing
+        .slice(0, 10)
+        .map((e) => `${e.eventId} (key ${e.key}, #${generated.indexOf(e)})`)
+        .join(", ")}`,
+    )
+  const lost = missing.length
+  // Per key, records in the topic (in partition order) follow generation order.
+  const rank = new Map(generated.map((e, i) => [e.eventId, i]))
+  const lastRank = new Map<string, number>()
+  let orderViolations = 0
+  const firstSeen = new Set<string>()
+  for (const record of [...consumed].sort(
+    (a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset),
+  )) {
+    const id = record.headers["event-id"]!
+    if (firstSeen.has(id)) continue // a duplicate: counted above, not an ordering fault
+    firstSeen.add(id)
+    const r = rank.get(id) ?? -1
+    if (r < (lastRank.get(record.key!) ?? -1)) orderViolations++
+    lastRank.set(record.key!, r)
+  }
+  return {
+    generated: summary.generated,
+    delivered: summary.delivered,
+    deadLettered: summary.deadLettered,
+    lost,
+    duplicates,
+    orderViolations,
+    summaryAddsUp:
+      summary.generated === summary.delivered + summary.failed &&
+      summary.failed === summary.deadLettered &&
+      deadLettered.size === summary.deadLettered,
+  }
+}
