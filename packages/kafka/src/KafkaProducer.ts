@@ -85,6 +85,13 @@ export const retrySchedule = (policy: KafkaConfig.RetryPolicy, deadline: Duratio
   )
 
 const compressionOf = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP } as const
+
+/** Broker answers that mean the idempotent producer's state (id, epoch, sequences) is no longer valid. */
+const producerStateErrors = new Set([
+  "OUT_OF_ORDER_SEQUENCE_NUMBER",
+  "UNKNOWN_PRODUCER_ID",
+  "INVALID_PRODUCER_EPOCH",
+])
 const acksOf = { all: -1, leader: 1, none: 0 } as const
 
 /**
@@ -128,14 +135,16 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
   Effect.gen(function* () {
     const brokers = config.brokers.join(",")
     const kafka = yield* makeKafka(config)
-    const producer: Producer = kafka.producer({
-      idempotent: config.idempotent,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      // kafkajs refuses an idempotent producer with zero retries; one inner retry, ours outside.
-      retry: { retries: config.idempotent ? 1 : 0 },
-      ...(config.idempotent ? { maxInFlightRequests: 1 } : {}),
-    })
+    const newProducer = (): Producer =>
+      kafka.producer({
+        idempotent: config.idempotent,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        // kafkajs refuses an idempotent producer with zero retries; one inner retry, ours outside.
+        retry: { retries: config.idempotent ? 1 : 0 },
+        ...(config.idempotent ? { maxInFlightRequests: 1 } : {}),
+      })
+    let producer: Producer = newProducer()
     // Reads partition counts (kafkajs's producer does not expose its metadata).
     const admin = kafka.admin({ retry: { retries: 0 } })
     const inFlight = new Set<Promise<unknown>>()
@@ -205,6 +214,27 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
      * delivered, missing from the topic). A call per partition has one broker; it also keeps a
      * retry from resending partitions that were already written.
      */
+    /**
+     * The idempotent producer's sequence numbers can go wrong for good: a batch given up on at its
+     * delivery timeout may still be in flight, and kafkajs rolls sequences back when requests fail
+     * (the broker then answers OUT_OF_ORDER_SEQUENCE_NUMBER to every later batch). Like Java's
+     * producer bumping its epoch, we then start afresh: a new kafkajs producer, so a new producer id
+     * and sequences from 0. A record of the abandoned batch may then be written twice, never lost.
+     */
+    let needsFreshProducer = false
+    const freshProducer = Effect.gen(function* () {
+      const old = producer
+      yield* Effect.promise(() => old.disconnect().catch(() => undefined)).pipe(
+        Effect.timeoutOption("5 seconds"),
+      )
+      producer = newProducer()
+      yield* connectWithin(config, producer)
+      needsFreshProducer = false
+      yield* Effect.logWarning(
+        "restarted the idempotent producer (new producer id, sequences from 0): a batch was given up on or its sequences went out of step",
+      )
+    })
+
     const sendBatch = <R extends ProducerRecord>(topic: string, records: ReadonlyArray<R>) =>
       Effect.suspend(() => {
         if (records.length === 0)
@@ -222,6 +252,7 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
         const acknowledged = new Map<number, string>()
         const attempt = Effect.gen(function* () {
           attempts++
+          if (needsFreshProducer) yield* freshProducer
           if (parts === undefined)
             parts = splitByPartition(records, yield* partitionCount(topic), partitioner, topic)
           const pending = [...parts].filter(([partition]) => !acknowledged.has(partition))
@@ -245,8 +276,16 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
               acknowledged.set(pending[i]![0], result.value[0]?.baseOffset ?? "-1")
             else failure ??= result.reason
           })
-          if (failure !== undefined)
-            return yield* Effect.fail(classify(failure, { brokers, topic, unknownTopicRetriable: true }))
+          if (failure !== undefined) {
+            const error = classify(failure, { brokers, topic, unknownTopicRetriable: true })
+            if (
+              config.idempotent &&
+              error._tag === "KafkaRequestError" &&
+              producerStateErrors.has(error.code)
+            )
+              needsFreshProducer = true
+            return yield* Effect.fail(error)
+          }
         }).pipe(
           Effect.tapError((error) =>
             Effect.sync(() => {
@@ -294,6 +333,8 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
               })
             },
             onFailure: (error) => {
+              // Given up with requests possibly still in flight: the next batch starts a fresh producer.
+              if (config.idempotent && error._tag === "KafkaTimeoutError") needsFreshProducer = true
               const latencyMs = performance.now() - started
               return metrics.recordBatch(records.length, Math.max(0, attempts - 1), latencyMs, false).pipe(
                 Effect.zipRight(

@@ -83,6 +83,12 @@ const innermost = (error: ErrorLike): ErrorLike => {
   return current
 }
 
+const producerStateTypes = new Set([
+  "OUT_OF_ORDER_SEQUENCE_NUMBER",
+  "UNKNOWN_PRODUCER_ID",
+  "INVALID_PRODUCER_EPOCH",
+])
+
 const stripPrefix = (message: string) => message.replace(/^Connection error: /, "")
 
 export const classify = (cause: unknown, context: Context): KafkaError => {
@@ -130,9 +136,11 @@ export const classify = (cause: unknown, context: Context): KafkaError => {
   if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up/.test(message))
     return new KafkaConnectionError({ broker: context.brokers, reason: message, retriable: true, cause })
 
-  // Transient by kafkajs's own table (leader moves, NOT_ENOUGH_REPLICAS, request timeouts, stale metadata).
+  // Transient by kafkajs's own table (leader moves, NOT_ENOUGH_REPLICAS, request timeouts, stale metadata),
+  // and the idempotent producer's state errors, which KafkaProducer repairs with a fresh producer id.
   const retriable =
     error.retriable === true ||
+    producerStateTypes.has(type) ||
     name === "KafkaJSRequestTimeoutError" ||
     name === "KafkaJSMetadataNotLoaded" ||
     name === "KafkaJSTopicMetadataNotLoaded" ||
