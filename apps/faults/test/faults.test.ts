@@ -172,7 +172,7 @@ describe("reliability against a 3-node cluster", () => {
   }, 300_000)
 
   test("5. all nodes down longer than a short delivery timeout: dead-lettered, bounded, recovers", async () => {
-    const run = await produce(["--rate", "500", "--count", "15000", "--delivery-timeout", "5s"])
+    const run = await produce(["--rate", "500", "--count", "40000", "--delivery-timeout", "5s"])
     await until(async () => (await recordCount(run.topic)) >= 2000, "2000 records")
     const pid = Number(run.producer.child.pid)
     cluster("down")
@@ -218,7 +218,7 @@ describe("reliability against a 3-node cluster", () => {
   }, 300_000)
 
   test("7. 2 of 3 nodes down (NOT_ENOUGH_REPLICAS): nothing acked, nothing lost, resumes", async () => {
-    const run = await produce(["--rate", "500", "--count", "15000"])
+    const run = await produce(["--rate", "500", "--count", "40000"])
     await until(async () => (await recordCount(run.topic)) >= 2000, "2000 records")
     const leader = await leaderOf(run.topic, 0)
     const others = [1, 2, 3].filter((n) => n !== leader)
@@ -316,7 +316,9 @@ describe("reliability against a 3-node cluster", () => {
 
   test("11. a wrong password: exit 2 within seconds, the secret never printed", async () => {
     const secret = "Wr0ng-Pa55word-Value"
-    const run = await produce(["--config", saslProperties("SCRAM-SHA-512", secret), "--count", "10"])
+    const run = await produce(["--config", saslProperties("SCRAM-SHA-512", secret), "--count", "10"], {
+      bootstrap: saslBootstrap(),
+    })
     const finished = await run.producer.finished
     expect(finished.code).toBe(2)
     expect(finished.ms).toBeLessThan(10_000)

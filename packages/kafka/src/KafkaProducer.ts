@@ -11,7 +11,13 @@ import { classify } from "./internal/classify.js"
 import { makeKafka } from "./internal/client.js"
 import { connectWithin } from "./internal/connect.js"
 import * as KafkaConfig from "./KafkaConfig.js"
-import { isRetriable, type KafkaConfigError, type KafkaError, KafkaTimeoutError } from "./KafkaError.js"
+import {
+  isRetriable,
+  type KafkaConfigError,
+  type KafkaError,
+  KafkaTimeoutError,
+  KafkaTopicNotFoundError,
+} from "./KafkaError.js"
 import * as ProducerMetrics from "./ProducerMetrics.js"
 
 /** A record to send. `timestamp` is epoch milliseconds as a decimal string. */
@@ -314,11 +320,14 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
           Effect.retry({ schedule, while: isRetriable }),
           Effect.timeoutFail({
             duration: config.deliveryTimeout,
+            // A topic still missing at the deadline is gone, not slow: say so, and it is fatal.
             onTimeout: () =>
-              new KafkaTimeoutError({
-                operation: `delivery of a batch of ${records.length} records${lastError ? ` (last error: ${lastError.message})` : ""}`,
-                timeoutMs: deliveryTimeoutMs,
-              }),
+              lastError?._tag === "KafkaTopicNotFoundError"
+                ? new KafkaTopicNotFoundError({ topic, retriable: false, cause: lastError })
+                : new KafkaTimeoutError({
+                    operation: `delivery of a batch of ${records.length} records${lastError ? ` (last error: ${lastError.message})` : ""}`,
+                    timeoutMs: deliveryTimeoutMs,
+                  }),
           }),
           Effect.map(metadataOf),
           Effect.matchEffect({
