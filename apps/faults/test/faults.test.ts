@@ -207,9 +207,14 @@ describe("reliability against a 3-node cluster", () => {
     await until(async () => (await recordCount(run.topic)) >= 3000, "3000 records")
     const leader = await leaderOf(run.topic, 0)
     cluster("pause", String(leader))
-    const recoverMs = await timeToGrow(run.topic)
-    await Bun.sleep(Math.max(0, 40_000 - recoverMs))
-    cluster("resume", String(leader))
+    let recoverMs: number
+    try {
+      recoverMs = await timeToGrow(run.topic)
+      await Bun.sleep(Math.max(0, 40_000 - recoverMs))
+    } finally {
+      // Never leave a frozen node behind for the next scenarios.
+      cluster("resume", String(leader))
+    }
     const finished = await run.producer.finished
     expect(finished.code).toBe(0)
     const figures = await verify(run.topic, run.seed, summaryOf(run), run.deadLetterFile)
