@@ -3,22 +3,15 @@ import { expect, test } from "bun:test"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { bootstrap, repoRoot } from "@customer-events/test-support"
+import { bootstrap, runCommand } from "@customer-events/test-support"
 
 test("bun run bench --quick completes and writes its table", async () => {
   const dir = mkdtempSync(join(tmpdir(), "bench-quick-"))
   const out = join(dir, "BENCHMARKS.md")
-  const child = Bun.spawn(["bun", "run", "bench", "--quick", "--out", out], {
-    cwd: repoRoot,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: bootstrap },
+  const { code, stdout, stderr } = await runCommand(["bun", "run", "bench", "--quick", "--out", out], {
+    KAFKA_BOOTSTRAP_SERVERS: bootstrap,
   })
-  const [stdout, stderr] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-  ])
-  expect(await child.exited, stderr).toBe(0)
+  expect(code, stderr).toBe(0)
   const report = readFileSync(out, "utf8")
   for (const entry of [
     "generator, sessions",

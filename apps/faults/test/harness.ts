@@ -3,10 +3,9 @@
  * app with a known seed, and checks the topic afterwards like Kafka's own system tests do
  * (missing = acked - consumed) plus Jepsen-style duplicates and per-key order.
  */
-import { type ChildProcess, spawn } from "node:child_process"
 import { existsSync, readFileSync } from "node:fs"
 import { join } from "node:path"
-import { readTopic, repoRoot } from "@customer-events/test-support"
+import { readTopic, repoRoot, startInGroup } from "@customer-events/test-support"
 import { Kafka, logLevel } from "kafkajs"
 
 export const cluster = (...args: Array<string>) => {
@@ -107,42 +106,11 @@ export const settled = async (topic: string) => {
   }
 }
 
-export interface Finished {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-  readonly ms: number
-}
-
-export interface Producer {
-  readonly child: ChildProcess
-  readonly finished: Promise<Finished>
-  readonly stderr: () => string
-  readonly interrupt: () => void
-}
+export type Producer = ReturnType<typeof startInGroup>
 
 /** The producer app, in its own process group (as from a terminal). */
-export const startProducer = (args: ReadonlyArray<string>): Producer => {
-  const started = Date.now()
-  const child = spawn("bun", ["run", "apps/producer", "--no-progress", ...args], {
-    cwd: repoRoot,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: "" },
-  })
-  let stdout = ""
-  let stderr = ""
-  child.stdout!.on("data", (d) => {
-    stdout += d
-  })
-  child.stderr!.on("data", (d) => {
-    stderr += d
-  })
-  const finished = new Promise<Finished>((resolve) =>
-    child.on("close", (code) => resolve({ code, stdout, stderr, ms: Date.now() - started })),
-  )
-  return { child, finished, stderr: () => stderr, interrupt: () => process.kill(-child.pid!, "SIGINT") }
-}
+export const startProducer = (args: ReadonlyArray<string>): Producer =>
+  startInGroup(["bun", "run", "apps/producer", "--no-progress", ...args], { KAFKA_BOOTSTRAP_SERVERS: "" })
 
 /** The events a seed generates, in order: replayed with --dry-run (event ids do not depend on time). */
 export const expectedEvents = (seed: number, count: number): Array<{ eventId: string; key: string }> => {

@@ -8,24 +8,14 @@ import {
   produceRaw,
   recordCount,
   repoRoot,
+  runCommand,
   uniqueTopic,
 } from "@customer-events/test-support"
 import { Effect } from "effect"
 import type { Report } from "../src/Inspection.js"
 
-const run = async (app: "producer" | "inspector", args: ReadonlyArray<string>) => {
-  const child = Bun.spawn(["bun", "run", `apps/${app}`, ...args], {
-    cwd: repoRoot,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: bootstrap },
-  })
-  const [stdout, stderr] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-  ])
-  return { code: await child.exited, stdout, stderr }
-}
+const run = (app: "producer" | "inspector", args: ReadonlyArray<string>) =>
+  runCommand(["bun", "run", `apps/${app}`, ...args], { KAFKA_BOOTSTRAP_SERVERS: bootstrap })
 
 const inspect = async (args: ReadonlyArray<string>) => {
   const result = await run("inspector", [...args, "--json", "--no-progress"])

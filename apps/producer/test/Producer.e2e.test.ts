@@ -3,7 +3,6 @@
  * in subprocesses, against the real local broker. Records are read back with a plain kafkajs consumer.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
-import { type ChildProcess, spawn } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -15,6 +14,7 @@ import {
   readTopic,
   recordCount,
   repoRoot,
+  startInGroup,
   uniqueTopic,
 } from "@customer-events/test-support"
 import { Either } from "effect"
@@ -29,41 +29,10 @@ const paths = {
 } as const
 type PathName = keyof typeof paths
 
-interface Finished {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-  readonly ms: number
-}
-
 /** Starts the CLI in its own process group, as a terminal would, so Ctrl-C can be sent to the group. */
-const start = (path: PathName, args: ReadonlyArray<string>, env: Record<string, string> = {}) => {
-  const [command, ...prefix] = paths[path]
-  const started = Date.now()
-  const child: ChildProcess = spawn(command!, [...prefix, ...args], {
-    cwd: repoRoot,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, KAFKA_BOOTSTRAP_SERVERS: bootstrap, ...env },
-  })
-  let stdout = ""
-  let stderr = ""
-  child.stdout!.on("data", (d) => {
-    stdout += d
-  })
-  child.stderr!.on("data", (d) => {
-    stderr += d
-  })
-  const finished = new Promise<Finished>((resolve) =>
-    child.on("close", (code) => resolve({ code, stdout, stderr, ms: Date.now() - started })),
-  )
-  return {
-    finished,
-    stderr: () => stderr,
-    /** Ctrl-C: SIGINT to the whole process group. */
-    interrupt: () => process.kill(-child.pid!, "SIGINT"),
-  }
-}
+/** Starts the CLI in its own process group, as a terminal would, so Ctrl-C can be sent to the group. */
+const start = (path: PathName, args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
+  startInGroup([...paths[path], ...args], { KAFKA_BOOTSTRAP_SERVERS: bootstrap, ...env })
 
 const run = (
   args: ReadonlyArray<string>,

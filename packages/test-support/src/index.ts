@@ -4,6 +4,7 @@
  * reader that drains a topic with a plain kafkajs consumer, and the local broker script.
  */
 import { test } from "bun:test"
+import { spawn } from "node:child_process"
 import { Duration, Effect, Logger, LogLevel, type Scope } from "effect"
 import { Kafka, logLevel } from "kafkajs"
 
@@ -166,3 +167,48 @@ export const produceRaw = async (
     await producer.disconnect()
   }
 }
+
+export interface Finished {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+  readonly ms: number
+}
+
+/**
+ * Starts a command in its own process group, as a terminal does, collecting its output: `interrupt`
+ * sends SIGINT to the whole group, like Ctrl-C.
+ */
+export const startInGroup = (
+  command: ReadonlyArray<string>,
+  env: Record<string, string | undefined> = {},
+) => {
+  const started = Date.now()
+  const child = spawn(command[0]!, command.slice(1), {
+    cwd: repoRoot,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
+  })
+  let stdout = ""
+  let stderr = ""
+  child.stdout!.on("data", (d) => {
+    stdout += d
+  })
+  child.stderr!.on("data", (d) => {
+    stderr += d
+  })
+  const finished = new Promise<Finished>((resolve) =>
+    child.on("close", (code) => resolve({ code, stdout, stderr, ms: Date.now() - started })),
+  )
+  return {
+    child,
+    finished,
+    stderr: () => stderr,
+    interrupt: () => process.kill(-child.pid!, "SIGINT"),
+  }
+}
+
+/** Runs a command from the repo root to completion and collects its output. */
+export const runCommand = (command: ReadonlyArray<string>, env: Record<string, string | undefined> = {}) =>
+  startInGroup(command, env).finished
