@@ -7,9 +7,6 @@ import { EventGenerator, Pacing } from "@customer-events/events"
 import type { KafkaConfig } from "@customer-events/kafka"
 import type { LogLevel } from "effect"
 
-export const UsageError = Flags.UsageError
-export type UsageError = Flags.UsageError
-
 export interface RunOptions {
   readonly topic: string
   readonly configFile: string | undefined

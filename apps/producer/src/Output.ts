@@ -1,15 +1,10 @@
 /**
- * What the user sees, all on stderr (stdout carries only events, in --dry-run): log lines (pretty
- * for a terminal, JSON for machines), the live progress line, and the end-of-run summary.
+ * What the user sees on stderr (stdout carries only events, in --dry-run), besides the log lines:
+ * the live progress line and the end-of-run summary.
  */
-import { Logging, Terminal } from "@customer-events/cli"
-import { Effect, type LogLevel, Schedule } from "effect"
+import { Terminal } from "@customer-events/cli"
+import { Effect, Schedule } from "effect"
 import type { Counters, Summary } from "./Counters.js"
-
-export const writeLine = Terminal.writeLine
-
-export const loggerLayer = (format: Logging.LogFormat, level: LogLevel.LogLevel) =>
-  Logging.layer(format, level)
 
 const formatCount = (n: number) => n.toLocaleString("en-US")
 const ms = (n: number | undefined) =>
@@ -61,5 +56,5 @@ export const printSummary = (summary: Summary, dryRun: boolean) => {
     `  by type: ${types}`,
   ]
   if (summary.error !== undefined) lines.push(`  error: ${summary.error}`)
-  for (const l of lines) writeLine(l)
+  for (const l of lines) Terminal.writeLine(l)
 }

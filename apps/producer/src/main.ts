@@ -5,6 +5,7 @@
  * code DESIGN.md promises: 0 all delivered, 1 some failed, 2 bad usage/config/cluster, 130 forced.
  */
 import { writeFileSync } from "node:fs"
+import { Flags, Logging, Terminal } from "@customer-events/cli"
 import { CustomerEvent, EventClock, EventGenerator, Pacing } from "@customer-events/events"
 import { KafkaAdmin, KafkaConfig, type KafkaError, KafkaProducer } from "@customer-events/kafka"
 import { Cause, Deferred, Duration, Effect, Exit, Fiber, Option } from "effect"
@@ -17,7 +18,7 @@ import * as Run from "./Run.js"
 import * as StdoutTarget from "./StdoutTarget.js"
 
 /** Start-up failures: all exit 2. */
-type StartupError = Cli.UsageError | KafkaError.KafkaError
+type StartupError = Flags.UsageError | KafkaError.KafkaError
 
 /** The app keeps the producer's own drain short: the run has already drained with --drain-timeout. */
 const producerDrainMs = 2_000
@@ -48,7 +49,7 @@ const connect = (options: Cli.RunOptions) =>
               `created topic ${options.topic} (${options.partitions} partitions, replication factor ${options.replicationFactor})`,
             )
         } else if (!(yield* admin.topicExists(options.topic))) {
-          return yield* new Cli.UsageError({
+          return yield* new Flags.UsageError({
             flag: "--topic",
             reason: `topic "${options.topic}" does not exist: pass --create-topic (with --partitions and --replication-factor) to create it`,
           })
@@ -161,7 +162,7 @@ class Signals {
     if (armed === undefined) process.exit(130)
     const abandoned = armed.counters.abandonPending()
     if (armed.deadLetters !== undefined) armed.counters.deadLettered += armed.deadLetters.write(abandoned)
-    Output.writeLine("forced stop: events still in flight count as failed")
+    Terminal.writeLine("forced stop: events still in flight count as failed")
     finish(
       armed.counters.summary({ topic: armed.options.topic, seed: armed.seed, stoppedBy: "forced" }),
       armed.options,
@@ -175,7 +176,7 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   try {
     command = Cli.parse(argv, process.env)
   } catch (error) {
-    if (!(error instanceof Cli.UsageError)) throw error
+    if (!(error instanceof Flags.UsageError)) throw error
     process.stderr.write(`error: ${error.message}\nRun with --help for usage.\n`)
     return 2
   }
@@ -196,17 +197,17 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   const signals = new Signals()
   const exit = await Effect.runPromiseExit(
     Effect.scoped(runStream(options, signals)).pipe(
-      Effect.provide(Output.loggerLayer(options.logFormat, options.logLevel)),
+      Effect.provide(Logging.layer(options.logFormat, options.logLevel)),
     ),
   )
   if (Exit.isSuccess(exit)) return finish(exit.value, options)
   const failure = Cause.failureOption(exit.cause)
   if (Option.isSome(failure)) {
     const error: StartupError = failure.value
-    Output.writeLine(`error: ${error.message}`)
+    Terminal.writeLine(`error: ${error.message}`)
     return 2
   }
-  Output.writeLine(`error: ${Cause.pretty(exit.cause)}`)
+  Terminal.writeLine(`error: ${Cause.pretty(exit.cause)}`)
   return 1
 }
 

@@ -276,12 +276,6 @@ export const fromEnv: Config.Config<Settings> = Config.all({
   }),
 )
 
-/** Env over defaults, validated: for `KafkaProducer.layerConfig`. */
-export const fromEnvValidated: Effect.Effect<KafkaConfig, KafkaConfigError> = fromEnv.pipe(
-  Effect.mapError((error) => new KafkaConfigError({ key: "environment", reason: String(error) })),
-  Effect.flatMap((settings) => make(settings)),
-)
-
 export interface Loaded {
   readonly config: KafkaConfig
   /** Keys of the properties file this client does not know: warn about them once. */

@@ -7,7 +7,7 @@
 import { Chunk, Context, Duration, Effect, Layer, Metric, Option, Schedule, type Scope, Stream } from "effect"
 import type { RecordMetadata as KafkaJsRecordMetadata, Message, Producer } from "kafkajs"
 import { CompressionTypes, Partitioners } from "kafkajs"
-import { classify } from "./internal/classify.js"
+import { classify, producerStateTypes } from "./internal/classify.js"
 import { makeKafka } from "./internal/client.js"
 import { connectWithin } from "./internal/connect.js"
 import * as KafkaConfig from "./KafkaConfig.js"
@@ -92,12 +92,6 @@ export const retrySchedule = (policy: KafkaConfig.RetryPolicy, deadline: Duratio
 
 const compressionOf = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP } as const
 
-/** Broker answers that mean the idempotent producer's state (id, epoch, sequences) is no longer valid. */
-const producerStateErrors = new Set([
-  "OUT_OF_ORDER_SEQUENCE_NUMBER",
-  "UNKNOWN_PRODUCER_ID",
-  "INVALID_PRODUCER_EPOCH",
-])
 const acksOf = { all: -1, leader: 1, none: 0 } as const
 
 /**
@@ -284,11 +278,7 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
           })
           if (failure !== undefined) {
             const error = classify(failure, { brokers, topic, unknownTopicRetriable: true })
-            if (
-              config.idempotent &&
-              error._tag === "KafkaRequestError" &&
-              producerStateErrors.has(error.code)
-            )
+            if (config.idempotent && error._tag === "KafkaRequestError" && producerStateTypes.has(error.code))
               needsFreshProducer = true
             return yield* Effect.fail(error)
           }
@@ -395,7 +385,7 @@ export const layer = (config: KafkaConfig.KafkaConfig): Layer.Layer<KafkaProduce
 /** Configured from the environment (KAFKA_BOOTSTRAP_SERVERS, KAFKA_SASL_*, ...) over the defaults. */
 export const layerConfig: Layer.Layer<KafkaProducer, KafkaError | KafkaConfigError> = Layer.scoped(
   KafkaProducer,
-  Effect.flatMap(KafkaConfig.fromEnvValidated, make),
+  Effect.flatMap(KafkaConfig.load({}), ({ config }) => make(config)),
 )
 
 /** What an in-memory producer holds: every acknowledged record, by topic, in order. */

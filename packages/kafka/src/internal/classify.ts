@@ -83,7 +83,8 @@ const innermost = (error: ErrorLike): ErrorLike => {
   return current
 }
 
-const producerStateTypes = new Set([
+/** Broker answers that mean the idempotent producer's state (id, epoch, sequences) is no longer valid. */
+export const producerStateTypes: ReadonlySet<string> = new Set([
   "OUT_OF_ORDER_SEQUENCE_NUMBER",
   "UNKNOWN_PRODUCER_ID",
   "INVALID_PRODUCER_EPOCH",
