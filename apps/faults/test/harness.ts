@@ -54,18 +54,32 @@ export const leaderOf = async (topic: string, partition = 0): Promise<number> =>
   return topics[0]!.partitions.find((p) => p.partitionId === partition)!.leader
 }
 
-/** Records in a topic now, asking any node that answers. */
+/**
+ * Records in a topic now, asking one node at a time with short timeouts until one answers: a frozen
+ * node accepts connections and never answers, and kafkajs would wait on it as its seed for the
+ * whole request timeout. -1 when no node answers.
+ */
 export const recordCount = async (topic: string): Promise<number> => {
-  const admin = kafka().admin()
-  try {
-    await admin.connect()
-    const offsets = await admin.fetchTopicOffsets(topic)
-    return offsets.reduce((n, o) => n + Number(o.high), 0)
-  } catch {
-    return -1
-  } finally {
-    await admin.disconnect().catch(() => undefined)
+  for (const address of plainBootstrap().split(",")) {
+    const admin = new Kafka({
+      clientId: "faults-count",
+      brokers: [address],
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 1000,
+      requestTimeout: 3000,
+      retry: { retries: 0 },
+    }).admin()
+    try {
+      await admin.connect()
+      const offsets = await admin.fetchTopicOffsets(topic)
+      return offsets.reduce((n, o) => n + Number(o.high), 0)
+    } catch {
+      // the next node
+    } finally {
+      await admin.disconnect().catch(() => undefined)
+    }
   }
+  return -1
 }
 
 export const until = async (

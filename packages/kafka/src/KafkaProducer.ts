@@ -7,7 +7,7 @@
 import { Chunk, Context, Duration, Effect, Layer, Metric, Option, Schedule, type Scope, Stream } from "effect"
 import type { RecordMetadata as KafkaJsRecordMetadata, Message, Producer } from "kafkajs"
 import { CompressionTypes, Partitioners } from "kafkajs"
-import { classify, producerStateTypes } from "./internal/classify.js"
+import { classify, noAnswer, producerStateTypes } from "./internal/classify.js"
 import { makeKafka } from "./internal/client.js"
 import { connectWithin } from "./internal/connect.js"
 import * as KafkaConfig from "./KafkaConfig.js"
@@ -134,9 +134,15 @@ const splitByPartition = (
 export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, KafkaError, Scope.Scope> =>
   Effect.gen(function* () {
     const brokers = config.brokers.join(",")
-    const kafka = yield* makeKafka(config)
-    const newProducer = (): Producer =>
-      kafka.producer({
+    // When each broker last let a request time out. A frozen broker still accepts TCP connections
+    // and then never answers, and kafkajs always tries the first bootstrap address first: a new
+    // producer tries the brokers that timed out last, and the most recent one very last.
+    const timedOutAt = new Map<string, number>()
+    const seedOrder = () =>
+      [...config.brokers].sort((a, b) => (timedOutAt.get(a) ?? 0) - (timedOutAt.get(b) ?? 0))
+    const kafka = yield* makeKafka(config, seedOrder)
+    const newProducer = (): Producer => {
+      const created = kafka.producer({
         idempotent: config.idempotent,
         allowAutoTopicCreation: false,
         createPartitioner: Partitioners.DefaultPartitioner,
@@ -144,6 +150,11 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
         retry: { retries: config.idempotent ? 1 : 0 },
         ...(config.idempotent ? { maxInFlightRequests: 1 } : {}),
       })
+      created.on(created.events.REQUEST_TIMEOUT, (event) => {
+        timedOutAt.set(event.payload.broker, Date.now())
+      })
+      return created
+    }
     let producer: Producer = newProducer()
     // Reads partition counts (kafkajs's producer does not expose its metadata).
     const admin = kafka.admin({ retry: { retries: 0 } })
@@ -221,19 +232,28 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
      * producer bumping its epoch, we then start afresh: a new kafkajs producer, so a new producer id
      * and sequences from 0. A record of the abandoned batch may then be written twice, never lost.
      */
-    let needsFreshProducer = false
-    const freshProducer = Effect.gen(function* () {
-      const old = producer
-      yield* Effect.promise(() => old.disconnect().catch(() => undefined)).pipe(
-        Effect.timeoutOption("5 seconds"),
-      )
-      producer = newProducer()
-      yield* connectWithin(config, producer)
-      needsFreshProducer = false
-      yield* Effect.logWarning(
-        "restarted the idempotent producer (new producer id, sequences from 0): a batch was given up on or its sequences went out of step",
-      )
-    })
+    /**
+     * The same remedy when a broker stops answering (a frozen process, a network partition): after
+     * a request timeout kafkajs neither refreshes its metadata nor leaves that broker, and its inner
+     * retry waits on the same broker again. A fresh producer, seeded from another broker, reads
+     * fresh metadata and finds the partition's new leader. Why the fresh producer is needed, when set.
+     */
+    let needsFreshProducer: string | undefined
+    const freshProducer = (reason: string) =>
+      Effect.gen(function* () {
+        // Not awaited: kafkajs's disconnect waits for pending requests, which a frozen broker
+        // never answers. The old producer's unanswered calls still settle their promises.
+        const old = producer
+        old.disconnect().catch(() => undefined)
+        producer = newProducer()
+        yield* connectWithin(config, producer)
+        needsFreshProducer = undefined
+        yield* Effect.logWarning(`restarted the kafka producer (new producer id, fresh metadata): ${reason}`)
+      })
+    const givenUp = "a batch was given up on at its delivery timeout"
+    const outOfStep = "the idempotent producer's sequences went out of step"
+    // A produce call gets an answer or kafkajs's own timeout error within the request timeout.
+    const attemptTimeout = Duration.sum(config.requestTimeout, "1 second")
 
     const sendBatch = <R extends ProducerRecord>(topic: string, records: ReadonlyArray<R>) =>
       Effect.suspend(() => {
@@ -252,13 +272,14 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
         const acknowledged = new Map<number, string>()
         const attempt = Effect.gen(function* () {
           attempts++
-          if (needsFreshProducer) yield* freshProducer
+          if (needsFreshProducer !== undefined) yield* freshProducer(needsFreshProducer)
           if (parts === undefined)
             parts = splitByPartition(records, yield* partitionCount(topic), partitioner, topic)
           const pending = [...parts].filter(([partition]) => !acknowledged.has(partition))
-          const results = yield* Effect.promise(() =>
-            Promise.allSettled(
-              pending.map(([, part]) =>
+          let failure: unknown
+          const answered = yield* Effect.promise(() =>
+            Promise.all(
+              pending.map(([partition, part]) =>
                 send(
                   producer.sendBatch({
                     acks,
@@ -266,20 +287,25 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
                     compression,
                     topicMessages: [{ topic, messages: part.messages }],
                   }),
+                ).then(
+                  (metadata) => {
+                    acknowledged.set(partition, metadata[0]?.baseOffset ?? "-1")
+                  },
+                  (reason: unknown) => {
+                    failure ??= reason
+                  },
                 ),
               ),
             ),
-          )
-          let failure: unknown
-          results.forEach((result, i) => {
-            if (result.status === "fulfilled")
-              acknowledged.set(pending[i]![0], result.value[0]?.baseOffset ?? "-1")
-            else failure ??= result.reason
-          })
+          ).pipe(Effect.timeoutOption(attemptTimeout))
+          if (Option.isNone(answered)) {
+            needsFreshProducer = "a broker did not answer within the request timeout"
+            return yield* Effect.fail(noAnswer(timeout))
+          }
           if (failure !== undefined) {
             const error = classify(failure, { brokers, topic, unknownTopicRetriable: true })
             if (config.idempotent && error._tag === "KafkaRequestError" && producerStateTypes.has(error.code))
-              needsFreshProducer = true
+              needsFreshProducer = outOfStep
             return yield* Effect.fail(error)
           }
         }).pipe(
@@ -333,7 +359,7 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
             },
             onFailure: (error) => {
               // Given up with requests possibly still in flight: the next batch starts a fresh producer.
-              if (config.idempotent && error._tag === "KafkaTimeoutError") needsFreshProducer = true
+              if (config.idempotent && error._tag === "KafkaTimeoutError") needsFreshProducer = givenUp
               const latencyMs = performance.now() - started
               return metrics.recordBatch(records.length, Math.max(0, attempts - 1), latencyMs, false).pipe(
                 Effect.zipRight(

@@ -14,7 +14,7 @@ import {
   repoRoot,
   uniqueTopic,
 } from "@customer-events/test-support"
-import { Effect, Either, Fiber, Stream } from "effect"
+import { Effect, Either, Fiber, Logger, LogLevel, Stream } from "effect"
 import { KafkaConfig, KafkaProducer } from "../src/index.js"
 
 const port = 19092 + (process.pid % 500) * 2
@@ -112,5 +112,49 @@ describe("scripts/kafka.sh", () => {
         expect(new Set(consumed.map((c) => c.value)).size).toBe(total)
       }),
     "150 seconds",
+  )
+  itEffect(
+    "a broker that stops answering past the request timeout: the batch is retried by a fresh producer and delivered once it answers",
+    () => {
+      const logged: Array<string> = []
+      const capture = Logger.make(({ message }) => {
+        logged.push(Array.isArray(message) ? message.join(" ") : String(message))
+      })
+      return Effect.gen(function* () {
+        const topic = uniqueTopic("frozen")
+        yield* Effect.promise(() => createTopic(topic, { partitions: 3, brokers: bootstrap }))
+        const config = Either.getOrThrow(
+          KafkaConfig.make({
+            bootstrapServers: bootstrap,
+            requestTimeoutMs: 2000,
+            connectionTimeoutMs: 2000,
+            deliveryTimeoutMs: 60_000,
+          }),
+        )
+        const producer = yield* KafkaProducer.make(config)
+        yield* producer.send(topic, [{ key: "k", value: "before the freeze" }])
+        const pid = Number(script("status").stdout.match(/pid (\d+)/)?.[1])
+        expect(pid).toBeGreaterThan(0)
+        const records = Array.from({ length: 100 }, (_, i) => ({ key: `k${i % 7}`, value: String(i) }))
+        process.kill(pid, "SIGSTOP")
+        const outcome = yield* Effect.gen(function* () {
+          const sending = yield* Effect.fork(producer.sendBatch(topic, records))
+          // Frozen until a send has been given up on for want of an answer.
+          while (!logged.some((line) => line.includes("REQUEST_TIMED_OUT"))) yield* Effect.sleep("50 millis")
+          process.kill(pid, "SIGCONT")
+          return yield* Fiber.join(sending)
+        }).pipe(Effect.ensuring(Effect.sync(() => process.kill(pid, "SIGCONT"))))
+        expect(outcome._tag).toBe("Delivered")
+        expect(outcome.retries).toBeGreaterThan(0)
+        expect(logged.some((line) => line.startsWith("restarted the kafka producer"))).toBe(true)
+        const consumed = yield* Effect.promise(() => readTopic(topic, bootstrap))
+        const values = new Set(consumed.map((c) => c.value))
+        expect(records.every((r) => values.has(r.value))).toBe(true)
+      }).pipe(
+        Effect.provide(Logger.replace(Logger.defaultLogger, capture)),
+        Logger.withMinimumLogLevel(LogLevel.Debug),
+      )
+    },
+    "120 seconds",
   )
 })

@@ -150,3 +150,14 @@ export const classify = (cause: unknown, context: Context): KafkaError => {
     name === "KafkaJSStaleTopicMetadataAssignment"
   return new KafkaRequestError({ reason: message, code: type || name, retriable, cause })
 }
+
+/**
+ * A produce call with neither an answer nor kafkajs's own timeout error within the request timeout
+ * (a broker that stopped answering): retriable, by a fresh producer that finds the new leader.
+ */
+export const noAnswer = (timeoutMs: number): KafkaRequestError =>
+  new KafkaRequestError({
+    reason: `no answer to a produce request within the request timeout (${timeoutMs} ms)`,
+    code: "REQUEST_TIMED_OUT",
+    retriable: true,
+  })

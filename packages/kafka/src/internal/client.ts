@@ -96,8 +96,14 @@ const logCreator =
     )
   }
 
-/** The client. kafkajs logs at WARN and above reach the Effect logger. */
-export const makeKafka = (config: KafkaConfig): Effect.Effect<Kafka, KafkaConfigError> =>
+/**
+ * The client. kafkajs logs at WARN and above reach the Effect logger. `seedOrder`, when given, is
+ * asked for the bootstrap list each time kafkajs picks a seed broker (it takes the first one first).
+ */
+export const makeKafka = (
+  config: KafkaConfig,
+  seedOrder?: () => Array<string>,
+): Effect.Effect<Kafka, KafkaConfigError> =>
   Effect.gen(function* () {
     quietKafkaJsTimerWarnings()
     const runtime = yield* Effect.runtime<never>()
@@ -105,7 +111,7 @@ export const makeKafka = (config: KafkaConfig): Effect.Effect<Kafka, KafkaConfig
     const sasl = saslOptions(config)
     const kafkaConfig: KafkaJsConfig = {
       clientId: config.clientId,
-      brokers: [...config.brokers],
+      brokers: seedOrder ?? [...config.brokers],
       connectionTimeout: Math.round(Duration.toMillis(config.connectionTimeout)),
       authenticationTimeout: Math.round(Duration.toMillis(config.connectionTimeout)),
       requestTimeout: Math.round(Duration.toMillis(config.requestTimeout)),
