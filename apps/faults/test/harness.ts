@@ -14,6 +14,16 @@ export const cluster = (...args: Array<string>) => {
   return result.stdout.toString().trim()
 }
 
+/** Like `cluster`, without waiting for the script: resolves when it has succeeded. */
+export const clusterInBackground = async (...args: Array<string>) => {
+  const child = Bun.spawn(["bash", join(repoRoot, "scripts/kafka-cluster.sh"), ...args], {
+    stdout: "ignore",
+    stderr: "pipe",
+  })
+  if ((await child.exited) !== 0)
+    throw new Error(`kafka-cluster.sh ${args.join(" ")}: ${await new Response(child.stderr).text()}`)
+}
+
 export const plainBootstrap = () => cluster("bootstrap")
 export const saslBootstrap = () => cluster("sasl-bootstrap")
 

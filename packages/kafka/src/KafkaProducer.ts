@@ -277,28 +277,32 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
             parts = splitByPartition(records, yield* partitionCount(topic), partitioner, topic)
           const pending = [...parts].filter(([partition]) => !acknowledged.has(partition))
           let failure: unknown
-          const answered = yield* Effect.promise(() =>
-            Promise.all(
-              pending.map(([partition, part]) =>
-                send(
-                  producer.sendBatch({
-                    acks,
-                    timeout,
-                    compression,
-                    topicMessages: [{ topic, messages: part.messages }],
-                  }),
-                ).then(
-                  (metadata) => {
-                    acknowledged.set(partition, metadata[0]?.baseOffset ?? "-1")
-                  },
-                  (reason: unknown) => {
-                    failure ??= reason
-                  },
-                ),
-              ),
+          const requests = pending.map(([, part]) =>
+            send(
+              producer.sendBatch({
+                acks,
+                timeout,
+                compression,
+                topicMessages: [{ topic, messages: part.messages }],
+              }),
             ),
-          ).pipe(Effect.timeoutOption(attemptTimeout))
+          )
+          const answers = requests.map((request, i) =>
+            request.then(
+              (metadata) => {
+                acknowledged.set(pending[i]![0], metadata[0]?.baseOffset ?? "-1")
+              },
+              (reason: unknown) => {
+                failure ??= reason
+              },
+            ),
+          )
+          const answered = yield* Effect.promise(() => Promise.all(answers)).pipe(
+            Effect.timeoutOption(attemptTimeout),
+          )
           if (Option.isNone(answered)) {
+            // Abandoned: the unanswered records are sent again, so release need not wait for them.
+            for (const request of requests) inFlight.delete(request)
             needsFreshProducer = "a broker did not answer within the request timeout"
             return yield* Effect.fail(noAnswer(timeout))
           }
