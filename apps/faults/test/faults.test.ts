@@ -135,13 +135,23 @@ const expectSound = (figures: Figures) => {
   expect(figures.summaryAddsUp).toBe(true)
 }
 
+/** Waits until the run's topic holds at least `records` records. */
+const reach = (run: Run, records: number) =>
+  until(async () => (await recordCount(run.topic)) >= records, `${records} records in ${run.topic}`)
+
+/** Waits for the producer to exit with `code`, then reads the topic back: it must be sound. */
+const finishSound = async (run: Run, code: number) => {
+  const finished = await run.producer.finished
+  expect(finished.code).toBe(code)
+  const figures = await verify(run.topic, run.seed, summaryOf(run), run.deadLetterFile)
+  expectSound(figures)
+  return { finished, figures }
+}
+
 describe("reliability against a 3-node cluster", () => {
   test("1. baseline: every event delivered once", async () => {
     const run = await produce(["--rate", "2000", "--count", "10000"])
-    const finished = await run.producer.finished
-    expect(finished.code).toBe(0)
-    const figures = await verify(run.topic, run.seed, summaryOf(run), run.deadLetterFile)
-    expectSound(figures)
+    const { figures } = await finishSound(run, 0)
     expect(figures.duplicates).toBe(0)
     expect(figures.delivered).toBe(10_000)
     results.push({ scenario: "1 baseline", figures, note: "" })
@@ -149,15 +159,12 @@ describe("reliability against a 3-node cluster", () => {
 
   test("2. kill -9 the partition leader mid-stream: sends resume after the election, nothing lost", async () => {
     const run = await produce(["--rate", "1000", "--count", "20000"])
-    await until(async () => (await recordCount(run.topic)) >= 3000, "3000 records")
+    await reach(run, 3000)
     const leader = await leaderOf(run.topic, 0)
     cluster("kill", String(leader))
     const recoverMs = await timeToGrow(run.topic)
     cluster("start", String(leader))
-    const finished = await run.producer.finished
-    expect(finished.code).toBe(0)
-    const figures = await verify(run.topic, run.seed, summaryOf(run), run.deadLetterFile)
-    expectSound(figures)
+    const { figures } = await finishSound(run, 0)
     expect(figures.deadLettered).toBe(0)
     results.push({
       scenario: "2 kill -9 the partition leader",
@@ -169,38 +176,32 @@ describe("reliability against a 3-node cluster", () => {
 
   test("3. repeated kill and restart of nodes: the producer never dies, nothing lost", async () => {
     const run = await produce(["--rate", "1000", "--count", "45000"])
-    await until(async () => (await recordCount(run.topic)) >= 2000, "2000 records")
+    await reach(run, 2000)
     for (const node of [1, 2, 3]) {
       cluster("kill", String(node))
       await Bun.sleep(1500)
       cluster("start", String(node))
     }
-    const finished = await run.producer.finished
-    expect(finished.code).toBe(0)
-    const figures = await verify(run.topic, run.seed, summaryOf(run), run.deadLetterFile)
-    expectSound(figures)
+    const { figures } = await finishSound(run, 0)
     expect(figures.deadLettered).toBe(0)
     results.push({ scenario: "3 kill -9 and restart each node in turn", figures, note: "3 crashes" })
   }, 300_000)
 
   test("4. clean rolling restart of all nodes: nothing lost", async () => {
     const run = await produce(["--rate", "1000", "--count", "45000"])
-    await until(async () => (await recordCount(run.topic)) >= 2000, "2000 records")
+    await reach(run, 2000)
     for (const node of [1, 2, 3]) {
       cluster("stop", String(node))
       cluster("start", String(node))
     }
-    const finished = await run.producer.finished
-    expect(finished.code).toBe(0)
-    const figures = await verify(run.topic, run.seed, summaryOf(run), run.deadLetterFile)
-    expectSound(figures)
+    const { figures } = await finishSound(run, 0)
     expect(figures.deadLettered).toBe(0)
     results.push({ scenario: "4 clean rolling restart", figures, note: "" })
   }, 300_000)
 
   test("5. all nodes down longer than a short delivery timeout: dead-lettered, bounded, recovers", async () => {
     const run = await produce(["--rate", "500", "--count", "40000", "--delivery-timeout", "5s"])
-    await until(async () => (await recordCount(run.topic)) >= 2000, "2000 records")
+    await reach(run, 2000)
     const pid = Number(run.producer.child.pid)
     cluster("down")
     await Bun.sleep(12_000)
@@ -214,11 +215,7 @@ describe("reliability against a 3-node cluster", () => {
     const restarting = clusterInBackground("up")
     const recoverMs = await timeToGrow(run.topic)
     await restarting
-    const finished = await run.producer.finished
-    expect(finished.code).toBe(1)
-    const summary = summaryOf(run)
-    const figures = await verify(run.topic, run.seed, summary, run.deadLetterFile)
-    expectSound(figures)
+    const { figures } = await finishSound(run, 1)
     expect(figures.deadLettered).toBeGreaterThan(0)
     expect(figures.delivered).toBeGreaterThan(2000)
     results.push({
@@ -231,7 +228,7 @@ describe("reliability against a 3-node cluster", () => {
 
   test("6. SIGSTOP the leader for 40 s, then SIGCONT: nothing lost, duplicates counted", async () => {
     const run = await produce(["--rate", "1000", "--count", "60000"])
-    await until(async () => (await recordCount(run.topic)) >= 3000, "3000 records")
+    await reach(run, 3000)
     const leader = await leaderOf(run.topic, 0)
     cluster("pause", String(leader))
     let recoverMs: number
@@ -242,16 +239,13 @@ describe("reliability against a 3-node cluster", () => {
       // Never leave a frozen node behind for the next scenarios.
       cluster("resume", String(leader))
     }
-    const finished = await run.producer.finished
-    expect(finished.code).toBe(0)
-    const figures = await verify(run.topic, run.seed, summaryOf(run), run.deadLetterFile)
-    expectSound(figures)
+    const { figures } = await finishSound(run, 0)
     results.push({ scenario: "6 SIGSTOP the leader 40 s", figures, recoverMs, note: `node ${leader} frozen` })
   }, 300_000)
 
   test("7. 2 of 3 nodes down (NOT_ENOUGH_REPLICAS): nothing acked, nothing lost, resumes", async () => {
     const run = await produce(["--rate", "500", "--count", "40000"])
-    await until(async () => (await recordCount(run.topic)) >= 2000, "2000 records")
+    await reach(run, 2000)
     const leader = await leaderOf(run.topic, 0)
     const others = [1, 2, 3].filter((n) => n !== leader)
     for (const n of others) cluster("kill", String(n))
@@ -260,10 +254,7 @@ describe("reliability against a 3-node cluster", () => {
     const restarting = clusterInBackground("start", first).then(() => clusterInBackground("start", second))
     const recoverMs = await timeToGrow(run.topic)
     await restarting
-    const finished = await run.producer.finished
-    expect(finished.code).toBe(0)
-    const figures = await verify(run.topic, run.seed, summaryOf(run), run.deadLetterFile)
-    expectSound(figures)
+    const { figures } = await finishSound(run, 0)
     expect(figures.deadLettered).toBe(0)
     results.push({
       scenario: "7 two of three nodes down 8 s",
@@ -275,7 +266,7 @@ describe("reliability against a 3-node cluster", () => {
 
   test("8. the topic deleted mid-run: a clear error, no silent loss", async () => {
     const run = await produce(["--rate", "1000", "--count", "30000", "--delivery-timeout", "5s"])
-    await until(async () => (await recordCount(run.topic)) >= 2000, "2000 records")
+    await reach(run, 2000)
     await deleteTopic(run.topic)
     const finished = await run.producer.finished
     expect(finished.code).toBe(1)
@@ -294,7 +285,7 @@ describe("reliability against a 3-node cluster", () => {
 
   test("9. SIGINT during retry backoff with the brokers down: bounded exit, undelivered dead-lettered, exit 1", async () => {
     const run = await produce(["--rate", "500", "--count", "100000", "--drain-timeout", "3s"])
-    await until(async () => (await recordCount(run.topic)) >= 1000, "1000 records")
+    await reach(run, 1000)
     cluster("down")
     await Bun.sleep(2000)
     const interruptedAt = Date.now()
@@ -334,11 +325,8 @@ describe("reliability against a 3-node cluster", () => {
         ["--config", saslProperties(mechanism, password), "--rate", "max", "--count", "3000"],
         { bootstrap: saslBootstrap() },
       )
-      const finished = await run.producer.finished
+      const { finished, figures } = await finishSound(run, 0)
       expect(finished.stderr).toContain(`SASL_SSL ${mechanism} as`)
-      expect(finished.code).toBe(0)
-      const figures = await verify(run.topic, run.seed, summaryOf(run), run.deadLetterFile)
-      expectSound(figures)
       expect(figures.delivered).toBe(3000)
       results.push({ scenario: `10 SASL_SSL ${mechanism}`, figures, note: "CA verified" })
     }, 120_000)

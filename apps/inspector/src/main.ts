@@ -97,14 +97,8 @@ const printReport = (report: Report) => {
 }
 
 const main = async (argv: ReadonlyArray<string>): Promise<number> => {
-  let command: Cli.Command
-  try {
-    command = Cli.parse(argv, process.env)
-  } catch (error) {
-    if (!(error instanceof Flags.UsageError)) throw error
-    process.stderr.write(`error: ${error.message}\nRun with --help for usage.\n`)
-    return 2
-  }
+  const command = Flags.parseCommand(() => Cli.parse(argv, process.env))
+  if (command === undefined) return 2
   if (command._tag === "Help") {
     process.stdout.write(Cli.help)
     return 0

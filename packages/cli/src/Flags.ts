@@ -33,6 +33,20 @@ export const parse = <const O extends NonNullable<ParseArgsConfig["options"]>>(
   }
 }
 
+/**
+ * Runs an app's command-line parser: a UsageError is written to stderr with a pointer to --help,
+ * and gives undefined (the app then exits 2); any other error is a bug and is rethrown.
+ */
+export const parseCommand = <C>(parseCommandLine: () => C): C | undefined => {
+  try {
+    return parseCommandLine()
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    process.stderr.write(`error: ${error.message}\nRun with --help for usage.\n`)
+    return undefined
+  }
+}
+
 const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 
 /** "500ms", "1.5s", "10m", "2h", "1d"; a bare 0 is allowed. */

@@ -136,7 +136,9 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
     const brokers = config.brokers.join(",")
     // When each broker last let a request time out. A frozen broker still accepts TCP connections
     // and then never answers, and kafkajs always tries the first bootstrap address first: a new
-    // producer tries the brokers that timed out last, and the most recent one very last.
+    // producer tries the brokers that timed out last, and the most recent one very last. (This
+    // applies when the bootstrap list names the brokers themselves, as kafkajs reports them; a
+    // load-balanced bootstrap address is left first.)
     const timedOutAt = new Map<string, number>()
     const seedOrder = () =>
       [...config.brokers].sort((a, b) => (timedOutAt.get(a) ?? 0) - (timedOutAt.get(b) ?? 0))
