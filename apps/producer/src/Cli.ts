@@ -4,7 +4,7 @@
  */
 import { Flags, Logging } from "@customer-events/cli"
 import { EventGenerator, Pacing } from "@customer-events/events"
-import type { KafkaConfig } from "@customer-events/kafka"
+import { KafkaConfig } from "@customer-events/kafka"
 import type { LogLevel } from "effect"
 
 export interface RunOptions {
@@ -43,6 +43,7 @@ export const defaultTopic = "customer-events"
 
 const flags = {
   "bootstrap-servers": { type: "string" },
+  client: { type: "string" },
   topic: { type: "string" },
   config: { type: "string" },
   interval: { type: "string" },
@@ -124,6 +125,7 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
 
   const kafka: { -readonly [K in keyof KafkaConfig.Settings]: KafkaConfig.Settings[K] } = {}
   if (v["bootstrap-servers"] !== undefined) kafka.bootstrapServers = v["bootstrap-servers"]
+  if (v.client !== undefined) kafka.client = oneOf("--client", v.client, KafkaConfig.clients)
   if (v["client-id"] !== undefined) kafka.clientId = v["client-id"]
   if (v.acks !== undefined) {
     const acks = {
@@ -136,7 +138,8 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
     } as const
     kafka.acks = acks[oneOf("--acks", v.acks, ["all", "leader", "none", "-1", "1", "0"])]
   }
-  if (v.compression !== undefined) kafka.compression = oneOf("--compression", v.compression, ["none", "gzip"])
+  if (v.compression !== undefined)
+    kafka.compression = oneOf("--compression", v.compression, KafkaConfig.compressions)
   if (v["batch-size"] !== undefined)
     kafka.batchMaxRecords = parseWhole("--batch-size", v["batch-size"], 1, 1_000_000)
   if (v.linger !== undefined) kafka.lingerMs = parseDurationMs("--linger", v.linger)
@@ -201,6 +204,8 @@ Examples:
 Kafka:
   --bootstrap-servers HOST:PORT[,...]  brokers (env KAFKA_BOOTSTRAP_SERVERS; default 127.0.0.1:9092)
   --topic NAME                 topic (env KAFKA_TOPIC; default customer-events)
+  --client kafkajs|platformatic  the Kafka client library (env KAFKA_CLIENT; default kafkajs);
+                               both are tested alike, platformatic is faster and has every codec
   --config FILE                Java/librdkafka .properties file, e.g. Confluent Cloud's client.properties
                                (bootstrap.servers, security.protocol, sasl.*, ssl.ca.location, acks, ...)
                                Precedence: flags > environment > file > defaults.
@@ -208,7 +213,7 @@ Kafka:
   --partitions N               partitions of a created topic (default 3)
   --replication-factor N       replication factor of a created topic (default 1)
   --acks all|leader|none       default all (with idempotence; leader/none turn it off)
-  --compression none|gzip      default none
+  --compression none|gzip|snappy|lz4|zstd   default none (kafkajs: none and gzip only)
   --batch-size N               max records per produce request (default 1000)
   --linger D                   max wait to fill a batch (default 5ms)
   --client-id ID               default customer-events

@@ -16,6 +16,8 @@ export interface Summary {
   /** Generated events by type. */
   readonly byType: Record<CustomerEvent.EventType, number>
   readonly topic: string
+  /** The Kafka client library (absent in a dry run). */
+  readonly client?: string
   readonly seed: string
   readonly stoppedBy: "count" | "duration" | "signal" | "error" | "forced"
   readonly error?: string
@@ -135,6 +137,7 @@ export class Counters {
 
   summary(context: {
     topic: string
+    client?: string
     seed: string
     stoppedBy: Summary["stoppedBy"]
     error?: string

@@ -12,6 +12,8 @@ import * as Pacer from "./Pacer.js"
 
 export interface RunInput {
   readonly topic: string
+  /** The Kafka client library, for the summary (absent in a dry run). */
+  readonly client?: string
   readonly seed: string
   readonly generator: EventGenerator.EventGenerator
   readonly producer: KafkaProducer.Service
@@ -87,6 +89,7 @@ export const run = (input: RunInput): Effect.Effect<Summary> =>
 
     return counters.summary({
       topic: input.topic,
+      ...(input.client === undefined ? {} : { client: input.client }),
       seed: input.seed,
       stoppedBy,
       ...(fatal === undefined ? {} : { error: fatal.message }),

@@ -77,7 +77,14 @@ const runStream = (options: Cli.RunOptions, signals: Signals) =>
     yield* Effect.addFinalizer(() => Effect.sync(() => deadLetters?.close()))
     const counters = new Counters()
     const stop = yield* Deferred.make<void>()
-    signals.arm({ stop, counters, deadLetters, options, seed })
+    signals.arm({
+      stop,
+      counters,
+      deadLetters,
+      options,
+      seed,
+      client: options.dryRun ? undefined : producer.config.client,
+    })
     yield* Effect.logInfo(
       `streaming ${options.mode} events to ${options.dryRun ? "stdout" : `topic ${options.topic}`}: ${Pacing.describe(options.pacing)}` +
         (options.count !== undefined ? `, ${options.count} events` : "") +
@@ -92,6 +99,7 @@ const runStream = (options: Cli.RunOptions, signals: Signals) =>
     const progress = yield* Effect.fork(Output.progress(counters, options.progress && !options.dryRun))
     const summary = yield* Run.run({
       topic: options.topic,
+      ...(options.dryRun ? {} : { client: producer.config.client }),
       seed,
       generator,
       producer,
@@ -131,6 +139,7 @@ class Signals {
         deadLetters: DeadLetterFile.DeadLetterFile | undefined
         options: Cli.RunOptions
         seed: string
+        client: string | undefined
       }
     | undefined
   private received = 0
@@ -164,7 +173,12 @@ class Signals {
     if (armed.deadLetters !== undefined) armed.counters.deadLettered += armed.deadLetters.write(abandoned)
     Terminal.writeLine("forced stop: events still in flight count as failed")
     finish(
-      armed.counters.summary({ topic: armed.options.topic, seed: armed.seed, stoppedBy: "forced" }),
+      armed.counters.summary({
+        topic: armed.options.topic,
+        ...(armed.client === undefined ? {} : { client: armed.client }),
+        seed: armed.seed,
+        stoppedBy: "forced",
+      }),
       armed.options,
     )
     process.exit(130)

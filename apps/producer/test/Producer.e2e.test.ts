@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { CustomerEvent } from "@customer-events/events"
+import { KafkaConfig } from "@customer-events/kafka"
 import {
   bootstrap,
   brokerScript,
@@ -29,7 +30,6 @@ const paths = {
 } as const
 type PathName = keyof typeof paths
 
-/** Starts the CLI in its own process group, as a terminal would, so Ctrl-C can be sent to the group. */
 /** Starts the CLI in its own process group, as a terminal would, so Ctrl-C can be sent to the group. */
 const start = (path: PathName, args: ReadonlyArray<string>, env: Record<string, string> = {}) =>
   startInGroup([...paths[path], ...args], { KAFKA_BOOTSTRAP_SERVERS: bootstrap, ...env })
@@ -77,87 +77,94 @@ const expectValidRecords = (records: Awaited<ReturnType<typeof readTopic>>) => {
   expect(new Set(records.map((r) => r.headers["event-id"])).size).toBe(records.length)
 }
 
-describe("customer-events against the local broker", () => {
-  test("--count N --rate max: the topic holds exactly N valid events", async () => {
-    const topic = uniqueTopic("count")
-    const summaryFile = join(work, `${topic}.json`)
-    const result = await run([
-      "--count",
-      "5000",
-      "--rate",
-      "max",
-      "--topic",
-      topic,
-      "--create-topic",
-      "--summary-file",
-      summaryFile,
-    ])
-    expect(result.stderr).toContain("summary (count): 5,000 generated, 5,000 delivered, 0 failed")
-    expect(result.code).toBe(0)
-    expect(summaryOf(summaryFile)).toMatchObject({
-      generated: 5000,
-      delivered: 5000,
-      failed: 0,
-      deadLettered: 0,
-    })
-    const records = await readTopic(topic)
-    expect(records).toHaveLength(5000)
-    expectValidRecords(records)
-  }, 120_000)
-
-  for (const path of Object.keys(paths) as Array<PathName>)
-    test(`Ctrl-C during --rate 2000 (${path}): exit 0, generated = delivered = records in the topic`, async () => {
-      const topic = uniqueTopic("sigint")
-      await createTopic(topic)
+for (const client of KafkaConfig.clients)
+  describe(`customer-events (${client}) against the local broker`, () => {
+    const withClient = { KAFKA_CLIENT: client }
+    test("--count N --rate max: the topic holds exactly N valid events", async () => {
+      const topic = uniqueTopic("count")
       const summaryFile = join(work, `${topic}.json`)
-      const cli = start(path, ["--rate", "2000", "--topic", topic, "--summary-file", summaryFile])
-      await until(async () => (await recordsIn(topic)) >= 2000, "2000 records in the topic")
-      cli.interrupt()
-      const result = await cli.finished
-      expect(result.stderr).toContain("stopping: generation stopped")
+      const result = await run(
+        [
+          "--count",
+          "5000",
+          "--rate",
+          "max",
+          "--topic",
+          topic,
+          "--create-topic",
+          "--summary-file",
+          summaryFile,
+        ],
+        withClient,
+      )
+      expect(result.stderr).toContain("summary (count): 5,000 generated, 5,000 delivered, 0 failed")
       expect(result.code).toBe(0)
-      const summary = summaryOf(summaryFile)
-      expect(summary.stoppedBy).toBe("signal")
-      expect(summary.failed).toBe(0)
-      expect(summary.delivered).toBe(summary.generated)
-      expect(await recordsIn(topic)).toBe(summary.generated)
+      expect(summaryOf(summaryFile)).toMatchObject({
+        generated: 5000,
+        delivered: 5000,
+        failed: 0,
+        deadLettered: 0,
+        client,
+      })
+      const records = await readTopic(topic)
+      expect(records).toHaveLength(5000)
+      expectValidRecords(records)
     }, 120_000)
 
-  test("an unreachable broker: exit 2 within the connect timeout, naming host:port", async () => {
-    const result = await run([
-      "--count",
-      "5",
-      "--bootstrap-servers",
-      "127.0.0.1:1",
-      "--connect-timeout",
-      "2s",
-    ])
-    expect(result.code).toBe(2)
-    expect(result.stderr).toContain("error: cannot connect to Kafka at 127.0.0.1:1")
-    expect(result.ms).toBeLessThan(2000 + 3000)
-  }, 30_000)
+    for (const path of Object.keys(paths) as Array<PathName>)
+      test(`Ctrl-C during --rate 2000 (${path}): exit 0, generated = delivered = records in the topic`, async () => {
+        const topic = uniqueTopic("sigint")
+        await createTopic(topic)
+        const summaryFile = join(work, `${topic}.json`)
+        const cli = start(
+          path,
+          ["--rate", "2000", "--topic", topic, "--summary-file", summaryFile],
+          withClient,
+        )
+        await until(async () => (await recordsIn(topic)) >= 2000, "2000 records in the topic")
+        cli.interrupt()
+        const result = await cli.finished
+        expect(result.stderr).toContain("stopping: generation stopped")
+        expect(result.code).toBe(0)
+        const summary = summaryOf(summaryFile)
+        expect(summary.stoppedBy).toBe("signal")
+        expect(summary.failed).toBe(0)
+        expect(summary.delivered).toBe(summary.generated)
+        expect(await recordsIn(topic)).toBe(summary.generated)
+      }, 120_000)
 
-  test("a missing topic without --create-topic: exit 2, naming --create-topic", async () => {
-    const result = await run(["--count", "5", "--topic", uniqueTopic("absent")])
-    expect(result.code).toBe(2)
-    expect(result.stderr).toContain("does not exist: pass --create-topic")
-  }, 30_000)
+    test("an unreachable broker: exit 2 within the connect timeout, naming host:port", async () => {
+      const result = await run(
+        ["--count", "5", "--bootstrap-servers", "127.0.0.1:1", "--connect-timeout", "2s"],
+        withClient,
+      )
+      expect(result.code).toBe(2)
+      expect(result.stderr).toContain("error: cannot connect to Kafka at 127.0.0.1:1")
+      expect(result.ms).toBeLessThan(2000 + 3000)
+    }, 30_000)
 
-  test("SASL settings in a properties file against the plaintext broker: a clear error, the secret never printed", async () => {
-    const secret = "Sup3r-S3cret-Value"
-    const file = join(work, "client.properties")
-    writeFileSync(
-      file,
-      `bootstrap.servers=${bootstrap}\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanisms=PLAIN\nsasl.username=alice\nsasl.password=${secret}\n`,
-    )
-    const result = await run(["--count", "5", "--config", file, "--connect-timeout", "5s"], {
-      KAFKA_BOOTSTRAP_SERVERS: "",
-    })
-    expect(result.code).toBe(2)
-    expect(result.stderr).toMatch(/error: .*(SASL|authentication|connect)/i)
-    expect(result.stderr + result.stdout).not.toContain(secret)
-  }, 30_000)
-})
+    test("a missing topic without --create-topic: exit 2, naming --create-topic", async () => {
+      const result = await run(["--count", "5", "--topic", uniqueTopic("absent")], withClient)
+      expect(result.code).toBe(2)
+      expect(result.stderr).toContain("does not exist: pass --create-topic")
+    }, 30_000)
+
+    test("SASL settings in a properties file against the plaintext broker: a clear error, the secret never printed", async () => {
+      const secret = "Sup3r-S3cret-Value"
+      const file = join(work, "client.properties")
+      writeFileSync(
+        file,
+        `bootstrap.servers=${bootstrap}\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanisms=PLAIN\nsasl.username=alice\nsasl.password=${secret}\n`,
+      )
+      const result = await run(["--count", "5", "--config", file, "--connect-timeout", "5s"], {
+        ...withClient,
+        KAFKA_BOOTSTRAP_SERVERS: "",
+      })
+      expect(result.code).toBe(2)
+      expect(result.stderr).toMatch(/error: .*(SASL|authentication|connect)/i)
+      expect(result.stderr + result.stdout).not.toContain(secret)
+    }, 30_000)
+  })
 
 describe("command line", () => {
   const bad: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
@@ -177,6 +184,11 @@ describe("command line", () => {
       "error: --config: cannot read /nonexistent/client.properties: no such file",
     ],
     [["frobnicate"], 'error: unexpected argument "frobnicate"'],
+    [["--client", "rdkafka"], "error: --client: expected one of kafkajs, platformatic"],
+    [
+      ["--compression", "zstd", "--client", "kafkajs", "--count", "1"],
+      "error: compression.type: zstd is not available with the kafkajs client",
+    ],
   ]
   for (const [args, message] of bad)
     if (message !== "")
@@ -236,47 +248,51 @@ describe("a forced stop", () => {
     rmSync(stateDir, { recursive: true, force: true })
   })
 
-  test("a second Ctrl-C exits 130; in-flight events count as failed and are dead-lettered", async () => {
-    expect(brokerScript(["up"], env).code).toBe(0)
-    const topic = uniqueTopic("forced")
-    await createTopic(topic, { brokers: privateBootstrap })
-    const summaryFile = join(work, `${topic}.json`)
-    const deadLetterFile = join(work, `${topic}.dead.ndjson`)
-    const cli = start(
-      "bun run apps/producer",
-      [
-        "--rate",
-        "1000",
-        "--topic",
-        topic,
-        "--summary-file",
-        summaryFile,
-        "--dead-letter-file",
-        deadLetterFile,
-      ],
-      { KAFKA_BOOTSTRAP_SERVERS: privateBootstrap },
-    )
-    await until(async () => (await recordsIn(topic, privateBootstrap)) >= 500, "500 records in the topic")
-    const brokerPid = Number(readFileSync(join(stateDir, "broker.pid"), "utf8").trim())
-    process.kill(brokerPid, "SIGSTOP")
-    try {
-      await Bun.sleep(500)
-      cli.interrupt()
-      await until(() => cli.stderr().includes("stopping: generation stopped"), "the first Ctrl-C to be seen")
-      await Bun.sleep(1100) // a repeat within a second counts as the same Ctrl-C
-      cli.interrupt()
-      const result = await cli.finished
-      expect(result.code).toBe(130)
-      const summary = summaryOf(summaryFile)
-      expect(summary.stoppedBy).toBe("forced")
-      expect(summary.failed).toBeGreaterThan(0)
-      expect(summary.delivered + summary.failed).toBe(summary.generated)
-      expect(summary.deadLettered).toBe(summary.failed)
-      const dead = readFileSync(deadLetterFile, "utf8").trimEnd().split("\n")
-      expect(dead).toHaveLength(summary.failed)
-      for (const line of dead) expect(Either.isRight(CustomerEvent.decodeJson(line))).toBe(true)
-    } finally {
-      process.kill(brokerPid, "SIGCONT")
-    }
-  }, 180_000)
+  for (const client of KafkaConfig.clients)
+    test(`${client}: a second Ctrl-C exits 130; in-flight events count as failed and are dead-lettered`, async () => {
+      expect(brokerScript(["up"], env).code).toBe(0)
+      const topic = uniqueTopic("forced")
+      await createTopic(topic, { brokers: privateBootstrap })
+      const summaryFile = join(work, `${topic}.json`)
+      const deadLetterFile = join(work, `${topic}.dead.ndjson`)
+      const cli = start(
+        "bun run apps/producer",
+        [
+          "--rate",
+          "1000",
+          "--topic",
+          topic,
+          "--summary-file",
+          summaryFile,
+          "--dead-letter-file",
+          deadLetterFile,
+        ],
+        { KAFKA_BOOTSTRAP_SERVERS: privateBootstrap, KAFKA_CLIENT: client },
+      )
+      await until(async () => (await recordsIn(topic, privateBootstrap)) >= 500, "500 records in the topic")
+      const brokerPid = Number(readFileSync(join(stateDir, "broker.pid"), "utf8").trim())
+      process.kill(brokerPid, "SIGSTOP")
+      try {
+        await Bun.sleep(500)
+        cli.interrupt()
+        await until(
+          () => cli.stderr().includes("stopping: generation stopped"),
+          "the first Ctrl-C to be seen",
+        )
+        await Bun.sleep(1100) // a repeat within a second counts as the same Ctrl-C
+        cli.interrupt()
+        const result = await cli.finished
+        expect(result.code).toBe(130)
+        const summary = summaryOf(summaryFile)
+        expect(summary.stoppedBy).toBe("forced")
+        expect(summary.failed).toBeGreaterThan(0)
+        expect(summary.delivered + summary.failed).toBe(summary.generated)
+        expect(summary.deadLettered).toBe(summary.failed)
+        const dead = readFileSync(deadLetterFile, "utf8").trimEnd().split("\n")
+        expect(dead).toHaveLength(summary.failed)
+        for (const line of dead) expect(Either.isRight(CustomerEvent.decodeJson(line))).toBe(true)
+      } finally {
+        process.kill(brokerPid, "SIGCONT")
+      }
+    }, 180_000)
 })

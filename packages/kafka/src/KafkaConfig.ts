@@ -3,16 +3,19 @@
  * merged by precedence, then decoded and validated once into a typed `KafkaConfig`.
  */
 import { Config, Duration, Effect, Either, Option, type Redacted } from "effect"
+import { type Client, type Compression, clients, compressionsOf } from "./internal/choices.js"
 import { KafkaConfigError } from "./KafkaError.js"
 import * as Properties from "./Properties.js"
 
 export type SaslMechanism = "plain" | "scram-sha-256" | "scram-sha-512"
 export type SecurityProtocol = "PLAINTEXT" | "SSL" | "SASL_PLAINTEXT" | "SASL_SSL"
 export type Acks = "all" | "leader" | "none"
-export type Compression = "none" | "gzip"
+export type { Client, Compression } from "./internal/choices.js"
+export { clients, compressions, compressionsOf } from "./internal/choices.js"
 
 /** Every setting optional and loosely typed: one source's contribution (flags, env or a file). */
 export interface Settings {
+  readonly client?: Client
   readonly bootstrapServers?: string
   readonly clientId?: string
   readonly securityProtocol?: SecurityProtocol
@@ -64,6 +67,7 @@ export interface RetryPolicy {
 }
 
 export interface KafkaConfig {
+  readonly client: Client
   readonly brokers: ReadonlyArray<string>
   readonly clientId: string
   readonly sasl: Option.Option<Sasl>
@@ -85,6 +89,7 @@ export interface KafkaConfig {
 }
 
 export const defaults = {
+  client: "kafkajs",
   bootstrapServers: "127.0.0.1:9092",
   clientId: "customer-events",
   acks: "all",
@@ -187,6 +192,14 @@ export const make = (input: Settings): Either.Either<KafkaConfig, KafkaConfigErr
         })
       : Option.none()
 
+    const client = s.client ?? defaults.client
+    const compression = s.compression ?? "none"
+    if (!compressionsOf[client].includes(compression))
+      return yield* fail(
+        "compression.type",
+        `${compression} is not available with the ${client} client (it has ${compressionsOf[client].join(", ")}): use --client platformatic, or another codec`,
+      )
+
     const acks = s.acks ?? "all"
     if (input.idempotent === true && acks !== "all")
       return yield* fail(
@@ -214,13 +227,14 @@ export const make = (input: Settings): Either.Either<KafkaConfig, KafkaConfigErr
       Either.map(positiveInt(key, value ?? fallback, min), Duration.millis)
 
     return {
+      client,
       brokers,
       clientId: s.clientId ?? defaults.clientId,
       sasl,
       tls,
       acks,
       idempotent,
-      compression: s.compression ?? "none",
+      compression,
       connectionTimeout: yield* ms(
         "connection.timeout.ms",
         s.connectionTimeoutMs,
@@ -251,11 +265,12 @@ export const describe = (config: KafkaConfig): string => {
     onSome: (sasl) =>
       `${Option.isSome(config.tls) ? "SASL_SSL" : "SASL_PLAINTEXT"} ${sasl.mechanism.toUpperCase()} as ${sasl.username}`,
   })
-  return `${config.brokers.join(",")} (${security}, acks=${config.acks}, idempotent=${config.idempotent}, compression=${config.compression})`
+  return `${config.brokers.join(",")} (${security}, client=${config.client}, acks=${config.acks}, idempotent=${config.idempotent}, compression=${config.compression})`
 }
 
-/** The environment's contribution: KAFKA_BOOTSTRAP_SERVERS, KAFKA_CLIENT_ID, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*. */
+/** The environment's contribution: KAFKA_CLIENT, KAFKA_BOOTSTRAP_SERVERS, KAFKA_CLIENT_ID, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*. */
 export const fromEnv: Config.Config<Settings> = Config.all({
+  client: Config.option(Config.literal(...clients)("KAFKA_CLIENT")),
   bootstrapServers: Config.option(Config.string("KAFKA_BOOTSTRAP_SERVERS")),
   clientId: Config.option(Config.string("KAFKA_CLIENT_ID")),
   securityProtocol: Config.option(

@@ -4,6 +4,7 @@
  * KafkaConfig settings.
  */
 import { Effect, Either, Redacted } from "effect"
+import { compressions } from "./internal/choices.js"
 import type { Settings } from "./KafkaConfig.js"
 import { KafkaConfigError } from "./KafkaError.js"
 
@@ -214,12 +215,10 @@ export const toSettings = (
           break
         case "compression.type":
         case "compression.codec": {
-          if (value !== "none" && value !== "gzip")
-            return yield* fail(
-              key,
-              `expected none or gzip (the codecs this client supports), got ${shown(key, value)}`,
-            )
-          settings.compression = value
+          const codec = compressions.find((c) => c === value)
+          if (codec === undefined)
+            return yield* fail(key, `expected one of ${compressions.join(", ")}, got ${shown(key, value)}`)
+          settings.compression = codec
           break
         }
         case "linger.ms":

@@ -64,97 +64,102 @@ describe("scripts/kafka.sh", () => {
     expect(brokerScript(["status"], elsewhere).stdout.trim()).toBe("down")
   }, 120_000)
 
-  itEffect(
-    "the producer rides out a broker stop and restart: every batch is retried and delivered, nothing lost",
-    () =>
-      Effect.gen(function* () {
-        const topic = uniqueTopic("restart")
-        yield* Effect.promise(() => createTopic(topic, { partitions: 3, brokers: bootstrap }))
-        const config = Either.getOrThrow(
-          KafkaConfig.make({
-            bootstrapServers: bootstrap,
-            batchMaxRecords: 100,
-            lingerMs: 10,
-            deliveryTimeoutMs: 90_000,
-          }),
-        )
-        const producer = yield* KafkaProducer.make(config)
-        const total = 3000
-        let delivered = 0
-        let failed = 0
-        let retries = 0
-        // About 150 records/s, so the stream spans the restart.
-        const paced = Stream.range(0, total - 1).pipe(
-          Stream.map((i) => ({ key: `k${i % 13}`, value: String(i) })),
-          Stream.rechunk(50),
-          Stream.throttle({ cost: (c) => c.length, units: 150, duration: "1 second", strategy: "shape" }),
-        )
-        const run = yield* Effect.fork(
-          producer.deliver(topic, paced).pipe(
-            Stream.runForEach((o) =>
-              Effect.sync(() => {
-                retries += o.retries
-                if (o._tag === "Delivered") delivered += o.records.length
-                else failed += o.records.length
-              }),
+  for (const client of KafkaConfig.clients) {
+    itEffect(
+      `${client}: the producer rides out a broker stop and restart: every batch is retried and delivered, nothing lost`,
+      () =>
+        Effect.gen(function* () {
+          const topic = uniqueTopic("restart")
+          yield* Effect.promise(() => createTopic(topic, { partitions: 3, brokers: bootstrap }))
+          const config = Either.getOrThrow(
+            KafkaConfig.make({
+              client,
+              bootstrapServers: bootstrap,
+              batchMaxRecords: 100,
+              lingerMs: 10,
+              deliveryTimeoutMs: 90_000,
+            }),
+          )
+          const producer = yield* KafkaProducer.make(config)
+          const total = 3000
+          let delivered = 0
+          let failed = 0
+          let retries = 0
+          // About 150 records/s, so the stream spans the restart.
+          const paced = Stream.range(0, total - 1).pipe(
+            Stream.map((i) => ({ key: `k${i % 13}`, value: String(i) })),
+            Stream.rechunk(50),
+            Stream.throttle({ cost: (c) => c.length, units: 150, duration: "1 second", strategy: "shape" }),
+          )
+          const run = yield* Effect.fork(
+            producer.deliver(topic, paced).pipe(
+              Stream.runForEach((o) =>
+                Effect.sync(() => {
+                  retries += o.retries
+                  if (o._tag === "Delivered") delivered += o.records.length
+                  else failed += o.records.length
+                }),
+              ),
             ),
-          ),
+          )
+          while (delivered < 300) yield* Effect.sleep("50 millis")
+          expect(script("down").code).toBe(0)
+          yield* Effect.sleep("1 second")
+          expect(script("up").code).toBe(0)
+          yield* Fiber.join(run)
+          expect(failed).toBe(0)
+          expect(delivered).toBe(total)
+          expect(retries).toBeGreaterThan(0)
+          const consumed = yield* Effect.promise(() => readTopic(topic, bootstrap))
+          expect(new Set(consumed.map((c) => c.value)).size).toBe(total)
+        }),
+      "150 seconds",
+    )
+    itEffect(
+      `${client}: a broker that stops answering past the request timeout: the batch is retried by a fresh producer and delivered once it answers`,
+      () => {
+        const logged: Array<string> = []
+        const capture = Logger.make(({ message }) => {
+          logged.push(Array.isArray(message) ? message.join(" ") : String(message))
+        })
+        return Effect.gen(function* () {
+          const topic = uniqueTopic("frozen")
+          yield* Effect.promise(() => createTopic(topic, { partitions: 3, brokers: bootstrap }))
+          const config = Either.getOrThrow(
+            KafkaConfig.make({
+              client,
+              bootstrapServers: bootstrap,
+              requestTimeoutMs: 2000,
+              connectionTimeoutMs: 2000,
+              deliveryTimeoutMs: 60_000,
+            }),
+          )
+          const producer = yield* KafkaProducer.make(config)
+          yield* producer.send(topic, [{ key: "k", value: "before the freeze" }])
+          const pid = Number(script("status").stdout.match(/pid (\d+)/)?.[1])
+          expect(pid).toBeGreaterThan(0)
+          const records = Array.from({ length: 100 }, (_, i) => ({ key: `k${i % 7}`, value: String(i) }))
+          process.kill(pid, "SIGSTOP")
+          const outcome = yield* Effect.gen(function* () {
+            const sending = yield* Effect.fork(producer.sendBatch(topic, records))
+            // Frozen until a send has been given up on for want of an answer.
+            while (!logged.some((line) => line.includes("REQUEST_TIMED_OUT")))
+              yield* Effect.sleep("50 millis")
+            process.kill(pid, "SIGCONT")
+            return yield* Fiber.join(sending)
+          }).pipe(Effect.ensuring(Effect.sync(() => process.kill(pid, "SIGCONT"))))
+          expect(outcome._tag).toBe("Delivered")
+          expect(outcome.retries).toBeGreaterThan(0)
+          expect(logged.some((line) => line.startsWith("restarted the kafka producer"))).toBe(true)
+          const consumed = yield* Effect.promise(() => readTopic(topic, bootstrap))
+          const values = new Set(consumed.map((c) => c.value))
+          expect(records.every((r) => values.has(r.value))).toBe(true)
+        }).pipe(
+          Effect.provide(Logger.replace(Logger.defaultLogger, capture)),
+          Logger.withMinimumLogLevel(LogLevel.Debug),
         )
-        while (delivered < 300) yield* Effect.sleep("50 millis")
-        expect(script("down").code).toBe(0)
-        yield* Effect.sleep("1 second")
-        expect(script("up").code).toBe(0)
-        yield* Fiber.join(run)
-        expect(failed).toBe(0)
-        expect(delivered).toBe(total)
-        expect(retries).toBeGreaterThan(0)
-        const consumed = yield* Effect.promise(() => readTopic(topic, bootstrap))
-        expect(new Set(consumed.map((c) => c.value)).size).toBe(total)
-      }),
-    "150 seconds",
-  )
-  itEffect(
-    "a broker that stops answering past the request timeout: the batch is retried by a fresh producer and delivered once it answers",
-    () => {
-      const logged: Array<string> = []
-      const capture = Logger.make(({ message }) => {
-        logged.push(Array.isArray(message) ? message.join(" ") : String(message))
-      })
-      return Effect.gen(function* () {
-        const topic = uniqueTopic("frozen")
-        yield* Effect.promise(() => createTopic(topic, { partitions: 3, brokers: bootstrap }))
-        const config = Either.getOrThrow(
-          KafkaConfig.make({
-            bootstrapServers: bootstrap,
-            requestTimeoutMs: 2000,
-            connectionTimeoutMs: 2000,
-            deliveryTimeoutMs: 60_000,
-          }),
-        )
-        const producer = yield* KafkaProducer.make(config)
-        yield* producer.send(topic, [{ key: "k", value: "before the freeze" }])
-        const pid = Number(script("status").stdout.match(/pid (\d+)/)?.[1])
-        expect(pid).toBeGreaterThan(0)
-        const records = Array.from({ length: 100 }, (_, i) => ({ key: `k${i % 7}`, value: String(i) }))
-        process.kill(pid, "SIGSTOP")
-        const outcome = yield* Effect.gen(function* () {
-          const sending = yield* Effect.fork(producer.sendBatch(topic, records))
-          // Frozen until a send has been given up on for want of an answer.
-          while (!logged.some((line) => line.includes("REQUEST_TIMED_OUT"))) yield* Effect.sleep("50 millis")
-          process.kill(pid, "SIGCONT")
-          return yield* Fiber.join(sending)
-        }).pipe(Effect.ensuring(Effect.sync(() => process.kill(pid, "SIGCONT"))))
-        expect(outcome._tag).toBe("Delivered")
-        expect(outcome.retries).toBeGreaterThan(0)
-        expect(logged.some((line) => line.startsWith("restarted the kafka producer"))).toBe(true)
-        const consumed = yield* Effect.promise(() => readTopic(topic, bootstrap))
-        const values = new Set(consumed.map((c) => c.value))
-        expect(records.every((r) => values.has(r.value))).toBe(true)
-      }).pipe(
-        Effect.provide(Logger.replace(Logger.defaultLogger, capture)),
-        Logger.withMinimumLogLevel(LogLevel.Debug),
-      )
-    },
-    "120 seconds",
-  )
+      },
+      "120 seconds",
+    )
+  }
 })

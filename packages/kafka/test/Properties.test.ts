@@ -126,7 +126,9 @@ sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule require
     expect(errorOf("sasl.mechanisms=GSSAPI")).toContain("sasl.mechanisms: expected PLAIN")
     expect(errorOf("linger.ms=soon")).toBe('linger.ms: expected a whole number of milliseconds, got "soon"')
     expect(errorOf("enable.idempotence=yes")).toBe('enable.idempotence: expected true or false, got "yes"')
-    expect(errorOf("compression.type=zstd")).toContain("compression.type: expected none or gzip")
+    expect(errorOf("compression.type=brotli")).toBe(
+      'compression.type: expected one of none, gzip, snappy, lz4, zstd, got "brotli"',
+    )
     expect(errorOf("sasl.username={{ CLUSTER_API_KEY }}")).toContain(
       "sasl.username: still holds a placeholder",
     )
@@ -185,5 +187,17 @@ describe("KafkaConfig.make", () => {
     const config = Either.getOrThrow(KafkaConfig.make({ acks: "leader", maxInFlight: 3 }))
     expect(config.idempotent).toBe(false)
     expect(config.maxInFlight).toBe(3)
+  })
+
+  test("the client: kafkajs by default; a codec the client lacks is refused, naming codec and client", () => {
+    expect(Either.getOrThrow(KafkaConfig.make({})).client).toBe("kafkajs")
+    for (const compression of ["snappy", "lz4", "zstd"] as const) {
+      const refused = KafkaConfig.make({ client: "kafkajs", compression })
+      expect(Either.isLeft(refused) && refused.left.message).toBe(
+        `compression.type: ${compression} is not available with the kafkajs client (it has none, gzip): use --client platformatic, or another codec`,
+      )
+      const accepted = Either.getOrThrow(KafkaConfig.make({ client: "platformatic", compression }))
+      expect(accepted.compression).toBe(compression)
+    }
   })
 })

@@ -212,3 +212,33 @@ export const startInGroup = (
 /** Runs a command from the repo root to completion and collects its output. */
 export const runCommand = (command: ReadonlyArray<string>, env: Record<string, string | undefined> = {}) =>
   startInGroup(command, env).finished
+
+/**
+ * The values of a topic's first `count` records, read by Java's console consumer (kafka-tools, from
+ * the broker's jars): the independent reader for what kafkajs cannot decode (snappy, lz4, zstd).
+ */
+export const readValuesWithJava = async (
+  topic: string,
+  count: number,
+  brokers = bootstrap,
+): Promise<Array<string>> => {
+  const libs = (await runCommand(["bash", "scripts/kafka.sh", "libs"])).stdout.trim()
+  const read = await runCommand([
+    "java",
+    "-cp",
+    `${libs}/*`,
+    "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
+    "org.apache.kafka.tools.consumer.ConsoleConsumer",
+    "--bootstrap-server",
+    brokers,
+    "--topic",
+    topic,
+    "--from-beginning",
+    "--max-messages",
+    String(count),
+    "--timeout-ms",
+    "60000",
+  ])
+  if (read.code !== 0) throw new Error(`Java's console consumer failed: ${read.stderr.slice(-500)}`)
+  return read.stdout.split("\n").filter((line) => line !== "")
+}

@@ -1,6 +1,7 @@
 /**
  * The one place that turns kafkajs errors (and anything else a kafkajs promise rejects with) into
- * typed KafkaErrors, deciding what is retriable by our retry schedule and what fails fast.
+ * typed KafkaErrors, deciding what is retriable by our retry schedule and what fails fast. The
+ * sets of Kafka error names are shared with @platformatic/kafka's classification.
  */
 import {
   KafkaAuthenticationError,
@@ -13,7 +14,7 @@ import {
   KafkaTopicNotFoundError,
 } from "../KafkaError.js"
 
-interface Context {
+export interface Context {
   /** Where we were connecting to, for errors that do not name a broker. */
   readonly brokers: string
   readonly topic?: string
@@ -35,20 +36,20 @@ interface ErrorLike {
 const asErrorLike = (u: unknown): ErrorLike =>
   typeof u === "object" && u !== null ? (u as ErrorLike) : { message: String(u) }
 
-const authorizationTypes = new Set([
+export const authorizationTypes: ReadonlySet<string> = new Set([
   "TOPIC_AUTHORIZATION_FAILED",
   "CLUSTER_AUTHORIZATION_FAILED",
   "GROUP_AUTHORIZATION_FAILED",
   "TRANSACTIONAL_ID_AUTHORIZATION_FAILED",
   "DELEGATION_TOKEN_AUTHORIZATION_FAILED",
 ])
-const authenticationTypes = new Set([
+export const authenticationTypes: ReadonlySet<string> = new Set([
   "SASL_AUTHENTICATION_FAILED",
   "ILLEGAL_SASL_STATE",
   "UNSUPPORTED_SASL_MECHANISM",
 ])
-const tooLargeTypes = new Set(["MESSAGE_TOO_LARGE", "RECORD_LIST_TOO_LARGE"])
-const invalidRecordTypes = new Set([
+export const tooLargeTypes: ReadonlySet<string> = new Set(["MESSAGE_TOO_LARGE", "RECORD_LIST_TOO_LARGE"])
+export const invalidRecordTypes: ReadonlySet<string> = new Set([
   "INVALID_RECORD",
   "CORRUPT_MESSAGE",
   "INVALID_TIMESTAMP",
@@ -56,7 +57,7 @@ const invalidRecordTypes = new Set([
 ])
 
 /** TLS failures never heal by retrying: a wrong CA or a plaintext port stays wrong. */
-const tlsCodes = new Set([
+export const tlsCodes: ReadonlySet<string> = new Set([
   "SELF_SIGNED_CERT_IN_CHAIN",
   "DEPTH_ZERO_SELF_SIGNED_CERT",
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
@@ -66,7 +67,7 @@ const tlsCodes = new Set([
   "ERR_SSL_WRONG_VERSION_NUMBER",
   "EPROTO",
 ])
-const looksLikeTls = (message: string) =>
+export const looksLikeTls = (message: string) =>
   /certificate|SSL routines|wrong version number|TLS|handshake/i.test(message)
 
 /** kafkajs wraps the real error in retry and "non-retriable" wrappers: unwrap to the most specific one. */

@@ -2,52 +2,12 @@
  * Builds kafkajs clients from a KafkaConfig: TLS files, SASL, timeouts, kafkajs's own retries kept
  * minimal (our Schedule is the one retry layer), and kafkajs logs bridged into the Effect logger.
  */
-import { Duration, Effect, LogLevel, Option, Redacted, Runtime } from "effect"
+import { Duration, Effect, LogLevel, Option, Runtime } from "effect"
 import { Kafka, type KafkaConfig as KafkaJsConfig, logLevel, type SASLOptions } from "kafkajs"
 import type { KafkaConfig } from "../KafkaConfig.js"
-import { KafkaConfigError } from "../KafkaError.js"
+import type { KafkaConfigError } from "../KafkaError.js"
 import { quietKafkaJsTimerWarnings } from "./quietWarnings.js"
-
-const readFile = (key: string, path: string) =>
-  Effect.tryPromise({
-    try: () => Bun.file(path).text(),
-    catch: () => new KafkaConfigError({ key, reason: `cannot read ${path}` }),
-  })
-
-const tlsOptions = (config: KafkaConfig) =>
-  Option.match(config.tls, {
-    onNone: () => Effect.succeed(undefined),
-    onSome: (tls) =>
-      Effect.gen(function* () {
-        if (tls.insecure)
-          yield* Effect.logWarning(
-            "TLS certificate verification is OFF (enable.ssl.certificate.verification=false): the connection can be intercepted",
-          )
-        return {
-          rejectUnauthorized: !tls.insecure,
-          ...(tls.caLocation === undefined
-            ? {}
-            : { ca: [yield* readFile("ssl.ca.location", tls.caLocation)] }),
-          ...(tls.certificateLocation === undefined
-            ? {}
-            : { cert: yield* readFile("ssl.certificate.location", tls.certificateLocation) }),
-          ...(tls.keyLocation === undefined
-            ? {}
-            : { key: yield* readFile("ssl.key.location", tls.keyLocation) }),
-        }
-      }),
-  })
-
-const saslOptions = (config: KafkaConfig): SASLOptions | undefined =>
-  Option.match(config.sasl, {
-    onNone: () => undefined,
-    onSome: (sasl) => ({
-      mechanism: sasl.mechanism,
-      username: sasl.username,
-      // The one place the secret is revealed: handed to the client, never logged.
-      password: Redacted.value(sasl.password),
-    }),
-  })
+import { credentials, tlsOptions } from "./security.js"
 
 // kafkajs logs every failed request as an ERROR, including those our retry schedule then retries
 // successfully: they are warnings here; what finally fails is reported by our own typed errors.
@@ -108,7 +68,10 @@ export const makeKafka = (
     quietKafkaJsTimerWarnings()
     const runtime = yield* Effect.runtime<never>()
     const ssl = yield* tlsOptions(config)
-    const sasl = saslOptions(config)
+    const sasl: SASLOptions | undefined = Option.match(credentials(config), {
+      onNone: () => undefined,
+      onSome: ({ mechanism, username, password }) => ({ mechanism, username, password }),
+    })
     const kafkaConfig: KafkaJsConfig = {
       clientId: config.clientId,
       brokers: seedOrder ?? [...config.brokers],

@@ -1,6 +1,7 @@
 /**
- * Connecting a kafkajs client (producer, admin): bounded retries of retriable failures within the
- * connection timeout, then the last real error (naming the broker), never a bare "timeout".
+ * Connecting a client (producer, admin, of either library): bounded retries of retriable failures
+ * within the connection timeout, then the last real error (naming the broker), never a bare "timeout".
+ * Errors are classified by kafkajs's rules unless the client brings its own.
  */
 import { Duration, Effect, Schedule } from "effect"
 import type { KafkaConfig } from "../KafkaConfig.js"
@@ -9,13 +10,15 @@ import { classify } from "./classify.js"
 
 export const connectWithin = (
   config: KafkaConfig,
-  client: { connect: () => Promise<void>; disconnect: () => Promise<void> },
+  client: { connect: () => Promise<void>; disconnect: () => Promise<unknown> },
+  classifyError: (cause: unknown) => KafkaError = (cause) =>
+    classify(cause, { brokers: config.brokers.join(",") }),
 ): Effect.Effect<void, KafkaError> => {
   const brokers = config.brokers.join(",")
   let lastError: KafkaError | undefined
   return Effect.tryPromise({
     try: () => client.connect(),
-    catch: (cause) => classify(cause, { brokers }),
+    catch: classifyError,
   }).pipe(
     Effect.tapError((error) => Effect.sync(() => (lastError = error))),
     Effect.retry({
@@ -33,7 +36,9 @@ export const connectWithin = (
         }),
     }),
     // A failed connect may leave sockets and timers behind: close them before reporting.
-    Effect.tapError(() => Effect.promise(() => client.disconnect().catch(() => undefined))),
+    Effect.tapError(() =>
+      Effect.promise(() => client.disconnect().catch(() => undefined)).pipe(Effect.timeoutOption("1 second")),
+    ),
     Effect.withLogSpan("kafka.connect"),
   )
 }

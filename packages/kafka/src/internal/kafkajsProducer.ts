@@ -1,0 +1,102 @@
+/**
+ * The kafkajs producer client. Three kafkajs behaviours shape it (each found by the reliability
+ * suite): one kafkajs call per partition, a fresh producer to restart, and the seed order below.
+ */
+import { Duration, Effect } from "effect"
+import type { Message, Producer } from "kafkajs"
+import { CompressionTypes } from "kafkajs"
+import type { KafkaConfig } from "../KafkaConfig.js"
+import type { KafkaError } from "../KafkaError.js"
+import { classify } from "./classify.js"
+import { makeKafka } from "./client.js"
+import { connectWithin } from "./connect.js"
+import type { ProducerClient } from "./ProducerClient.js"
+
+const acksOf = { all: -1, leader: 1, none: 0 } as const
+
+export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaError> =>
+  Effect.gen(function* () {
+    const brokers = config.brokers.join(",")
+    // When each broker last let a request time out. A frozen broker still accepts TCP connections
+    // and then never answers, and kafkajs always tries the first bootstrap address first: a new
+    // producer tries the brokers that timed out last, and the most recent one very last. (This
+    // applies when the bootstrap list names the brokers themselves, as kafkajs reports them; a
+    // load-balanced bootstrap address is left first.)
+    const timedOutAt = new Map<string, number>()
+    const seedOrder = () =>
+      [...config.brokers].sort((a, b) => (timedOutAt.get(a) ?? 0) - (timedOutAt.get(b) ?? 0))
+    const kafka = yield* makeKafka(config, seedOrder)
+    const newProducer = (): Producer => {
+      const created = kafka.producer({
+        idempotent: config.idempotent,
+        allowAutoTopicCreation: false,
+        // kafkajs refuses an idempotent producer with zero retries; one inner retry, ours outside.
+        retry: { retries: config.idempotent ? 1 : 0 },
+        ...(config.idempotent ? { maxInFlightRequests: 1 } : {}),
+      })
+      created.on(created.events.REQUEST_TIMEOUT, (event) => {
+        timedOutAt.set(event.payload.broker, Date.now())
+      })
+      return created
+    }
+    let producer = newProducer()
+    // Reads partition counts (kafkajs's producer does not expose its metadata).
+    const admin = kafka.admin({ retry: { retries: 0 } })
+    yield* connectWithin(config, admin)
+    yield* connectWithin(config, producer).pipe(
+      Effect.tapError(() => Effect.promise(() => admin.disconnect().catch(() => undefined))),
+    )
+
+    const acks = acksOf[config.acks]
+    // KafkaConfig allows kafkajs no other codec.
+    const compression = config.compression === "gzip" ? CompressionTypes.GZIP : CompressionTypes.None
+    const timeout = Math.round(Duration.toMillis(config.requestTimeout))
+
+    return {
+      partitionCount: (topic) =>
+        admin.fetchTopicMetadata({ topics: [topic] }).then(({ topics }) => topics[0]?.partitions.length ?? 0),
+      /**
+       * One kafkajs call per partition. When a call spans several brokers and one fails, kafkajs
+       * 2.2.4 retries only towards brokers that have not answered yet; if the failed partitions'
+       * new leader already answered, their records are never sent, and the call still succeeds.
+       */
+      send: async (topic, parts, acknowledged) => {
+        let failure: unknown
+        await Promise.all(
+          parts.map((part) => {
+            const messages: Array<Message> = new Array(part.records.length)
+            for (let i = 0; i < part.records.length; i++) {
+              const r = part.records[i]!
+              const message: Message = { key: r.key, value: r.value, partition: part.partition }
+              if (r.headers !== undefined) message.headers = r.headers as Record<string, string>
+              if (r.timestamp !== undefined) message.timestamp = r.timestamp
+              messages[i] = message
+            }
+            return producer
+              .sendBatch({ acks, timeout, compression, topicMessages: [{ topic, messages }] })
+              .then(
+                (metadata) => acknowledged(part.partition, metadata[0]?.baseOffset ?? "-1"),
+                (reason: unknown) => {
+                  failure ??= reason
+                },
+              )
+          }),
+        )
+        if (failure !== undefined) throw failure
+      },
+      restart: Effect.suspend(() => {
+        // Not awaited: kafkajs's disconnect waits for pending requests, which a frozen broker
+        // never answers. The old producer's unanswered calls still settle their promises.
+        producer.disconnect().catch(() => undefined)
+        producer = newProducer()
+        return connectWithin(config, producer)
+      }),
+      classify: (cause, context) => classify(cause, { brokers, ...context }),
+      close: Effect.promise(() =>
+        Promise.all([
+          producer.disconnect().catch(() => undefined),
+          admin.disconnect().catch(() => undefined),
+        ]),
+      ).pipe(Effect.timeoutOption("5 seconds"), Effect.asVoid),
+    } satisfies ProducerClient
+  })

@@ -1,0 +1,73 @@
+/**
+ * Where a record goes: the partition Java's producer picks (murmur2 of the UTF-8 key, made
+ * positive, modulo the partition count), for every client alike, so that a key lands on the same
+ * partition whichever client wrote it. Records are split by partition once per batch, here.
+ */
+import type { ProducerRecord } from "./records.js"
+
+const seed = 0x9747b28c
+const m = 0x5bd1e995
+
+/** Kafka's murmur2 (org.apache.kafka.common.utils.Utils.murmur2) in 32-bit integer arithmetic. */
+export const murmur2 = (data: Uint8Array, length = data.length): number => {
+  let h = seed ^ length
+  const whole = length & ~3
+  for (let i = 0; i < whole; i += 4) {
+    let k = data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24)
+    k = Math.imul(k, m)
+    k ^= k >>> 24
+    k = Math.imul(k, m)
+    h = Math.imul(h, m) ^ k
+  }
+  // The last 1 to 3 bytes, as Java's falling-through switch mixes them.
+  const rest = length & 3
+  if (rest === 3) h ^= data[whole + 2]! << 16
+  if (rest >= 2) h ^= data[whole + 1]! << 8
+  if (rest >= 1) h = Math.imul(h ^ data[whole]!, m)
+  h ^= h >>> 13
+  h = Math.imul(h, m)
+  h ^= h >>> 15
+  return h | 0
+}
+
+// Keys are short: encoded into one reusable buffer, grown when a longer key comes.
+let scratch = new Uint8Array(256)
+const encoder = new TextEncoder()
+
+/** The partition of a key, as Java's default partitioner computes it for a keyed record. */
+export const partitionOfKey = (key: string, partitions: number): number => {
+  if (key.length * 3 > scratch.length) scratch = new Uint8Array(key.length * 3)
+  const { written } = encoder.encodeInto(key, scratch)
+  return (murmur2(scratch, written) & 0x7fffffff) % partitions
+}
+
+/** The records of one partition within a batch, with their positions in the batch. */
+export interface PartitionBatch<R extends ProducerRecord = ProducerRecord> {
+  readonly partition: number
+  readonly records: Array<R>
+  readonly indexes: Array<number>
+}
+
+/**
+ * Splits a batch by partition. Keyless records go round-robin from `next`, as Java's sticky
+ * partitioner spreads them (the app's records always have a key).
+ */
+export const splitByPartition = <R extends ProducerRecord>(
+  records: ReadonlyArray<R>,
+  partitions: number,
+): Array<PartitionBatch<R>> => {
+  const byPartition = new Array<PartitionBatch<R> | undefined>(partitions)
+  let roundRobin = 0
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]!
+    const partition = record.key === null ? roundRobin++ % partitions : partitionOfKey(record.key, partitions)
+    let part = byPartition[partition]
+    if (part === undefined) {
+      part = { partition, records: [], indexes: [] }
+      byPartition[partition] = part
+    }
+    part.records.push(record)
+    part.indexes.push(i)
+  }
+  return byPartition.filter((part) => part !== undefined)
+}
