@@ -4,6 +4,7 @@
  * as the app does, cycling over the payloads; prints {events, bytes, ms} as JSON on stdout.
  */
 import { Kafka, logLevel, Partitioners } from "kafkajs"
+import { readPayloads } from "./payloads.js"
 
 const [
   brokers = "127.0.0.1:9092",
@@ -14,26 +15,7 @@ const [
 ] = Bun.argv.slice(2)
 const count = Number(countText)
 const batchSize = Number(batchText)
-const lines = (await Bun.file(payloadFile).text()).trimEnd().split("\n")
-const records = lines.map((value) => {
-  const event = JSON.parse(value) as {
-    customerId: string
-    eventType: string
-    eventId: string
-    timestamp: string
-  }
-  return {
-    key: event.customerId,
-    value,
-    headers: {
-      "event-type": event.eventType,
-      "event-id": event.eventId,
-      "content-type": "application/json",
-      "schema-version": "1",
-    },
-    timestamp: String(Date.parse(event.timestamp)),
-  }
-})
+const records = await readPayloads(payloadFile)
 const kafka = new Kafka({
   clientId: "bench-kafkajs",
   brokers: brokers.split(","),

@@ -8,9 +8,7 @@ import { Context, Effect, Layer, Metric, type Scope, type Stream } from "effect"
 import { fromSendBatch } from "./internal/fromSendBatch.js"
 import { InFlight } from "./internal/inFlight.js"
 import { type InMemoryOptions, makeInMemory } from "./internal/inMemoryProducer.js"
-import * as KafkajsProducer from "./internal/kafkajsProducer.js"
 import type { ProducerClient } from "./internal/ProducerClient.js"
-import * as PlatformaticProducer from "./internal/platformaticProducer.js"
 import type { BatchOutcome, ProducerRecord, RecordMetadata } from "./internal/records.js"
 import { makeSendBatch, type SendBatch } from "./internal/sendBatch.js"
 import * as KafkaConfig from "./KafkaConfig.js"
@@ -33,9 +31,11 @@ export interface Service {
   /** Like send, but never fails: the outcome carries the error and the records. */
   readonly sendBatch: SendBatch
   /**
-   * Groups records into batches (up to batchMaxRecords, or what arrived within linger), keeps at
-   * most maxInFlight batches in flight (upstream waits: memory stays bounded) and emits one outcome
-   * per batch, in order. Kafka failures never fail the stream: they come back as Failed outcomes.
+   * Groups records into batches (up to batchMaxRecords, or what arrived within linger); the batches
+   * that fill while a request is in flight go out together in the next one (up to 4, each
+   * partition's share in batches of at most batchMaxRecords). Keeps at most maxInFlight requests
+   * in flight (upstream waits: memory stays bounded) and emits one outcome per request, in order.
+   * Kafka failures never fail the stream: they come back as Failed outcomes.
    */
   readonly deliver: <R extends ProducerRecord, E, Req>(
     topic: string,
@@ -48,12 +48,24 @@ export class KafkaProducer extends Context.Tag("@customer-events/kafka/KafkaProd
   Service
 >() {}
 
+/**
+ * Each client's module is loaded only when it is chosen: @platformatic/kafka alone adds about 70 MB
+ * of resident memory (its schema and codec dependencies), which a kafkajs run need not carry.
+ */
 const connectClient: Record<
   KafkaConfig.Client,
   (config: KafkaConfig.KafkaConfig) => Effect.Effect<ProducerClient, KafkaError>
 > = {
-  kafkajs: KafkajsProducer.make,
-  platformatic: PlatformaticProducer.make,
+  kafkajs: (config) =>
+    Effect.flatMap(
+      Effect.promise(() => import("./internal/kafkajsProducer.js")),
+      (module) => module.make(config),
+    ),
+  platformatic: (config) =>
+    Effect.flatMap(
+      Effect.promise(() => import("./internal/platformaticProducer.js")),
+      (module) => module.make(config),
+    ),
 }
 
 export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, KafkaError, Scope.Scope> =>

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import { murmur2, partitionOfKey, splitByPartition } from "../src/internal/partitioner.js"
+import { murmur2, partitionOfKey, splitByPartition, toRequests } from "../src/internal/partitioner.js"
 
 /**
  * Computed by Java on this project's broker jars: Utils.murmur2(key.getBytes(UTF_8)), then
@@ -48,7 +48,7 @@ describe("partitioner", () => {
       { key: null, value: "3" },
       { key: "a", value: "4" },
     ]
-    const parts = splitByPartition(records, 3)
+    const parts = splitByPartition(records, 3, 1000)
     const where = new Map<string, number>()
     for (const part of parts)
       part.indexes.forEach((index, rank) => {
@@ -58,5 +58,22 @@ describe("partitioner", () => {
     expect(where.size).toBe(5)
     expect([where.get("0"), where.get("2"), where.get("4")]).toEqual([1, 2, 1])
     expect([where.get("1"), where.get("3")]).toEqual([0, 1])
+  })
+
+  test("a partition's records are cut into batches of at most maxRecords; each request holds one batch per partition, in order", () => {
+    const records = Array.from({ length: 7 }, (_, i) => ({ key: i < 5 ? "a" : "ab", value: String(i) }))
+    const parts = splitByPartition(records, 3, 2)
+    expect(parts.map((p) => [p.partition, p.records.map((r) => r.value)])).toEqual([
+      [1, ["0", "1"]],
+      [1, ["2", "3"]],
+      [1, ["4"]],
+      [2, ["5", "6"]],
+    ])
+    const requests = toRequests(parts)
+    expect(requests.map((request) => request.map((p) => p.records[0]!.value))).toEqual([
+      ["0", "5"],
+      ["2"],
+      ["4"],
+    ])
   })
 })

@@ -1,9 +1,12 @@
 /** The producer service around any batch sender. */
-import { Chunk, Effect, Stream } from "effect"
+import { Chunk, Effect, Sink, Stream } from "effect"
 import type { KafkaConfig } from "../KafkaConfig.js"
 import type { Service } from "../KafkaProducer.js"
 import type { ProducerRecord } from "./records.js"
 import type { SendBatch } from "./sendBatch.js"
+
+/** How many batches one request may carry: 4 of 1,000 records of about 400 bytes is 1.6 MB. */
+const maxBatchesPerRequest = 4
 
 /**
  * The service around any batch sender: `send` and the batching, bounded `deliver` are the same for
@@ -17,6 +20,17 @@ export const fromSendBatch = (config: KafkaConfig, sendBatch: SendBatch): Servic
   const deliver = <R extends ProducerRecord, E, Req>(topic: string, records: Stream.Stream<R, E, Req>) =>
     records.pipe(
       Stream.groupedWithin(config.batchMaxRecords, config.linger),
+      // The batches that fill up while a request is in flight go out together in the next one (up
+      // to maxBatchesPerRequest), as Java's producer drains every ready partition batch of a broker:
+      // at full speed requests grow with the partition count, and per-partition batches stay large.
+      Stream.aggregate(
+        Sink.foldWeighted({
+          initial: Chunk.empty<R>(),
+          maxCost: config.batchMaxRecords * maxBatchesPerRequest,
+          cost: (_, batch: Chunk.Chunk<R>) => batch.length,
+          body: (request, batch) => Chunk.appendAll(request, batch),
+        }),
+      ),
       Stream.mapEffect((chunk) => sendBatch(topic, Chunk.toReadonlyArray(chunk)), {
         concurrency: config.maxInFlight,
       }),

@@ -41,7 +41,7 @@ export const partitionOfKey = (key: string, partitions: number): number => {
   return (murmur2(scratch, written) & 0x7fffffff) % partitions
 }
 
-/** The records of one partition within a batch, with their positions in the batch. */
+/** Records of one partition within a batch (at most one request's worth), with their positions in the batch. */
 export interface PartitionBatch<R extends ProducerRecord = ProducerRecord> {
   readonly partition: number
   readonly records: Array<R>
@@ -49,25 +49,47 @@ export interface PartitionBatch<R extends ProducerRecord = ProducerRecord> {
 }
 
 /**
- * Splits a batch by partition. Keyless records go round-robin from `next`, as Java's sticky
- * partitioner spreads them (the app's records always have a key).
+ * Splits a batch by partition, each partition's records cut into batches of at most `maxRecords`
+ * (a request carries one batch per partition, and the broker caps a batch's size), in order.
+ * Keyless records go round-robin, as Java's producer spreads them (the app's always have a key).
  */
 export const splitByPartition = <R extends ProducerRecord>(
   records: ReadonlyArray<R>,
   partitions: number,
+  maxRecords: number,
 ): Array<PartitionBatch<R>> => {
-  const byPartition = new Array<PartitionBatch<R> | undefined>(partitions)
+  const out: Array<PartitionBatch<R>> = []
+  const open = new Array<PartitionBatch<R> | undefined>(partitions)
   let roundRobin = 0
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!
     const partition = record.key === null ? roundRobin++ % partitions : partitionOfKey(record.key, partitions)
-    let part = byPartition[partition]
-    if (part === undefined) {
+    let part = open[partition]
+    if (part === undefined || part.records.length === maxRecords) {
       part = { partition, records: [], indexes: [] }
-      byPartition[partition] = part
+      open[partition] = part
+      out.push(part)
     }
     part.records.push(record)
     part.indexes.push(i)
   }
-  return byPartition.filter((part) => part !== undefined)
+  return out
+}
+
+/**
+ * The requests that send these batches: the n-th holds the n-th batch of each partition, so that a
+ * partition's batches go out in order, one per request.
+ */
+export const toRequests = <R extends ProducerRecord>(
+  batches: ReadonlyArray<PartitionBatch<R>>,
+): Array<Array<PartitionBatch<R>>> => {
+  const requests: Array<Array<PartitionBatch<R>>> = []
+  const seen = new Map<number, number>()
+  for (const batch of batches) {
+    const n = seen.get(batch.partition) ?? 0
+    seen.set(batch.partition, n + 1)
+    if (requests[n] === undefined) requests[n] = [batch]
+    else requests[n].push(batch)
+  }
+  return requests
 }

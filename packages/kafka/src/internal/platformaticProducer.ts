@@ -12,6 +12,7 @@ import { connectWithin } from "./connect.js"
 import type { ProducerClient } from "./ProducerClient.js"
 import { classifyPlatformatic } from "./platformaticErrors.js"
 import { credentials, tlsOptions } from "./security.js"
+import { Utf8Arena } from "./utf8Arena.js"
 
 const acksOf = { all: ProduceAcks.ALL, leader: ProduceAcks.LEADER, none: ProduceAcks.NO_RESPONSE } as const
 const mechanismOf = {
@@ -22,16 +23,16 @@ const mechanismOf = {
 
 /**
  * Header names and values that repeat (names, content types, event types) are encoded once; a
- * value seen for the first time is encoded and remembered while the cache has room, so unique
- * values (event ids) cost one encoding each and never grow it past its bound.
+ * value seen for the first time is remembered while the cache has room, so unique values (event
+ * ids) never grow it past its bound.
  */
 const headerCache = new Map<string, Buffer>()
 const headerCacheMax = 4096
-const headerBytes = (text: string): Buffer => {
+const headerBytes = (text: string, arena: Utf8Arena): Buffer => {
   const cached = headerCache.get(text)
   if (cached !== undefined) return cached
-  const bytes = Buffer.from(text)
-  if (headerCache.size < headerCacheMax) headerCache.set(text, bytes)
+  const bytes = arena.bytes(text)
+  if (headerCache.size < headerCacheMax) headerCache.set(text, Buffer.from(bytes))
   return bytes
 }
 
@@ -94,18 +95,20 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
           .then((metadata) => metadata.topics.get(topic)?.partitionsCount ?? 0),
       send: async (topic, parts, acknowledged) => {
         const messages: Array<Message> = []
+        const arena = new Utf8Arena()
         for (const part of parts)
           for (const r of part.records) {
             const message: Message = {
               topic,
               partition: part.partition,
-              value: typeof r.value === "string" ? Buffer.from(r.value) : r.value,
+              value: typeof r.value === "string" ? arena.bytes(r.value) : r.value,
             }
-            if (r.key !== null) message.key = Buffer.from(r.key)
+            if (r.key !== null) message.key = arena.bytes(r.key)
             if (r.timestamp !== undefined) message.timestamp = BigInt(r.timestamp)
             if (r.headers !== undefined) {
               const headers = new Map<Buffer, Buffer>()
-              for (const name in r.headers) headers.set(headerBytes(name), headerBytes(r.headers[name]!))
+              for (const name in r.headers)
+                headers.set(headerBytes(name, arena), headerBytes(r.headers[name]!, arena))
               message.headers = headers
             }
             messages.push(message)

@@ -10,7 +10,7 @@ import * as ProducerMetrics from "../ProducerMetrics.js"
 import { noAnswer, producerStateTypes } from "./classify.js"
 import type { InFlight } from "./inFlight.js"
 import type { ProducerClient } from "./ProducerClient.js"
-import { type PartitionBatch, splitByPartition } from "./partitioner.js"
+import { type PartitionBatch, splitByPartition, toRequests } from "./partitioner.js"
 import type { BatchOutcome, ProducerRecord, RecordMetadata } from "./records.js"
 import { retrySchedule } from "./retry.js"
 
@@ -23,7 +23,8 @@ export type SendBatch = <R extends ProducerRecord>(
 interface BatchState {
   readonly records: ReadonlyArray<ProducerRecord>
   parts: Array<PartitionBatch> | undefined
-  readonly acknowledged: Map<number, string>
+  /** Each acknowledged partition batch's base offset. */
+  readonly acknowledged: Map<PartitionBatch, string>
   attempts: number
   lastError: KafkaError | undefined
 }
@@ -32,7 +33,7 @@ interface BatchState {
 const metadataOf = (state: BatchState): Array<RecordMetadata> => {
   const out = new Array<RecordMetadata>(state.records.length)
   for (const part of state.parts ?? []) {
-    const base = Number(state.acknowledged.get(part.partition) ?? -1)
+    const base = Number(state.acknowledged.get(part) ?? -1)
     for (let rank = 0; rank < part.indexes.length; rank++)
       out[part.indexes[rank]!] = { partition: part.partition, offset: base < 0 ? "-1" : String(base + rank) }
   }
@@ -77,25 +78,24 @@ export const makeSendBatch = (config: KafkaConfig, client: ProducerClient, inFli
       }).pipe(Effect.tap((n) => (n > 0 ? Effect.sync(() => partitionCounts.set(topic, n)) : Effect.void)))
     })
 
-  const attempt = (topic: string, state: BatchState): Effect.Effect<void, KafkaError> =>
+  /** One request: a batch of each of several partitions, answered within its deadline. */
+  const request = (topic: string, state: BatchState, batches: ReadonlyArray<PartitionBatch>) =>
     Effect.gen(function* () {
-      state.attempts++
-      yield* restartIfNeeded
-      if (state.parts === undefined)
-        state.parts = splitByPartition(state.records, yield* partitionCount(topic))
-      const pending = state.parts.filter((part) => !state.acknowledged.has(part.partition))
+      const byPartition = new Map(batches.map((batch) => [batch.partition, batch]))
       let failure: unknown
-      const request = inFlight.track(
+      const sent = inFlight.track(
         client
-          .send(topic, pending, (partition, offset) => state.acknowledged.set(partition, offset))
+          .send(topic, batches, (partition, offset) =>
+            state.acknowledged.set(byPartition.get(partition)!, offset),
+          )
           .catch((cause: unknown) => {
             failure = cause
           }),
       )
-      const answered = yield* Effect.promise(() => request).pipe(Effect.timeoutOption(attemptTimeout))
+      const answered = yield* Effect.promise(() => sent).pipe(Effect.timeoutOption(attemptTimeout))
       if (Option.isNone(answered)) {
         // Abandoned: its unacknowledged records are sent again, so closing need not wait for it.
-        inFlight.forget(request)
+        inFlight.forget(sent)
         restartReason = "a broker did not answer within the request timeout"
         return yield* Effect.fail(noAnswer(requestTimeoutMs))
       }
@@ -104,6 +104,16 @@ export const makeSendBatch = (config: KafkaConfig, client: ProducerClient, inFli
       if (config.idempotent && error._tag === "KafkaRequestError" && producerStateTypes.has(error.code))
         restartReason = "the idempotent producer's sequences went out of step"
       return yield* Effect.fail(error)
+    })
+
+  /** Sends what is not acknowledged yet, request after request; the first failure ends the attempt. */
+  const attempt = (topic: string, state: BatchState): Effect.Effect<void, KafkaError> =>
+    Effect.gen(function* () {
+      state.attempts++
+      yield* restartIfNeeded
+      state.parts ??= splitByPartition(state.records, yield* partitionCount(topic), config.batchMaxRecords)
+      const pending = state.parts.filter((part) => !state.acknowledged.has(part))
+      for (const batches of toRequests(pending)) yield* request(topic, state, batches)
     }).pipe(
       Effect.tapError((error) => {
         state.lastError = error
