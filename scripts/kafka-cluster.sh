@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # A 3-node Apache Kafka cluster (KRaft, each node broker and controller) on loopback ports, for the
 # reliability suite: replication factor 3, min.insync.replicas=2, unclean leader election off, topic
-# auto-creation off, and a SASL_SSL listener (PLAIN and SCRAM-SHA-512 users) whose certificate comes
-# from a CA this script makes with openssl. Jars come from scripts/kafka.sh.
+# auto-creation off, a SASL_SSL listener (PLAIN and SCRAM-SHA-512 users) and an SSL listener that requires a
+# client certificate (mutual TLS), whose certificates come from a CA this script makes with openssl. Jars
+# come from scripts/kafka.sh.
 #
 # Usage: scripts/kafka-cluster.sh up | down | status | start N | stop N | kill N | pause N | resume N |
-#        bootstrap | sasl-bootstrap | ca | untrusted-ca | pid N | logs N
+#        bootstrap | sasl-bootstrap | ssl-bootstrap | ca | untrusted-ca | client-cert | client-key | pid N | logs N
 #
 # Settings (environment): KAFKA_CLUSTER_PORT (default 39092): node N listens on PORT+10*(N-1) (PLAINTEXT),
-# +1 (SASL_SSL) and +2 (controller). KAFKA_CLUSTER_DIR: state (default ~/.cache/customer-events/cluster-PORT).
+# +1 (SASL_SSL), +2 (controller) and +3 (SSL, client certificate required). KAFKA_CLUSTER_DIR: state (default ~/.cache/customer-events/cluster-PORT).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -29,13 +30,14 @@ die() { say "$*"; exit 1; }
 port() { echo $((base_port + 10 * ($1 - 1) + $2)); }
 bootstrap() { local out=() n; for n in "${nodes[@]}"; do out+=("127.0.0.1:$(port "$n" 0)"); done; (IFS=,; echo "${out[*]}"); }
 sasl_bootstrap() { local out=() n; for n in "${nodes[@]}"; do out+=("127.0.0.1:$(port "$n" 1)"); done; (IFS=,; echo "${out[*]}"); }
+ssl_bootstrap() { local out=() n; for n in "${nodes[@]}"; do out+=("127.0.0.1:$(port "$n" 3)"); done; (IFS=,; echo "${out[*]}"); }
 voters() { local out=() n; for n in "${nodes[@]}"; do out+=("$n@127.0.0.1:$(port "$n" 2)"); done; (IFS=,; echo "${out[*]}"); }
 
 libs() { bash "$here/kafka.sh" install 2>/dev/null || bash "$here/kafka.sh" install; }
 
 # A CA and a server certificate for 127.0.0.1/localhost, plus an unrelated CA for "untrusted" tests.
 make_tls() {
-  [[ -f "$tls/server.pem" ]] && return 0
+  [[ -f "$tls/server.pem" && -f "$tls/client.crt" ]] && return 0
   command -v openssl >/dev/null || die "openssl is required for the SASL_SSL listener (apt-get install openssl)"
   mkdir -p "$tls"
   (
@@ -51,6 +53,10 @@ make_tls() {
     cat server.p8 server.crt ca.pem >server.pem
     openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=some other CA" \
       -keyout untrusted-ca.key -out untrusted-ca.pem 2>/dev/null
+    # The client certificate for the SSL listener, which requires one (mutual TLS, as Aiven hands out).
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=customer-events test client" -keyout client.key \
+      -out client.csr 2>/dev/null
+    openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 -out client.crt 2>/dev/null
   )
 }
 
@@ -65,11 +71,11 @@ write_config() {
 process.roles=broker,controller
 node.id=$n
 controller.quorum.voters=$(voters)
-listeners=PLAINTEXT://127.0.0.1:$(port "$n" 0),SASL_SSL://127.0.0.1:$(port "$n" 1),CONTROLLER://127.0.0.1:$(port "$n" 2)
-advertised.listeners=PLAINTEXT://127.0.0.1:$(port "$n" 0),SASL_SSL://127.0.0.1:$(port "$n" 1)
+listeners=PLAINTEXT://127.0.0.1:$(port "$n" 0),SASL_SSL://127.0.0.1:$(port "$n" 1),CONTROLLER://127.0.0.1:$(port "$n" 2),SSL://127.0.0.1:$(port "$n" 3)
+advertised.listeners=PLAINTEXT://127.0.0.1:$(port "$n" 0),SASL_SSL://127.0.0.1:$(port "$n" 1),SSL://127.0.0.1:$(port "$n" 3)
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL
 log.dirs=$d/data
 num.partitions=3
 default.replication.factor=3
@@ -87,6 +93,9 @@ listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.p
 listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 ssl.keystore.type=PEM
 ssl.keystore.location=$tls/server.pem
+listener.name.ssl.ssl.client.auth=required
+listener.name.ssl.ssl.truststore.type=PEM
+listener.name.ssl.ssl.truststore.location=$tls/ca.pem
 EOF
 }
 
@@ -143,7 +152,7 @@ cmd_up() {
     start_node "$n" "$lib"
   done
   for n in "${nodes[@]}"; do wait_node "$n" "$lib"; done
-  say "up in $((SECONDS - started))s: PLAINTEXT $(bootstrap), SASL_SSL $(sasl_bootstrap)"
+  say "up in $((SECONDS - started))s: PLAINTEXT $(bootstrap), SASL_SSL $(sasl_bootstrap), SSL with client certificates $(ssl_bootstrap)"
   bootstrap
 }
 
@@ -192,6 +201,9 @@ case "${1:-}" in
   pid) need_node "${2:-}"; pid_of "$2" ;;
   bootstrap) bootstrap ;;
   sasl-bootstrap) sasl_bootstrap ;;
+  ssl-bootstrap) ssl_bootstrap ;;
+  client-cert) make_tls; echo "$tls/client.crt" ;;
+  client-key) make_tls; echo "$tls/client.key" ;;
   ca) make_tls; echo "$tls/ca.pem" ;;
   untrusted-ca) make_tls; echo "$tls/untrusted-ca.pem" ;;
   logs) need_node "${2:-}"; tail -n 50 "$(node_dir "$2")/broker.log" ;;

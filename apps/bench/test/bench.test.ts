@@ -15,13 +15,19 @@ test("bun run bench --quick completes and writes its table", async () => {
   const report = readFileSync(out, "utf8")
   for (const entry of [
     "generator, sessions",
-    "producer app, --rate max",
-    "raw kafkajs loop",
+    "producer app, kafkajs",
+    "producer app, platformatic",
+    "hand-written kafkajs loop",
+    "hand-written platformatic loop",
     "Java ProducerPerformance",
   ])
     expect(report).toContain(`| ${entry}`)
-  expect(report).toMatch(/\| app \/ raw kafkajs \| \d+\.\d\d \|/)
+  for (const client of ["kafkajs", "platformatic"])
+    expect(report).toMatch(
+      new RegExp(`\\| app / hand-written loop, ${client} \\(3 partitions\\) +\\| \\d+\\.\\d\\d \\|`),
+    )
+  expect(report).toMatch(/\| 48 +\| /)
   expect(report).toContain("SIGINT to exit at max rate")
-  expect(stdout).toContain("| entry | events |")
+  expect(stdout).toContain("| entry | partitions | events |")
   rmSync(dir, { recursive: true, force: true })
 }, 300_000)

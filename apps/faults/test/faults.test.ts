@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test"
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { KafkaConfig } from "@customer-events/kafka"
 import { repoRoot, uniqueTopic } from "@customer-events/test-support"
 import {
   cluster,
@@ -21,13 +22,21 @@ import {
   recordCount,
   type Summary,
   saslBootstrap,
+  sslBootstrap,
   startProducer,
   until,
   verify,
 } from "./harness.js"
 
 const work = mkdtempSync(join(tmpdir(), "faults-"))
-const results: Array<{ scenario: string; figures: Partial<Figures>; recoverMs?: number; note: string }> = []
+interface Result {
+  readonly client: string
+  readonly scenario: string
+  readonly figures: Partial<Figures>
+  readonly recoverMs?: number
+  readonly note: string
+}
+const results: Array<Result> = []
 
 beforeAll(() => {
   cluster("up")
@@ -38,7 +47,7 @@ afterAll(() => {
   const f = (n: number | undefined) => (n === undefined ? "-" : n.toLocaleString("en-US"))
   const rows = results.map(
     (r) =>
-      `| ${r.scenario} | ${f(r.figures.generated)} | ${f(r.figures.delivered)} | ${f(r.figures.deadLettered)} | ${f(r.figures.lost)} | ${f(r.figures.duplicates)} | ${r.recoverMs === undefined ? "-" : `${(r.recoverMs / 1000).toFixed(1)} s`} | ${r.note} |`,
+      `| ${r.scenario} | ${r.client} | ${f(r.figures.generated)} | ${f(r.figures.delivered)} | ${f(r.figures.deadLettered)} | ${f(r.figures.lost)} | ${f(r.figures.duplicates)} | ${r.recoverMs === undefined ? "-" : `${(r.recoverMs / 1000).toFixed(1)} s`} | ${r.note} |`,
   )
   writeFileSync(
     out,
@@ -52,8 +61,8 @@ scenario every partition is read back up to its high watermark and compared with
 there. Time to recover: from the fault (for outages, from the restart of the nodes, their start-up
 included) to the topic growing again.
 
-| scenario | generated | delivered | dead-lettered | lost | duplicates | time to recover | notes |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |
+| scenario | client | generated | delivered | dead-lettered | lost | duplicates | time to recover | notes |
+| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |
 ${rows.join("\n")}
 
 Defects this suite found, all fixed in \`packages/kafka\` (README, "Delivery guarantees"):
@@ -83,7 +92,8 @@ interface Run {
 }
 
 let seeds = 100
-const produce = async (
+const produceWith = async (
+  client: string,
   args: ReadonlyArray<string>,
   options: { createTopic?: boolean; bootstrap?: string } = {},
 ): Promise<Run> => {
@@ -93,6 +103,8 @@ const produce = async (
   const summaryFile = join(work, `${topic}.json`)
   const deadLetterFile = join(work, `${topic}.dead.ndjson`)
   const producer = startProducer([
+    "--client",
+    client,
     "--bootstrap-servers",
     options.bootstrap ?? plainBootstrap(),
     "--topic",
@@ -148,239 +160,278 @@ const finishSound = async (run: Run, code: number) => {
   return { finished, figures }
 }
 
-describe("reliability against a 3-node cluster", () => {
-  test("1. baseline: every event delivered once", async () => {
-    const run = await produce(["--rate", "2000", "--count", "10000"])
-    const { figures } = await finishSound(run, 0)
-    expect(figures.duplicates).toBe(0)
-    expect(figures.delivered).toBe(10_000)
-    results.push({ scenario: "1 baseline", figures, note: "" })
-  }, 120_000)
-
-  test("2. kill -9 the partition leader mid-stream: sends resume after the election, nothing lost", async () => {
-    const run = await produce(["--rate", "1000", "--count", "20000"])
-    await reach(run, 3000)
-    const leader = await leaderOf(run.topic, 0)
-    cluster("kill", String(leader))
-    const recoverMs = await timeToGrow(run.topic)
-    cluster("start", String(leader))
-    const { figures } = await finishSound(run, 0)
-    expect(figures.deadLettered).toBe(0)
-    results.push({
-      scenario: "2 kill -9 the partition leader",
-      figures,
-      recoverMs,
-      note: `node ${leader} killed, restarted`,
-    })
-  }, 240_000)
-
-  test("3. repeated kill and restart of nodes: the producer never dies, nothing lost", async () => {
-    const run = await produce(["--rate", "1000", "--count", "45000"])
-    await reach(run, 2000)
-    for (const node of [1, 2, 3]) {
-      cluster("kill", String(node))
-      await Bun.sleep(1500)
-      cluster("start", String(node))
-    }
-    const { figures } = await finishSound(run, 0)
-    expect(figures.deadLettered).toBe(0)
-    results.push({ scenario: "3 kill -9 and restart each node in turn", figures, note: "3 crashes" })
-  }, 300_000)
-
-  test("4. clean rolling restart of all nodes: nothing lost", async () => {
-    const run = await produce(["--rate", "1000", "--count", "45000"])
-    await reach(run, 2000)
-    for (const node of [1, 2, 3]) {
-      cluster("stop", String(node))
-      cluster("start", String(node))
-    }
-    const { figures } = await finishSound(run, 0)
-    expect(figures.deadLettered).toBe(0)
-    results.push({ scenario: "4 clean rolling restart", figures, note: "" })
-  }, 300_000)
-
-  test("5. all nodes down longer than a short delivery timeout: dead-lettered, bounded, recovers", async () => {
-    const run = await produce(["--rate", "500", "--count", "40000", "--delivery-timeout", "5s"])
-    await reach(run, 2000)
-    const pid = Number(run.producer.child.pid)
-    cluster("down")
-    await Bun.sleep(12_000)
-    const rssDuringOutage = (() => {
-      try {
-        return Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)?.[1]) / 1024
-      } catch {
-        return 0
-      }
-    })()
-    const restarting = clusterInBackground("up")
-    const recoverMs = await timeToGrow(run.topic)
-    await restarting
-    const { figures } = await finishSound(run, 1)
-    expect(figures.deadLettered).toBeGreaterThan(0)
-    expect(figures.delivered).toBeGreaterThan(2000)
-    results.push({
-      scenario: "5 all nodes down 12 s, delivery timeout 5 s",
-      figures,
-      recoverMs,
-      note: `exit 1; producer RSS during the outage ${Math.round(rssDuringOutage)} MB`,
-    })
-  }, 300_000)
-
-  test("6. SIGSTOP the leader for 40 s, then SIGCONT: nothing lost, duplicates counted", async () => {
-    const run = await produce(["--rate", "1000", "--count", "60000"])
-    await reach(run, 3000)
-    const leader = await leaderOf(run.topic, 0)
-    cluster("pause", String(leader))
-    let recoverMs: number
-    try {
-      recoverMs = await timeToGrow(run.topic)
-      await Bun.sleep(Math.max(0, 40_000 - recoverMs))
-    } finally {
-      // Never leave a frozen node behind for the next scenarios.
-      cluster("resume", String(leader))
-    }
-    const { figures } = await finishSound(run, 0)
-    results.push({ scenario: "6 SIGSTOP the leader 40 s", figures, recoverMs, note: `node ${leader} frozen` })
-  }, 300_000)
-
-  test("7. 2 of 3 nodes down (NOT_ENOUGH_REPLICAS): nothing acked, nothing lost, resumes", async () => {
-    const run = await produce(["--rate", "500", "--count", "40000"])
-    await reach(run, 2000)
-    const leader = await leaderOf(run.topic, 0)
-    const others = [1, 2, 3].filter((n) => n !== leader)
-    for (const n of others) cluster("kill", String(n))
-    await Bun.sleep(8000)
-    const [first, second] = others.map(String) as [string, string]
-    const restarting = clusterInBackground("start", first).then(() => clusterInBackground("start", second))
-    const recoverMs = await timeToGrow(run.topic)
-    await restarting
-    const { figures } = await finishSound(run, 0)
-    expect(figures.deadLettered).toBe(0)
-    results.push({
-      scenario: "7 two of three nodes down 8 s",
-      figures,
-      recoverMs,
-      note: "min.insync.replicas=2 refuses writes meanwhile",
-    })
-  }, 300_000)
-
-  test("8. the topic deleted mid-run: a clear error, no silent loss", async () => {
-    const run = await produce(["--rate", "1000", "--count", "30000", "--delivery-timeout", "5s"])
-    await reach(run, 2000)
-    await deleteTopic(run.topic)
-    const finished = await run.producer.finished
-    expect(finished.code).toBe(1)
-    expect(finished.stderr).toContain(`topic "${run.topic}" does not exist`)
-    const summary = summaryOf(run)
-    expect(summary.stoppedBy).toBe("error")
-    const figures = await verify(run.topic, run.seed, summary, run.deadLetterFile, { topicGone: true })
-    expect(figures.summaryAddsUp).toBe(true)
-    expect(figures.deadLettered).toBeGreaterThan(0)
-    results.push({
-      scenario: "8 topic deleted mid-run",
-      figures,
-      note: "stops with the error; the rest dead-lettered",
-    })
-  }, 120_000)
-
-  test("9. SIGINT during retry backoff with the brokers down: bounded exit, undelivered dead-lettered, exit 1", async () => {
-    const run = await produce(["--rate", "500", "--count", "100000", "--drain-timeout", "3s"])
-    await reach(run, 1000)
-    cluster("down")
-    await Bun.sleep(2000)
-    const interruptedAt = Date.now()
-    run.producer.interrupt()
-    const finished = await run.producer.finished
-    const exitMs = Date.now() - interruptedAt
-    expect(finished.code).toBe(1)
-    expect(exitMs).toBeLessThan(3000 + 5000)
-    cluster("up")
-    const summary = summaryOf(run)
-    const figures = await verify(run.topic, run.seed, summary, run.deadLetterFile)
-    expectSound(figures)
-    expect(figures.deadLettered).toBeGreaterThan(0)
-    results.push({
-      scenario: "9 Ctrl-C with all brokers down",
-      figures,
-      note: `exit 1 in ${(exitMs / 1000).toFixed(1)} s`,
-    })
-  }, 240_000)
-
-  const saslProperties = (mechanism: "PLAIN" | "SCRAM-SHA-512", password: string, ca = cluster("ca")) => {
-    const file = join(work, `client-${mechanism}-${Date.now()}.properties`)
-    const user = mechanism === "PLAIN" ? "alice" : "bob"
-    writeFileSync(
-      file,
-      `bootstrap.servers=${saslBootstrap()}\nsecurity.protocol=SASL_SSL\nsasl.mechanism=${mechanism}\nsasl.username=${user}\nsasl.password=${password}\nssl.ca.location=${ca}\n`,
-    )
-    return file
-  }
-
-  for (const [mechanism, password] of [
-    ["PLAIN", "alice-secret"],
-    ["SCRAM-SHA-512", "bob-secret"],
-  ] as const)
-    test(`10. SASL_SSL with ${mechanism}, certificate verified: delivered end to end`, async () => {
-      const run = await produce(
-        ["--config", saslProperties(mechanism, password), "--rate", "max", "--count", "3000"],
-        { bootstrap: saslBootstrap() },
-      )
-      const { finished, figures } = await finishSound(run, 0)
-      expect(finished.stderr).toContain(`SASL_SSL ${mechanism} as`)
-      expect(figures.delivered).toBe(3000)
-      results.push({ scenario: `10 SASL_SSL ${mechanism}`, figures, note: "CA verified" })
+for (const client of KafkaConfig.clients)
+  describe(`reliability against a 3-node cluster (${client})`, () => {
+    const produce = (
+      args: ReadonlyArray<string>,
+      options: { createTopic?: boolean; bootstrap?: string } = {},
+    ) => produceWith(client, args, options)
+    const record = (result: Omit<Result, "client">) => results.push({ client, ...result })
+    test("1. baseline: every event delivered once", async () => {
+      const run = await produce(["--rate", "2000", "--count", "10000"])
+      const { figures } = await finishSound(run, 0)
+      expect(figures.duplicates).toBe(0)
+      expect(figures.delivered).toBe(10_000)
+      record({ scenario: "1 baseline", figures, note: "" })
     }, 120_000)
 
-  test("11. a wrong password: exit 2 within seconds, the secret never printed", async () => {
-    const secret = "Wr0ng-Pa55word-Value"
-    const run = await produce(["--config", saslProperties("SCRAM-SHA-512", secret), "--count", "10"], {
-      bootstrap: saslBootstrap(),
-    })
-    const finished = await run.producer.finished
-    expect(finished.code).toBe(2)
-    expect(finished.ms).toBeLessThan(10_000)
-    expect(finished.stderr).toContain("authentication failed")
-    expect(finished.stderr + finished.stdout).not.toContain(secret)
-    results.push({
-      scenario: "11 wrong password",
-      figures: {},
-      note: `exit 2 in ${(finished.ms / 1000).toFixed(1)} s`,
-    })
-  }, 60_000)
-
-  test("12. TLS to a plaintext port, and plaintext to a TLS port: clear errors", async () => {
-    const tlsToPlain = join(work, "tls-to-plain.properties")
-    writeFileSync(
-      tlsToPlain,
-      `bootstrap.servers=${nodeAddress(1)}\nsecurity.protocol=SSL\nssl.ca.location=${cluster("ca")}\n`,
-    )
-    const a = await (await produce(["--config", tlsToPlain, "--count", "10", "--connect-timeout", "5s"]))
-      .producer.finished
-    expect(a.code).toBe(2)
-    expect(a.stderr).toContain("TLS")
-    const plainToTls = saslBootstrap().split(",")[0]!
-    const b = await (
-      await produce(["--bootstrap-servers", plainToTls, "--count", "10", "--connect-timeout", "5s"], {
-        bootstrap: plainToTls,
+    test("2. kill -9 the partition leader mid-stream: sends resume after the election, nothing lost", async () => {
+      const run = await produce(["--rate", "1000", "--count", "20000"])
+      await reach(run, 3000)
+      const leader = await leaderOf(run.topic, 0)
+      cluster("kill", String(leader))
+      const recoverMs = await timeToGrow(run.topic)
+      cluster("start", String(leader))
+      const { figures } = await finishSound(run, 0)
+      expect(figures.deadLettered).toBe(0)
+      record({
+        scenario: "2 kill -9 the partition leader",
+        figures,
+        recoverMs,
+        note: `node ${leader} killed, restarted`,
       })
-    ).producer.finished
-    expect(b.code).toBe(2)
-    expect(b.stderr).toContain(`cannot connect to Kafka at ${plainToTls}`)
-    results.push({
-      scenario: "12 TLS to plaintext / plaintext to TLS",
-      figures: {},
-      note: `exit 2 in ${(a.ms / 1000).toFixed(1)} s / ${(b.ms / 1000).toFixed(1)} s`,
-    })
-  }, 60_000)
+    }, 240_000)
 
-  test("13. an untrusted CA: a clear error, no silent fallback to an unverified connection", async () => {
-    const run = await produce(
-      ["--config", saslProperties("PLAIN", "alice-secret", cluster("untrusted-ca")), "--count", "10"],
-      { bootstrap: saslBootstrap() },
-    )
-    const finished = await run.producer.finished
-    expect(finished.code).toBe(2)
-    expect(finished.stderr).toMatch(/TLS: .*(certificate|verify)/)
-    results.push({ scenario: "13 untrusted CA", figures: {}, note: "exit 2, TLS verification error" })
-  }, 60_000)
-})
+    test("3. repeated kill and restart of nodes: the producer never dies, nothing lost", async () => {
+      const run = await produce(["--rate", "1000", "--count", "45000"])
+      await reach(run, 2000)
+      for (const node of [1, 2, 3]) {
+        cluster("kill", String(node))
+        await Bun.sleep(1500)
+        cluster("start", String(node))
+      }
+      const { figures } = await finishSound(run, 0)
+      expect(figures.deadLettered).toBe(0)
+      record({ scenario: "3 kill -9 and restart each node in turn", figures, note: "3 crashes" })
+    }, 300_000)
+
+    test("4. clean rolling restart of all nodes: nothing lost", async () => {
+      const run = await produce(["--rate", "1000", "--count", "45000"])
+      await reach(run, 2000)
+      for (const node of [1, 2, 3]) {
+        cluster("stop", String(node))
+        cluster("start", String(node))
+      }
+      const { figures } = await finishSound(run, 0)
+      expect(figures.deadLettered).toBe(0)
+      record({ scenario: "4 clean rolling restart", figures, note: "" })
+    }, 300_000)
+
+    test("5. all nodes down longer than a short delivery timeout: dead-lettered, bounded, recovers", async () => {
+      const run = await produce(["--rate", "500", "--count", "40000", "--delivery-timeout", "5s"])
+      await reach(run, 2000)
+      const pid = Number(run.producer.child.pid)
+      cluster("down")
+      await Bun.sleep(12_000)
+      const rssDuringOutage = (() => {
+        try {
+          return Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)?.[1]) / 1024
+        } catch {
+          return 0
+        }
+      })()
+      const restarting = clusterInBackground("up")
+      const recoverMs = await timeToGrow(run.topic)
+      await restarting
+      const { figures } = await finishSound(run, 1)
+      expect(figures.deadLettered).toBeGreaterThan(0)
+      expect(figures.delivered).toBeGreaterThan(2000)
+      record({
+        scenario: "5 all nodes down 12 s, delivery timeout 5 s",
+        figures,
+        recoverMs,
+        note: `exit 1; producer RSS during the outage ${Math.round(rssDuringOutage)} MB`,
+      })
+    }, 300_000)
+
+    test("6. SIGSTOP the leader for 40 s, then SIGCONT: nothing lost, duplicates counted", async () => {
+      const run = await produce(["--rate", "1000", "--count", "60000"])
+      await reach(run, 3000)
+      const leader = await leaderOf(run.topic, 0)
+      cluster("pause", String(leader))
+      let recoverMs: number
+      try {
+        recoverMs = await timeToGrow(run.topic)
+        await Bun.sleep(Math.max(0, 40_000 - recoverMs))
+      } finally {
+        // Never leave a frozen node behind for the next scenarios.
+        cluster("resume", String(leader))
+      }
+      const { figures } = await finishSound(run, 0)
+      record({ scenario: "6 SIGSTOP the leader 40 s", figures, recoverMs, note: `node ${leader} frozen` })
+    }, 300_000)
+
+    test("7. 2 of 3 nodes down (NOT_ENOUGH_REPLICAS): nothing acked, nothing lost, resumes", async () => {
+      const run = await produce(["--rate", "500", "--count", "40000"])
+      await reach(run, 2000)
+      const leader = await leaderOf(run.topic, 0)
+      const others = [1, 2, 3].filter((n) => n !== leader)
+      for (const n of others) cluster("kill", String(n))
+      await Bun.sleep(8000)
+      const [first, second] = others.map(String) as [string, string]
+      const restarting = clusterInBackground("start", first).then(() => clusterInBackground("start", second))
+      const recoverMs = await timeToGrow(run.topic)
+      await restarting
+      const { figures } = await finishSound(run, 0)
+      expect(figures.deadLettered).toBe(0)
+      record({
+        scenario: "7 two of three nodes down 8 s",
+        figures,
+        recoverMs,
+        note: "min.insync.replicas=2 refuses writes meanwhile",
+      })
+    }, 300_000)
+
+    test("8. the topic deleted mid-run: a clear error, no silent loss", async () => {
+      const run = await produce(["--rate", "1000", "--count", "30000", "--delivery-timeout", "5s"])
+      await reach(run, 2000)
+      await deleteTopic(run.topic)
+      const finished = await run.producer.finished
+      expect(finished.code).toBe(1)
+      expect(finished.stderr).toContain(`topic "${run.topic}" does not exist`)
+      const summary = summaryOf(run)
+      expect(summary.stoppedBy).toBe("error")
+      const figures = await verify(run.topic, run.seed, summary, run.deadLetterFile, { topicGone: true })
+      expect(figures.summaryAddsUp).toBe(true)
+      expect(figures.deadLettered).toBeGreaterThan(0)
+      record({
+        scenario: "8 topic deleted mid-run",
+        figures,
+        note: "stops with the error; the rest dead-lettered",
+      })
+    }, 120_000)
+
+    test("9. SIGINT during retry backoff with the brokers down: bounded exit, undelivered dead-lettered, exit 1", async () => {
+      const run = await produce(["--rate", "500", "--count", "100000", "--drain-timeout", "3s"])
+      await reach(run, 1000)
+      cluster("down")
+      await Bun.sleep(2000)
+      const interruptedAt = Date.now()
+      run.producer.interrupt()
+      const finished = await run.producer.finished
+      const exitMs = Date.now() - interruptedAt
+      expect(finished.code).toBe(1)
+      expect(exitMs).toBeLessThan(3000 + 5000)
+      cluster("up")
+      const summary = summaryOf(run)
+      const figures = await verify(run.topic, run.seed, summary, run.deadLetterFile)
+      expectSound(figures)
+      expect(figures.deadLettered).toBeGreaterThan(0)
+      record({
+        scenario: "9 Ctrl-C with all brokers down",
+        figures,
+        note: `exit 1 in ${(exitMs / 1000).toFixed(1)} s`,
+      })
+    }, 240_000)
+
+    const saslProperties = (mechanism: "PLAIN" | "SCRAM-SHA-512", password: string, ca = cluster("ca")) => {
+      const file = join(work, `client-${mechanism}-${Date.now()}.properties`)
+      const user = mechanism === "PLAIN" ? "alice" : "bob"
+      writeFileSync(
+        file,
+        `bootstrap.servers=${saslBootstrap()}\nsecurity.protocol=SASL_SSL\nsasl.mechanism=${mechanism}\nsasl.username=${user}\nsasl.password=${password}\nssl.ca.location=${ca}\n`,
+      )
+      return file
+    }
+
+    for (const [mechanism, password] of [
+      ["PLAIN", "alice-secret"],
+      ["SCRAM-SHA-512", "bob-secret"],
+    ] as const)
+      test(`10. SASL_SSL with ${mechanism}, certificate verified: delivered end to end`, async () => {
+        const run = await produce(
+          ["--config", saslProperties(mechanism, password), "--rate", "max", "--count", "3000"],
+          { bootstrap: saslBootstrap() },
+        )
+        const { finished, figures } = await finishSound(run, 0)
+        expect(finished.stderr).toContain(`SASL_SSL ${mechanism} as`)
+        expect(figures.delivered).toBe(3000)
+        record({ scenario: `10 SASL_SSL ${mechanism}`, figures, note: "CA verified" })
+      }, 120_000)
+
+    test("11. a wrong password: exit 2 within seconds, the secret never printed", async () => {
+      const secret = "Wr0ng-Pa55word-Value"
+      const run = await produce(["--config", saslProperties("SCRAM-SHA-512", secret), "--count", "10"], {
+        bootstrap: saslBootstrap(),
+      })
+      const finished = await run.producer.finished
+      expect(finished.code).toBe(2)
+      expect(finished.ms).toBeLessThan(10_000)
+      expect(finished.stderr).toContain("authentication failed")
+      expect(finished.stderr + finished.stdout).not.toContain(secret)
+      record({
+        scenario: "11 wrong password",
+        figures: {},
+        note: `exit 2 in ${(finished.ms / 1000).toFixed(1)} s`,
+      })
+    }, 60_000)
+
+    test("12. TLS to a plaintext port, and plaintext to a TLS port: clear errors", async () => {
+      const tlsToPlain = join(work, "tls-to-plain.properties")
+      writeFileSync(
+        tlsToPlain,
+        `bootstrap.servers=${nodeAddress(1)}\nsecurity.protocol=SSL\nssl.ca.location=${cluster("ca")}\n`,
+      )
+      const a = await (await produce(["--config", tlsToPlain, "--count", "10", "--connect-timeout", "5s"]))
+        .producer.finished
+      expect(a.code).toBe(2)
+      expect(a.stderr).toContain("TLS")
+      const plainToTls = saslBootstrap().split(",")[0]!
+      const b = await (
+        await produce(["--bootstrap-servers", plainToTls, "--count", "10", "--connect-timeout", "5s"], {
+          bootstrap: plainToTls,
+        })
+      ).producer.finished
+      expect(b.code).toBe(2)
+      expect(b.stderr).toContain(`cannot connect to Kafka at ${plainToTls}`)
+      record({
+        scenario: "12 TLS to plaintext / plaintext to TLS",
+        figures: {},
+        note: `exit 2 in ${(a.ms / 1000).toFixed(1)} s / ${(b.ms / 1000).toFixed(1)} s`,
+      })
+    }, 60_000)
+
+    test("13. an untrusted CA: a clear error, no silent fallback to an unverified connection", async () => {
+      const run = await produce(
+        ["--config", saslProperties("PLAIN", "alice-secret", cluster("untrusted-ca")), "--count", "10"],
+        { bootstrap: saslBootstrap() },
+      )
+      const finished = await run.producer.finished
+      expect(finished.code).toBe(2)
+      expect(finished.stderr).toMatch(/TLS: .*(certificate|verify)/)
+      record({ scenario: "13 untrusted CA", figures: {}, note: "exit 2, TLS verification error" })
+    }, 60_000)
+
+    test("14. mutual TLS: delivered with a client certificate; without one, exit 2 with a one-line error", async () => {
+      const properties = (withCertificate: boolean) => {
+        const file = join(work, `mtls-${withCertificate}-${Date.now()}.properties`)
+        const certificate = withCertificate
+          ? `ssl.certificate.location=${cluster("client-cert")}\nssl.key.location=${cluster("client-key")}\n`
+          : ""
+        writeFileSync(
+          file,
+          `bootstrap.servers=${sslBootstrap()}\nsecurity.protocol=SSL\nssl.ca.location=${cluster("ca")}\n${certificate}`,
+        )
+        return file
+      }
+      const run = await produce(["--config", properties(true), "--rate", "max", "--count", "3000"], {
+        bootstrap: sslBootstrap(),
+      })
+      const { figures } = await finishSound(run, 0)
+      expect(figures.delivered).toBe(3000)
+      const refused = await (
+        await produce(["--config", properties(false), "--count", "10", "--connect-timeout", "5s"], {
+          bootstrap: sslBootstrap(),
+        })
+      ).producer.finished
+      expect(refused.code).toBe(2)
+      const errors = refused.stderr.split("\n").filter((line) => line.startsWith("error:"))
+      expect(errors).toHaveLength(1)
+      expect(errors[0]).toContain("set ssl.certificate.location and ssl.key.location")
+      record({
+        scenario: "14 mutual TLS",
+        figures,
+        note: `client certificate verified by the broker; without it exit 2 in ${(refused.ms / 1000).toFixed(1)} s`,
+      })
+    }, 120_000)
+  })

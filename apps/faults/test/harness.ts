@@ -26,6 +26,7 @@ export const clusterInBackground = async (...args: Array<string>) => {
 
 export const plainBootstrap = () => cluster("bootstrap")
 export const saslBootstrap = () => cluster("sasl-bootstrap")
+export const sslBootstrap = () => cluster("ssl-bootstrap")
 
 /** Node N's PLAINTEXT address. */
 export const nodeAddress = (n: number) => plainBootstrap().split(",")[n - 1]!

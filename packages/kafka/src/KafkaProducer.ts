@@ -5,6 +5,7 @@
  * layer: a jittered, capped exponential Schedule bounded by the delivery timeout, per batch.
  */
 import { Context, Effect, Layer, Metric, type Scope, type Stream } from "effect"
+import { ClientSession } from "./internal/clientSession.js"
 import { fromSendBatch } from "./internal/fromSendBatch.js"
 import { InFlight } from "./internal/inFlight.js"
 import { type InMemoryOptions, makeInMemory } from "./internal/inMemoryProducer.js"
@@ -82,7 +83,7 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
         ),
     )
     yield* Effect.logDebug(`kafka producer connected to ${KafkaConfig.describe(config)}`)
-    return fromSendBatch(config, makeSendBatch(config, client, inFlight))
+    return fromSendBatch(config, makeSendBatch(config, new ClientSession(config, client, inFlight)))
   })
 
 export const layer = (config: KafkaConfig.KafkaConfig): Layer.Layer<KafkaProducer, KafkaError> =>

@@ -64,7 +64,7 @@ export const readTopic = async (topic: string, brokers = bootstrap): Promise<Arr
   const kafka = kafkaFor(brokers)
   const admin = kafka.admin()
   await admin.connect()
-  const watermarks = await admin.fetchTopicOffsets(topic)
+  const watermarks = await untilAnswered(() => admin.fetchTopicOffsets(topic))
   await admin.disconnect()
   const remaining = new Map(watermarks.map((w) => [w.partition, Number(w.high)]))
   const expected = [...remaining.values()].reduce((a, b) => a + b, 0)
@@ -124,7 +124,23 @@ export const createTopic = async (
       },
     ],
   })
+  // Right after a broker starts, a new topic's partitions may be known to the controller before the
+  // broker serves them: wait until its offsets can be read.
+  await untilAnswered(() => admin.fetchTopicOffsets(topic))
   await admin.disconnect()
+}
+
+/** Retries a call that a freshly started broker may refuse for a moment (retriable errors), for 30 s. */
+const untilAnswered = async <A>(call: () => Promise<A>): Promise<A> => {
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    try {
+      return await call()
+    } catch (error) {
+      if ((error as { retriable?: boolean }).retriable !== true || Date.now() > deadline) throw error
+      await Bun.sleep(200)
+    }
+  }
 }
 
 /** Runs scripts/kafka.sh with a private port and state dir, for tests that stop and start a broker. */

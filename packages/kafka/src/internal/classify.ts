@@ -91,6 +91,15 @@ export const producerStateTypes: ReadonlySet<string> = new Set([
   "INVALID_PRODUCER_EPOCH",
 ])
 
+/** A TLS failure, with the likely fix when the message shows it. */
+export const tlsReason = (message: string): string => {
+  if (/before secure TLS connection|handshake failed/i.test(message))
+    return `TLS: ${message} (is this a TLS listener? check security.protocol and the port)`
+  if (/BAD_CERTIFICATE|CERTIFICATE_REQUIRED|certificate required/i.test(message))
+    return `TLS: the broker refused the client certificate or requires one (set ssl.certificate.location and ssl.key.location): ${message}`
+  return `TLS: ${message}`
+}
+
 const stripPrefix = (message: string) => message.replace(/^Connection error: /, "")
 
 export const classify = (cause: unknown, context: Context): KafkaError => {
@@ -120,7 +129,7 @@ export const classify = (cause: unknown, context: Context): KafkaError => {
   if (tlsCodes.has(code) || ((name.startsWith("KafkaJSConnection") || code === "") && looksLikeTls(message)))
     return new KafkaConnectionError({
       broker: error.broker ?? context.brokers,
-      reason: `TLS: ${stripPrefix(message)}${/before secure TLS connection/.test(message) ? " (is this a TLS listener? check security.protocol and the port)" : ""}`,
+      reason: tlsReason(stripPrefix(message)),
       retriable: false,
       cause,
     })

@@ -11,21 +11,15 @@ import { classify } from "./classify.js"
 import { makeKafka } from "./client.js"
 import { connectWithin } from "./connect.js"
 import type { ProducerClient } from "./ProducerClient.js"
+import { SeedOrder } from "./seedOrder.js"
 
 const acksOf = { all: -1, leader: 1, none: 0 } as const
 
 export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaError> =>
   Effect.gen(function* () {
     const brokers = config.brokers.join(",")
-    // When each broker last let a request time out. A frozen broker still accepts TCP connections
-    // and then never answers, and kafkajs always tries the first bootstrap address first: a new
-    // producer tries the brokers that timed out last, and the most recent one very last. (This
-    // applies when the bootstrap list names the brokers themselves, as kafkajs reports them; a
-    // load-balanced bootstrap address is left first.)
-    const timedOutAt = new Map<string, number>()
-    const seedOrder = () =>
-      [...config.brokers].sort((a, b) => (timedOutAt.get(a) ?? 0) - (timedOutAt.get(b) ?? 0))
-    const kafka = yield* makeKafka(config, seedOrder)
+    const seeds = new SeedOrder(config.brokers)
+    const kafka = yield* makeKafka(config, () => seeds.order())
     const newProducer = (): Producer => {
       const created = kafka.producer({
         idempotent: config.idempotent,
@@ -35,7 +29,7 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
         ...(config.idempotent ? { maxInFlightRequests: 1 } : {}),
       })
       created.on(created.events.REQUEST_TIMEOUT, (event) => {
-        timedOutAt.set(event.payload.broker, Date.now())
+        seeds.suspect(event.payload.broker)
       })
       return created
     }

@@ -22,6 +22,7 @@ import {
   looksLikeTls,
   producerStateTypes,
   tlsCodes,
+  tlsReason,
   tooLargeTypes,
 } from "./classify.js"
 
@@ -84,7 +85,7 @@ export const classifyPlatformatic = (cause: unknown, context: Context): KafkaErr
     (n) => tlsCodes.has(n.code ?? "") || (n.code !== "PLT_KFK_NETWORK" && looksLikeTls(n.message ?? "")),
   )
   if (tls !== undefined)
-    return new KafkaConnectionError({ broker, reason: `TLS: ${reasonOf(tls)}`, retriable: false, cause })
+    return new KafkaConnectionError({ broker, reason: tlsReason(reasonOf(tls)), retriable: false, cause })
   if (network !== undefined) {
     const socket = nodes.find((n) => n !== network && n.code !== undefined && !n.code.startsWith("PLT_KFK"))
     const reason = socket?.message ?? reasonOf(network)

@@ -1,18 +1,23 @@
 /**
  * The @platformatic/kafka producer client. It refreshes metadata after timeouts and leader moves by
  * itself, sends one request per broker carrying all of that broker's partitions, and on a failed
- * idempotent send starts a new producer id by itself; we still restart it after an unanswered
- * request, like the kafkajs client, so that both behave the same above this boundary.
+ * idempotent send takes a new producer id by itself. A restart (after an unanswered request) is a
+ * new producer that asks the brokers which did answer first.
  */
-import { type MessageToProduce, ProduceAcks, Producer, type ProducerOptions } from "@platformatic/kafka"
+import { ProduceAcks, Producer, type ProducerOptions } from "@platformatic/kafka"
 import { Duration, Effect, Option } from "effect"
 import type { KafkaConfig } from "../KafkaConfig.js"
 import type { KafkaError } from "../KafkaError.js"
 import { connectWithin } from "./connect.js"
 import type { ProducerClient } from "./ProducerClient.js"
+import type { PartitionBatch } from "./partitioner.js"
 import { classifyPlatformatic } from "./platformaticErrors.js"
+import { toMessages } from "./platformaticRecords.js"
 import { credentials, tlsOptions } from "./security.js"
-import { Utf8Arena } from "./utf8Arena.js"
+import { SeedOrder } from "./seedOrder.js"
+
+type Client = Producer<Buffer, Buffer, Buffer, Buffer>
+type Offsets = ReadonlyArray<{ partition: number; offset: bigint }>
 
 const acksOf = { all: ProduceAcks.ALL, leader: ProduceAcks.LEADER, none: ProduceAcks.NO_RESPONSE } as const
 const mechanismOf = {
@@ -21,26 +26,8 @@ const mechanismOf = {
   "scram-sha-512": "SCRAM-SHA-512",
 } as const
 
-/**
- * Header names and values that repeat (names, content types, event types) are encoded once; a
- * value seen for the first time is remembered while the cache has room, so unique values (event
- * ids) never grow it past its bound.
- */
-const headerCache = new Map<string, Buffer>()
-const headerCacheMax = 4096
-const headerBytes = (text: string, arena: Utf8Arena): Buffer => {
-  const cached = headerCache.get(text)
-  if (cached !== undefined) return cached
-  const bytes = arena.bytes(text)
-  if (headerCache.size < headerCacheMax) headerCache.set(text, Buffer.from(bytes))
-  return bytes
-}
-
-type Message = MessageToProduce<Buffer, Buffer, Buffer, Buffer>
-
-export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaError> =>
+const optionsOf = (config: KafkaConfig) =>
   Effect.gen(function* () {
-    const brokers = config.brokers.join(",")
     const tls = yield* tlsOptions(config)
     const sasl = Option.getOrUndefined(
       Option.map(credentials(config), ({ mechanism, username, password }) => ({
@@ -50,7 +37,7 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
       })),
     )
     const requestTimeout = Math.round(Duration.toMillis(config.requestTimeout))
-    const options: ProducerOptions<Buffer, Buffer, Buffer, Buffer> = {
+    return {
       clientId: config.clientId,
       bootstrapBrokers: [...config.brokers],
       idempotent: config.idempotent,
@@ -67,12 +54,30 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
       connectTimeout: Math.round(Duration.toMillis(config.connectionTimeout)),
       ...(tls === undefined ? {} : { tls }),
       ...(sasl === undefined ? {} : { sasl }),
-    }
+    } satisfies ProducerOptions<Buffer, Buffer, Buffer, Buffer>
+  })
+
+/** The brokers ("host:port") leading these partitions, as the client's metadata has them. */
+const leadersOf = (producer: Client, topic: string, parts: ReadonlyArray<PartitionBatch>): Array<string> => {
+  const metadata = producer.currentMetadata
+  const partitions = metadata?.topics.get(topic)?.partitions
+  const out = new Set<string>()
+  for (const part of parts) {
+    const broker = metadata?.brokers.get(partitions?.[part.partition]?.leader ?? -1)
+    if (broker !== undefined) out.add(`${broker.host}:${broker.port}`)
+  }
+  return [...out]
+}
+
+export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaError> =>
+  Effect.gen(function* () {
+    const options = yield* optionsOf(config)
+    const brokers = config.brokers.join(",")
     const classify: ProducerClient["classify"] = (cause, context) =>
       classifyPlatformatic(cause, { brokers, ...context })
-
+    const seeds = new SeedOrder(config.brokers)
     // Connected means: the cluster answered (authenticated), and the producer id is known.
-    const connect = (producer: Producer<Buffer, Buffer, Buffer, Buffer>) =>
+    const connect = (producer: Client) =>
       connectWithin(
         config,
         {
@@ -85,7 +90,7 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
         },
         classify,
       )
-    let producer = new Producer(options)
+    let producer: Client = new Producer(options)
     yield* connect(producer)
 
     return {
@@ -93,45 +98,26 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
         producer
           .metadata({ topics: [topic] })
           .then((metadata) => metadata.topics.get(topic)?.partitionsCount ?? 0),
-      send: async (topic, parts, acknowledged) => {
-        const messages: Array<Message> = []
-        const arena = new Utf8Arena()
-        for (const part of parts)
-          for (const r of part.records) {
-            const message: Message = {
-              topic,
-              partition: part.partition,
-              value: typeof r.value === "string" ? arena.bytes(r.value) : r.value,
-            }
-            if (r.key !== null) message.key = arena.bytes(r.key)
-            if (r.timestamp !== undefined) message.timestamp = BigInt(r.timestamp)
-            if (r.headers !== undefined) {
-              const headers = new Map<Buffer, Buffer>()
-              for (const name in r.headers)
-                headers.set(headerBytes(name, arena), headerBytes(r.headers[name]!, arena))
-              message.headers = headers
-            }
-            messages.push(message)
-          }
-        const report = (offsets: ReadonlyArray<{ partition: number; offset: bigint }> | undefined) => {
+      send: (topic, parts, acknowledged) => {
+        const report = (offsets: Offsets | undefined) => {
           if (offsets === undefined) for (const part of parts) acknowledged(part.partition, "-1")
           else for (const { partition, offset } of offsets) acknowledged(partition, String(offset))
         }
-        try {
-          report((await producer.send({ messages })).offsets)
-        } catch (error) {
-          // A failed send carries what the other brokers acknowledged.
-          const produced = (
-            error as { produced?: { offsets?: Array<{ partition: number; offset: bigint }> } }
-          ).produced
-          if (produced?.offsets !== undefined) report(produced.offsets)
-          throw error
-        }
+        const sent = producer.send({ messages: toMessages(topic, parts) }).then(
+          (result) => report(result.offsets),
+          (error: unknown) => {
+            // A failed send carries what the other brokers acknowledged.
+            report((error as { produced?: { offsets?: Offsets } }).produced?.offsets ?? [])
+            throw error
+          },
+        )
+        return seeds.track(leadersOf(producer, topic, parts), sent)
       },
       restart: Effect.suspend(() => {
+        const bootstrapBrokers = seeds.order()
         // Not awaited: a frozen broker may never answer the old producer's requests.
         producer.close(true).catch(() => undefined)
-        producer = new Producer(options)
+        producer = new Producer({ ...options, bootstrapBrokers })
         return connect(producer)
       }),
       classify,

@@ -1,0 +1,120 @@
+/**
+ * The throughput entries, each a whole process on a fresh topic with the same payloads: the
+ * generator alone, the producer app with a client, a hand-written loop of that client, and Kafka's
+ * Java ProducerPerformance. The app's delivery is checked against the topic.
+ */
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import { bootstrap, log, measure, type Row, row } from "./measure.js"
+import { newTopic, recordsIn } from "./topics.js"
+
+export type Client = "kafkajs" | "platformatic"
+export const clients: ReadonlyArray<Client> = ["kafkajs", "platformatic"]
+
+export const producerCommand = ["bun", "apps/producer/src/main.ts", "--no-progress", "--log-level", "warn"]
+
+export interface Payloads {
+  readonly file: string
+  readonly averageBytes: number
+}
+
+interface ChildResult {
+  readonly events: number
+  readonly bytes: number
+  readonly ms: number
+}
+
+export const generatorEntry = async (mode: string, events: number): Promise<Row> => {
+  log(`generator (${mode})`)
+  const m = await measure(["bun", "apps/bench/src/generator.ts", mode, String(events)])
+  return row(
+    `generator, ${mode} (generate + JSON)`,
+    undefined,
+    JSON.parse(m.stdout) as ChildResult,
+    m,
+    "no Kafka",
+  )
+}
+
+export const appEntry = async (
+  client: Client,
+  partitions: number,
+  events: number,
+  payloads: Payloads,
+  work: string,
+): Promise<Row> => {
+  log(`producer app, ${client}, ${partitions} partitions, ${events} events`)
+  const topic = await newTopic(`app-${client}`, partitions)
+  const summaryFile = join(work, `${topic}.json`)
+  const m = await measure([
+    ...producerCommand,
+    ...["--client", client, "--rate", "max", "--count", String(events), "--topic", topic],
+    ...["--summary-file", summaryFile],
+  ])
+  const summary = JSON.parse(readFileSync(summaryFile, "utf8")) as { delivered: number; elapsedMs: number }
+  if (summary.delivered !== events || (await recordsIn(topic)) !== events)
+    throw new Error(`the app (${client}) did not deliver every event`)
+  const result = { events, ms: summary.elapsedMs, bytes: events * payloads.averageBytes }
+  return row(
+    `producer app, ${client}`,
+    partitions,
+    result,
+    m,
+    "acks=all, idempotent; key, 4 headers, timestamp",
+  )
+}
+
+/** Batches of 2,000: the best of 1,000, 2,000 and 5,000 in earlier runs, for both clients. */
+const loopBatch = 2000
+
+export const loopEntry = async (
+  client: Client,
+  partitions: number,
+  events: number,
+  payloads: Payloads,
+): Promise<Row> => {
+  log(`hand-written ${client} loop, ${partitions} partitions, ${events} events`)
+  const topic = await newTopic(`loop-${client}`, partitions)
+  const m = await measure([
+    ...[
+      "bun",
+      `apps/bench/src/${client}Loop.ts`,
+      bootstrap,
+      topic,
+      String(events),
+      payloads.file,
+      String(loopBatch),
+    ],
+  ])
+  if ((await recordsIn(topic)) !== events) throw new Error(`the ${client} loop did not deliver every event`)
+  const note = `batches of ${loopBatch}; acks=all, idempotent; key, 4 headers, timestamp`
+  return row(`hand-written ${client} loop`, partitions, JSON.parse(m.stdout) as ChildResult, m, note)
+}
+
+export const javaEntry = async (partitions: number, events: number, payloads: Payloads): Promise<Row> => {
+  log(`Java ProducerPerformance, ${partitions} partitions, ${events} events`)
+  const libs = (await measure(["bash", "scripts/kafka.sh", "libs"])).stdout.trim()
+  const topic = await newTopic("java", partitions)
+  const m = await measure([
+    ...["java", "-cp", `${libs}/*`, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"],
+    ...["org.apache.kafka.tools.ProducerPerformance", "--topic", topic, "--num-records", String(events)],
+    ...[
+      "--throughput",
+      "-1",
+      "--payload-file",
+      payloads.file,
+      "--producer-props",
+      `bootstrap.servers=${bootstrap}`,
+    ],
+    ...["acks=all", "enable.idempotence=true"],
+  ])
+  const rate = Number(
+    m.stdout
+      .trim()
+      .split("\n")
+      .at(-1)
+      ?.match(/([\d.]+) records\/sec/)?.[1],
+  )
+  const result = { events, ms: (events / rate) * 1000, bytes: events * payloads.averageBytes }
+  return row("Java ProducerPerformance", partitions, result, m, "acks=all, idempotent; values only")
+}

@@ -1,0 +1,140 @@
+/** BENCHMARKS.md from one run's results: the entries, the ratios against their targets, how to read them. */
+import { readFileSync } from "node:fs"
+import { cpus, totalmem } from "node:os"
+import { join } from "node:path"
+import type { Settings } from "./main.js"
+import { type Row, root } from "./measure.js"
+
+export interface Results {
+  readonly generators: ReadonlyArray<Row>
+  /** App and loop of each client, and Java, on 3 partitions. */
+  readonly few: ReadonlyArray<Row>
+  /** The same on many partitions. */
+  readonly many: ReadonlyArray<Row>
+  /** The app with the default client, and Java, with more events (Java's JIT warm). */
+  readonly long: ReadonlyArray<Row>
+  readonly averageBytes: number
+  readonly sustained: { events: number; rssStart: number; rssPeak: number; rssEnd: number }
+  readonly rates: ReadonlyArray<{ target: number; achieved: number; errorPercent: number }>
+  readonly timeToFirstMs: number
+  readonly exit: { ms: number; code: number; lost: number }
+}
+
+const f = (n: number, digits = 0) =>
+  Number.isFinite(n)
+    ? n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : "-"
+
+const entryTable = (rows: ReadonlyArray<Row>) =>
+  [
+    "| entry | partitions | events | s | events/s | MB/s | CPU-s per M events | peak RSS MB | notes |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ...rows.map(
+      (r) =>
+        `| ${r.entry} | ${r.partitions ?? "-"} | ${f(r.events)} | ${f(r.seconds, 2)} | ${f(r.eventsPerSecond)} | ${f(r.mbPerSecond, 1)} | ${f(r.cpuSecondsPerMillion, 1)} | ${f(r.peakRssMb)} | ${r.note} |`,
+    ),
+  ].join("\n")
+
+const rate = (rows: ReadonlyArray<Row>, entry: string) =>
+  rows.find((r) => r.entry === entry)?.eventsPerSecond ?? Number.NaN
+
+/** Each measure: its result, target and whether it was met. */
+const measures = (results: Results, settings: Settings) => {
+  const { few, many, long } = results
+  const line = (name: string, value: number, target: number | undefined, unit = "", digits = 2) =>
+    `| ${name} | ${f(value, digits)}${unit} | ${target === undefined ? "(reported)" : `>= ${target}`} | ${target === undefined ? "" : value >= target ? "yes" : "no"} |`
+  const app = (rows: ReadonlyArray<Row>, client: string) => rate(rows, `producer app, ${client}`)
+  const loop = (rows: ReadonlyArray<Row>, client: string) => rate(rows, `hand-written ${client} loop`)
+  const clients = ["kafkajs", "platformatic"]
+  const appRss = long[0]?.peakRssMb ?? Number.NaN
+  const generatorMin = Math.min(...results.generators.map((r) => r.eventsPerSecond))
+  const { sustained, exit } = results
+  return [
+    "| measure | result | target | met |",
+    "| --- | ---: | ---: | :---: |",
+    ...clients.map((c) =>
+      line(`app / hand-written loop, ${c} (3 partitions)`, app(few, c) / loop(few, c), 0.9),
+    ),
+    ...clients.map((c) =>
+      line(`app / hand-written loop, ${c} (48 partitions)`, app(many, c) / loop(many, c), 0.9),
+    ),
+    ...clients.map((c) =>
+      line(`app ${c}: 48-partition rate / 3-partition rate`, app(many, c) / app(few, c), 0.8),
+    ),
+    line(
+      "Java: 48-partition rate / 3-partition rate",
+      rate(many, "Java ProducerPerformance") / rate(few, "Java ProducerPerformance"),
+      undefined,
+    ),
+    line(
+      `app (${settings.defaultClient}, the default) / Java, ${f(settings.events)} events`,
+      app(few, settings.defaultClient) / rate(few, "Java ProducerPerformance"),
+      0.8,
+    ),
+    line(
+      `app (${settings.defaultClient}) / Java, ${f(settings.longEvents)} events`,
+      app(long, settings.defaultClient) / rate(long, "Java ProducerPerformance"),
+      undefined,
+    ),
+    `| app peak RSS (--rate max, ${f(settings.longEvents)} events) | ${f(appRss)} MB | <= 200 MB | ${appRss <= 200 ? "yes" : "no"} |`,
+    `| sustained RSS start / peak / end (${f(sustained.events)} events) | ${f(sustained.rssStart)} / ${f(sustained.rssPeak)} / ${f(sustained.rssEnd)} MB | flat, <= 200 MB | ${sustained.rssPeak <= 200 ? "yes" : "no"} |`,
+    `| generator (slowest mode) | ${f(generatorMin)} events/s | >= 300,000 | ${generatorMin >= 300_000 ? "yes" : "no"} |`,
+    ...results.rates.map(
+      (r) =>
+        `| rate accuracy at ${f(r.target)}/s | ${f(r.achieved)}/s (${f(r.errorPercent, 2)}% off) | <= 2% | ${r.errorPercent <= 2 ? "yes" : "no"} |`,
+    ),
+    `| time to first event | ${f(results.timeToFirstMs)} ms | | |`,
+    `| SIGINT to exit at max rate | ${f(exit.ms)} ms, exit ${exit.code}, ${exit.lost} lost | <= 2,000 ms, 0 lost | ${exit.ms <= 2000 && exit.lost === 0 ? "yes" : "no"} |`,
+  ].join("\n")
+}
+
+const versions = () => {
+  const first = (command: ReadonlyArray<string>) => {
+    const r = Bun.spawnSync([...command])
+    return `${r.stdout}${r.stderr}`.trim().split("\n")[0]
+  }
+  const catalog = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).workspaces.catalog
+  const kafka = readFileSync(join(root, "scripts/kafka/pom.xml"), "utf8").match(
+    /<kafka.version>(.*)<\/kafka.version>/,
+  )?.[1]
+  return `Bun ${Bun.version}; ${first(["java", "-version"])}; Apache Kafka ${kafka}; kafkajs ${catalog.kafkajs}; @platformatic/kafka ${catalog["@platformatic/kafka"]}; effect ${catalog.effect}`
+}
+
+export const report = (results: Results, settings: Settings) => {
+  const tables = `${entryTable([...results.generators, ...results.few, ...results.many, ...results.long])}\n\n${measures(results, settings)}`
+  const markdown = `# Benchmarks
+
+Produced by \`bun run bench${settings.quick ? " --quick" : ""}\` on ${new Date().toISOString().slice(0, 10)}. Every entry ran in the same
+run, on the same local broker (one KRaft node), with the same ${f(settings.payloads)} pre-generated payloads
+(${f(results.averageBytes)} bytes on average). Absolute numbers drift on a shared machine: compare the ratios.
+
+${tables}
+
+## Reading the ratios
+
+${readFileSync(join(root, "apps/bench/READING.md"), "utf8").trim()}
+
+## Machine and versions
+
+- ${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}), ${f(totalmem() / 2 ** 30, 1)} GiB; the broker shares them.
+- ${versions()}.
+
+## Settings
+
+- Throughput entries: ${f(settings.events)} events each on 3 and on ${settings.manyPartitions} partitions (replication factor 1, a fresh topic
+  per entry); the app and loop entries ran ${settings.rounds} times, alternating, and the best run of each is shown.
+- Producer app: \`--client C --rate max --count N\` and its defaults (acks=all, idempotent, batches of up to 1,000 records,
+  linger 5 ms, one request in flight); events/s from its own summary (start of the stream to the last acknowledgement).
+- Hand-written loops: what a script using the client directly would do, one send of 2,000 records at a time, acks=all,
+  idempotent, the app's records (key, 4 headers, the event time), strings given to the client (kafkajs encodes them; for
+  @platformatic/kafka through its string serializers), Java's partitioning.
+- Java: \`org.apache.kafka.tools.ProducerPerformance --throughput -1 --payload-file\` with acks=all,
+  enable.idempotence=true and its other defaults (values only: no key, no headers).
+- CPU-seconds and peak RSS are the whole process's (start-up included); the generator entries run in one process each.
+- The default client (${settings.defaultClient}) runs the ${f(settings.longEvents)}-event entry, the sustained run (max rate for
+  ${settings.sustainedSeconds} s or ${f(settings.sustainedMaxEvents)} events, RSS sampled every second), rate accuracy (\`--rate N --duration ${settings.rateSeconds}s\`,
+  achieved = generated / ${settings.rateSeconds} s), time to first event (spawn to the first record in the topic) and time to exit
+  (SIGINT after ${f(settings.exitAfterEvents)} records at max rate).
+`
+  return { markdown, tables }
+}
