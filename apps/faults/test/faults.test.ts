@@ -55,7 +55,8 @@ afterAll(() => {
 
 Produced by \`bun run test:faults\` on ${new Date().toISOString().slice(0, 10)}: the producer app against a 3-node KRaft
 cluster (replication factor 3, min.insync.replicas=2, unclean leader election off, no topic auto-creation)
-started by \`scripts/kafka-cluster.sh\`, with acks=all and the idempotent producer (its defaults). After each
+started by \`scripts/kafka-cluster.sh\`, with acks=all and the idempotent producer (its defaults), each
+scenario once with each client (\`--client kafkajs\` and \`--client platformatic\`). After each
 scenario every partition is read back up to its high watermark and compared with what the seed generated:
 **lost** = reported delivered but not in the topic; **duplicates** = records whose event id was already
 there. Time to recover: from the fault (for outages, from the restart of the nodes, their start-up
@@ -65,19 +66,27 @@ included) to the topic growing again.
 | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |
 ${rows.join("\n")}
 
-Defects this suite found, all fixed in \`packages/kafka\` (README, "Delivery guarantees"):
+Defects this suite found, all fixed in \`packages/kafka\` (README, "Delivery guarantees" and "Clients"):
 
-- **Records silently dropped on a leader move** (scenarios 2 to 4 lost 3 to 36 records each): a kafkajs
-  send spanning several brokers, failing on one, retried only towards brokers that had not answered,
-  and reported success. Each batch is now one kafkajs call per partition.
+- **Records silently dropped on a leader move** (kafkajs; scenarios 2 to 4 lost 3 to 36 records each):
+  a kafkajs send spanning several brokers, failing on one, retried only towards brokers that had not
+  answered, and reported success. The kafkajs client now sends one call per partition.
 - **Every batch refused after a long outage** (scenario 5): a batch given up on at its delivery timeout
   left the idempotent producer's sequences out of step (OUT_OF_ORDER_SEQUENCE_NUMBER). The producer now
   starts afresh with a new producer id.
-- **Delivery stalled for minutes behind a frozen leader** (scenario 6): after a request timeout kafkajs
-  neither refreshes its metadata nor leaves the broker. A send unanswered past the request timeout is
-  now retried by a fresh producer seeded from another broker: recovery in about 31 s (52 s in one of
-  five runs, where the broker asked for the new producer id answered COORDINATOR_LOAD_IN_PROGRESS for
-  20 s). The abandoned request may have been written too: those are the duplicates counted.
+- **Delivery stalled behind a frozen leader** (scenario 6): after a request timeout kafkajs neither
+  refreshes its metadata nor leaves the broker; with @platformatic/kafka, when the frozen node came first
+  in the bootstrap list, the restarted producer asked it first and its connection timed out, which
+  failed the batch for good. A request unanswered past the request timeout is now retried by a fresh
+  producer that asks the brokers which answered first (both clients), and a restart that cannot connect
+  is retried like any other transient error. The abandoned request may have been written too: those
+  are the duplicates counted.
+
+Duplicates with @platformatic/kafka (scenarios 3, 4, 7): when a send fails, this client drops its
+producer id and sequence numbers, so the retry is written under a new producer id and the broker cannot
+recognise a record it had already written before the failure. kafkajs (and Java's producer) retry with
+the same sequence numbers. Nothing is lost either way; a consumer that must not see a record twice
+deduplicates on \`event-id\`.
 `,
   )
   cluster("down")

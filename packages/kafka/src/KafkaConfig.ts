@@ -90,7 +90,7 @@ export interface KafkaConfig {
 }
 
 export const defaults = {
-  client: "kafkajs",
+  client: "platformatic",
   bootstrapServers: "127.0.0.1:9092",
   clientId: "customer-events",
   acks: "all",

@@ -189,8 +189,8 @@ describe("KafkaConfig.make", () => {
     expect(config.maxInFlight).toBe(3)
   })
 
-  test("the client: kafkajs by default; a codec the client lacks is refused, naming codec and client", () => {
-    expect(Either.getOrThrow(KafkaConfig.make({})).client).toBe("kafkajs")
+  test("the client: platformatic by default; a codec the client lacks is refused, naming codec and client", () => {
+    expect(Either.getOrThrow(KafkaConfig.make({})).client).toBe("platformatic")
     for (const compression of ["snappy", "lz4", "zstd"] as const) {
       const refused = KafkaConfig.make({ client: "kafkajs", compression })
       expect(Either.isLeft(refused) && refused.left.message).toBe(
