@@ -4,9 +4,9 @@
  * checks every record and the stream's invariants, and reports. Built only on the public exports
  * of @customer-events/events and @customer-events/kafka.
  */
-import { Flags, Logging, Terminal } from "@customer-events/cli"
+import { Failure, Flags, Logging, Terminal } from "@customer-events/cli"
 import { KafkaConfig, KafkaConsumer } from "@customer-events/kafka"
-import { Cause, Deferred, Effect, Exit, Option, Schedule, Stream } from "effect"
+import { Deferred, Effect, Exit, Schedule, Stream } from "effect"
 import * as Cli from "./Cli.js"
 import { Inspection, type Report } from "./Inspection.js"
 
@@ -124,10 +124,7 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     else printReport(report)
     return report.sound ? 0 : 1
   }
-  const failure = Cause.failureOption(exit.cause)
-  Terminal.writeLine(
-    `error: ${Option.isSome(failure) ? (failure.value as Error).message : Cause.pretty(exit.cause)}`,
-  )
+  Terminal.writeLine(`error: ${Failure.oneLine(exit.cause)}`)
   return 2
 }
 

@@ -5,7 +5,7 @@
  * code DESIGN.md promises: 0 all delivered, 1 some failed, 2 bad usage/config/cluster, 130 forced.
  */
 import { writeFileSync } from "node:fs"
-import { Flags, Logging, Terminal } from "@customer-events/cli"
+import { Failure, Flags, Logging, Terminal } from "@customer-events/cli"
 import { CustomerEvent, EventClock, EventGenerator, Pacing } from "@customer-events/events"
 import { KafkaAdmin, KafkaConfig, type KafkaError, KafkaProducer } from "@customer-events/kafka"
 import { Cause, Deferred, Duration, Effect, Exit, Fiber, Option } from "effect"
@@ -215,7 +215,7 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     Terminal.writeLine(`error: ${error.message}`)
     return 2
   }
-  Terminal.writeLine(`error: ${Cause.pretty(exit.cause)}`)
+  Terminal.writeLine(`error: ${Failure.oneLine(exit.cause)}`)
   return 1
 }
 

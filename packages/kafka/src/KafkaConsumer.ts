@@ -5,28 +5,25 @@
  *
  * Two ways to read:
  * - `follow`: a consumer group, for live following;
- * - `readToEnd`: every partition from the beginning (or from a timestamp) up to the high watermarks
- *   seen at the start, then the stream ends by itself. kafkajs cannot assign partitions without a
- *   group, so this uses a throwaway group that commits nothing and starts where it is told.
+ * - `readToEnd` / `readRanges`: every partition from the beginning (or from a timestamp) up to the
+ *   high watermarks seen at the start, then the stream ends by itself. These fetch straight from the
+ *   partitions' leaders (internal/rangeReader.ts): no group, so they work on a brand-new broker, and
+ *   every compression codec is read.
  */
-import { Chunk, Context, Effect, Layer, Queue, Runtime, type Scope, Stream } from "effect"
+import { Chunk, Context, Effect, Layer, type Scope, Stream } from "effect"
 import type { Consumer, Kafka } from "kafkajs"
 import { classify } from "./internal/classify.js"
 import { makeKafka } from "./internal/client.js"
 import { connectWithin } from "./internal/connect.js"
+import {
+  type ConsumedRecord,
+  type PartitionRange,
+  readRanges as readRangesDirect,
+} from "./internal/rangeReader.js"
 import type { KafkaConfig } from "./KafkaConfig.js"
 import type { KafkaError } from "./KafkaError.js"
 
-export interface ConsumedRecord {
-  readonly topic: string
-  readonly partition: number
-  readonly offset: string
-  readonly key: Buffer | null
-  readonly value: Buffer | null
-  readonly headers: Readonly<Record<string, string>>
-  /** Epoch milliseconds as a decimal string. */
-  readonly timestamp: string
-}
+export type { ConsumedRecord, PartitionRange } from "./internal/rangeReader.js"
 
 export interface ReadToEndOptions {
   readonly topic: string
@@ -39,14 +36,6 @@ export interface FollowOptions {
   readonly groupId: string
   /** Where a group without committed offsets starts: the beginning, or only new records. */
   readonly fromBeginning: boolean
-}
-
-/** Where a bounded read starts and stops, per partition. */
-export interface PartitionRange {
-  readonly partition: number
-  readonly from: string
-  /** The high watermark at the start: the read stops before it. */
-  readonly to: string
 }
 
 export interface Service {
@@ -67,11 +56,6 @@ export class KafkaConsumer extends Context.Tag("@customer-events/kafka/KafkaCons
   KafkaConsumer,
   Service
 >() {}
-
-type Signal =
-  | { readonly _tag: "Records"; readonly records: Chunk.Chunk<ConsumedRecord> }
-  | { readonly _tag: "End" }
-  | { readonly _tag: "Failed"; readonly error: KafkaError }
 
 const toHeaders = (headers: Record<string, unknown> | undefined): Record<string, string> => {
   const out: Record<string, string> = {}
@@ -114,96 +98,54 @@ export const make = (config: KafkaConfig): Effect.Effect<Service, KafkaError, Sc
           .sort((a, b) => a.partition - b.partition)
       })
 
-    /** One kafkajs consumer feeding a bounded queue; the stream ends on `End`, fails on `Failed`. */
-    const consume = (
-      topic: string,
-      groupId: string,
-      fromBeginning: boolean,
-      bounded: ReadonlyArray<PartitionRange> | undefined,
-    ): Stream.Stream<ConsumedRecord, KafkaError> =>
-      Stream.unwrapScoped(
-        Effect.gen(function* () {
-          const queue = yield* Queue.bounded<Signal>(16)
-          const runtime = yield* Effect.runtime<never>()
-          const offer = (signal: Signal) => Runtime.runPromise(runtime)(Queue.offer(queue, signal))
-          const consumer: Consumer = kafka.consumer({
-            groupId,
-            retry: { retries: 5 },
-            allowAutoTopicCreation: false,
-          })
-          yield* Effect.acquireRelease(connectWithin(config, consumer), () =>
-            Effect.promise(() => consumer.disconnect().catch(() => undefined)).pipe(
-              Effect.timeoutOption("10 seconds"),
-            ),
-          )
-          // Partitions still to read, and the offset each stops before.
-          const stopAt = new Map(
-            (bounded ?? [])
-              .filter((r) => BigInt(r.from) < BigInt(r.to))
-              .map((r) => [r.partition, BigInt(r.to)]),
-          )
-          if (bounded !== undefined && stopAt.size === 0) return Stream.empty
-          consumer.on(consumer.events.CRASH, (event) => {
-            void offer({ _tag: "Failed", error: classify(event.payload.error, { brokers, topic }) })
-          })
-          yield* call(topic, () => consumer.subscribe({ topics: [topic], fromBeginning }))
-          yield* call(topic, () =>
-            consumer.run({
-              autoCommit: bounded === undefined,
-              eachBatch: async ({ batch }) => {
-                const limit = stopAt.get(batch.partition)
-                if (bounded !== undefined && limit === undefined) return
-                const records: Array<ConsumedRecord> = []
-                for (const m of batch.messages) {
-                  if (limit !== undefined && BigInt(m.offset) >= limit) break
-                  records.push({
-                    topic,
-                    partition: batch.partition,
-                    offset: m.offset,
-                    key: m.key,
-                    value: m.value,
-                    headers: toHeaders(m.headers as Record<string, unknown> | undefined),
-                    timestamp: m.timestamp,
-                  })
-                }
-                if (records.length > 0)
-                  await offer({ _tag: "Records", records: Chunk.unsafeFromArray(records) })
-                if (limit !== undefined && BigInt(batch.lastOffset()) + 1n >= limit) {
-                  stopAt.delete(batch.partition)
-                  consumer.pause([{ topic, partitions: [batch.partition] }])
-                  if (stopAt.size === 0) await offer({ _tag: "End" })
-                }
-              },
-            }),
-          )
-          for (const range of bounded ?? [])
-            consumer.seek({ topic, partition: range.partition, offset: range.from })
-          return Stream.fromQueue(queue).pipe(
-            Stream.takeWhile((signal) => signal._tag !== "End"),
-            Stream.mapConcatChunkEffect((signal) =>
-              signal._tag === "Records"
-                ? Effect.succeed(signal.records)
-                : signal._tag === "Failed"
-                  ? Effect.fail(signal.error)
-                  : Effect.succeed(Chunk.empty<ConsumedRecord>()),
-            ),
-          )
-        }),
+    /** A kafkajs group consumer; its batches are pushed into the stream, waiting while its buffer is full. */
+    const follow = (options: FollowOptions): Stream.Stream<ConsumedRecord, KafkaError> =>
+      Stream.asyncScoped<ConsumedRecord, KafkaError>(
+        (emit) =>
+          Effect.gen(function* () {
+            const { topic } = options
+            const consumer: Consumer = kafka.consumer({
+              groupId: options.groupId,
+              retry: { retries: 5 },
+              allowAutoTopicCreation: false,
+            })
+            yield* Effect.acquireRelease(connectWithin(config, consumer), () =>
+              Effect.promise(() => consumer.disconnect().catch(() => undefined)).pipe(
+                Effect.timeoutOption("10 seconds"),
+              ),
+            )
+            consumer.on(consumer.events.CRASH, (event) => {
+              void emit.fail(classify(event.payload.error, { brokers, topic }))
+            })
+            yield* call(topic, () =>
+              consumer.subscribe({ topics: [topic], fromBeginning: options.fromBeginning }),
+            )
+            yield* call(topic, () =>
+              consumer.run({
+                eachBatch: async ({ batch }) => {
+                  const records = batch.messages.map(
+                    (m): ConsumedRecord => ({
+                      topic,
+                      partition: batch.partition,
+                      offset: m.offset,
+                      key: m.key,
+                      value: m.value,
+                      headers: toHeaders(m.headers as Record<string, unknown> | undefined),
+                      timestamp: m.timestamp,
+                    }),
+                  )
+                  if (records.length > 0) await emit.chunk(Chunk.unsafeFromArray(records))
+                },
+              }),
+            )
+          }),
+        16,
       )
-
     const readRanges = (topic: string, list: ReadonlyArray<PartitionRange>) =>
-      consume(
-        topic,
-        `${config.clientId}-read-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
-        true,
-        list,
-      )
+      readRangesDirect(config, topic, list)
 
     const readToEnd = (options: ReadToEndOptions) =>
       Stream.unwrap(Effect.map(ranges(options), (list) => readRanges(options.topic, list)))
-
-    const follow = (options: FollowOptions) =>
-      consume(options.topic, options.groupId, options.fromBeginning, undefined)
 
     return KafkaConsumer.of({ ranges, readToEnd, readRanges, follow })
   })

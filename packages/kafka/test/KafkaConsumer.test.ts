@@ -36,6 +36,25 @@ describe("KafkaConsumer against the local broker", () => {
       }),
   )
 
+  itEffect("readToEnd reads every codec the producer writes (snappy, lz4, zstd, gzip)", () =>
+    Effect.gen(function* () {
+      const consumer = yield* KafkaConsumer.make(config)
+      for (const compression of ["snappy", "lz4", "zstd", "gzip"] as const) {
+        const topic = uniqueTopic(`codec-${compression}`)
+        yield* Effect.promise(() => createTopic(topic, { partitions: 2 }))
+        const compressed = Either.getOrThrow(KafkaConfig.make({ bootstrapServers: bootstrap, compression }))
+        const producer = yield* KafkaProducer.make(compressed)
+        yield* producer.send(topic, records(500))
+        const read = Chunk.toReadonlyArray(yield* Stream.runCollect(consumer.readToEnd({ topic })))
+        expect(read.map((r) => r.value!.toString()).sort()).toEqual(
+          records(500)
+            .map((r) => r.value)
+            .sort(),
+        )
+      }
+    }),
+  )
+
   itEffect("readToEnd from a timestamp starts at the first record at or after it", () =>
     Effect.gen(function* () {
       const topic = uniqueTopic("from-time")

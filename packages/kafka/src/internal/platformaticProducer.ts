@@ -5,57 +5,38 @@
  * new producer that asks the brokers which did answer first.
  */
 import { ProduceAcks, Producer, type ProducerOptions } from "@platformatic/kafka"
-import { Duration, Effect, Option } from "effect"
+import { Effect } from "effect"
 import type { KafkaConfig } from "../KafkaConfig.js"
 import type { KafkaError } from "../KafkaError.js"
 import { connectWithin } from "./connect.js"
 import type { ProducerClient } from "./ProducerClient.js"
 import type { PartitionBatch } from "./partitioner.js"
 import { classifyPlatformatic } from "./platformaticErrors.js"
+import { connectionOptionsOf } from "./platformaticOptions.js"
 import { toMessages } from "./platformaticRecords.js"
-import { credentials, tlsOptions } from "./security.js"
 import { SeedOrder } from "./seedOrder.js"
 
 type Client = Producer<Buffer, Buffer, Buffer, Buffer>
 type Offsets = ReadonlyArray<{ partition: number; offset: bigint }>
 
 const acksOf = { all: ProduceAcks.ALL, leader: ProduceAcks.LEADER, none: ProduceAcks.NO_RESPONSE } as const
-const mechanismOf = {
-  plain: "PLAIN",
-  "scram-sha-256": "SCRAM-SHA-256",
-  "scram-sha-512": "SCRAM-SHA-512",
-} as const
-
 const optionsOf = (config: KafkaConfig) =>
-  Effect.gen(function* () {
-    const tls = yield* tlsOptions(config)
-    const sasl = Option.getOrUndefined(
-      Option.map(credentials(config), ({ mechanism, username, password }) => ({
-        mechanism: mechanismOf[mechanism],
-        username,
-        password,
-      })),
-    )
-    const requestTimeout = Math.round(Duration.toMillis(config.requestTimeout))
-    return {
-      clientId: config.clientId,
-      bootstrapBrokers: [...config.brokers],
-      idempotent: config.idempotent,
-      acks: acksOf[config.acks],
-      compression: config.compression,
-      autocreateTopics: false,
-      // A few quick inner retries keep the producer id and sequences (the broker then drops what
-      // it already wrote); our Schedule is the retry layer above. Fewer than 2 would mean "retry
-      // forever" to this client in idempotent mode; false is none.
-      retries: config.idempotent ? 2 : false,
-      retryDelay: 100,
-      timeout: requestTimeout,
-      requestTimeout,
-      connectTimeout: Math.round(Duration.toMillis(config.connectionTimeout)),
-      ...(tls === undefined ? {} : { tls }),
-      ...(sasl === undefined ? {} : { sasl }),
-    } satisfies ProducerOptions<Buffer, Buffer, Buffer, Buffer>
-  })
+  Effect.map(
+    connectionOptionsOf(config),
+    (connection) =>
+      ({
+        ...connection,
+        idempotent: config.idempotent,
+        acks: acksOf[config.acks],
+        compression: config.compression,
+        autocreateTopics: false,
+        // A few quick inner retries keep the producer id and sequences (the broker then drops what
+        // it already wrote); our Schedule is the retry layer above. Fewer than 2 would mean "retry
+        // forever" to this client in idempotent mode; false is none.
+        retries: config.idempotent ? 2 : false,
+        retryDelay: 100,
+      }) satisfies ProducerOptions<Buffer, Buffer, Buffer, Buffer>,
+  )
 
 /** The brokers ("host:port") leading these partitions, as the client's metadata has them. */
 const leadersOf = (producer: Client, topic: string, parts: ReadonlyArray<PartitionBatch>): Array<string> => {

@@ -1,0 +1,187 @@
+/**
+ * A bounded read without a consumer group: each partition is fetched straight from its leader with
+ * @platformatic/kafka's fetch, from a start offset up to a stop offset. Nothing is joined or
+ * committed, so a read works on a brand-new broker whose `__consumer_offsets` does not exist yet.
+ */
+import { Consumer } from "@platformatic/kafka"
+import { Chunk, Effect, Option, Schedule, Stream } from "effect"
+import type { KafkaConfig } from "../KafkaConfig.js"
+import { isRetriable, type KafkaError } from "../KafkaError.js"
+import { connectWithin } from "./connect.js"
+import { classifyPlatformatic } from "./platformaticErrors.js"
+import { connectionOptionsOf } from "./platformaticOptions.js"
+
+export interface ConsumedRecord {
+  readonly topic: string
+  readonly partition: number
+  readonly offset: string
+  readonly key: Buffer | null
+  readonly value: Buffer | null
+  readonly headers: Readonly<Record<string, string>>
+  /** Epoch milliseconds as a decimal string. */
+  readonly timestamp: string
+}
+
+/** Where a bounded read starts and stops, per partition. */
+export interface PartitionRange {
+  readonly partition: number
+  readonly from: string
+  /** The high watermark at the start: the read stops before it. */
+  readonly to: string
+}
+
+type Client = Consumer<Buffer, Buffer, Buffer, Buffer>
+type FetchedPartition = Awaited<ReturnType<Client["fetch"]>>["responses"][number]["partitions"][number]
+
+// Record batch attributes: transaction markers carry no records of ours; LogAppendTime topics
+// stamp the whole batch with the broker's time.
+const CONTROL_BATCH = 0x20
+const LOG_APPEND_TIME = 0x08
+const PARTITION_MAX_BYTES = 1_048_576
+
+const headersOf = (headers: ReadonlyArray<[Buffer | null, Buffer | null]>): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const [name, value] of headers) {
+    if (name === null) continue
+    const key = name.toString()
+    const text = value?.toString() ?? ""
+    out[key] = key in out ? `${out[key]},${text}` : text
+  }
+  return out
+}
+
+/** The read's position: the next offset and the stop offset of each partition still to read. */
+class Positions {
+  readonly next = new Map<number, bigint>()
+  readonly stopAt = new Map<number, bigint>()
+  constructor(ranges: ReadonlyArray<PartitionRange>) {
+    for (const r of ranges)
+      if (BigInt(r.from) < BigInt(r.to)) {
+        this.next.set(r.partition, BigInt(r.from))
+        this.stopAt.set(r.partition, BigInt(r.to))
+      }
+  }
+  get done() {
+    return this.next.size === 0
+  }
+  /** The records of one fetched partition inside its range; the position moves past them. */
+  take(topic: string, fetched: FetchedPartition, out: Array<ConsumedRecord>) {
+    const partition = fetched.partitionIndex
+    const start = this.next.get(partition)
+    const end = this.stopAt.get(partition)
+    if (start === undefined || end === undefined) return
+    let cursor = start
+    for (const batch of fetched.records ?? []) {
+      const control = (batch.attributes & CONTROL_BATCH) !== 0
+      for (const record of batch.records) {
+        const offset = batch.firstOffset + BigInt(record.offsetDelta)
+        if (control || offset < cursor || offset >= end) continue
+        const timestamp =
+          (batch.attributes & LOG_APPEND_TIME) !== 0
+            ? batch.maxTimestamp
+            : batch.firstTimestamp + record.timestampDelta
+        out.push({
+          topic,
+          partition,
+          offset: String(offset),
+          key: record.key,
+          value: record.value,
+          headers: headersOf(record.headers),
+          timestamp: String(timestamp),
+        })
+      }
+      const after = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n
+      if (after > cursor) cursor = after
+    }
+    if (cursor >= end) {
+      this.next.delete(partition)
+      this.stopAt.delete(partition)
+    } else this.next.set(partition, cursor)
+  }
+}
+
+/** One round: a fetch to each leader of the partitions still to read, in parallel. */
+const fetchRound = async (consumer: Client, topic: string, positions: Positions) => {
+  const metadata = await consumer.metadata({ topics: [topic] })
+  const described = metadata.topics.get(topic)
+  const byLeader = new Map<number, Array<{ partition: number; fetchOffset: bigint }>>()
+  for (const [partition, fetchOffset] of positions.next) {
+    const leader = described?.partitions[partition]?.leader ?? -1
+    byLeader.set(leader, [...(byLeader.get(leader) ?? []), { partition, fetchOffset }])
+  }
+  const responses = await Promise.all(
+    [...byLeader].map(([node, partitions]) =>
+      consumer.fetch({
+        node,
+        maxWaitTime: 100,
+        topics: [
+          {
+            topicId: described?.id ?? topic,
+            partitions: partitions.map((p) => ({
+              ...p,
+              currentLeaderEpoch: -1,
+              lastFetchedEpoch: -1,
+              partitionMaxBytes: PARTITION_MAX_BYTES,
+            })),
+          },
+        ],
+      }),
+    ),
+  )
+  const out: Array<ConsumedRecord> = []
+  for (const response of responses)
+    for (const fetchedTopic of response.responses)
+      for (const fetched of fetchedTopic.partitions) positions.take(topic, fetched, out)
+  return Chunk.unsafeFromArray(out)
+}
+
+/** Every record of the given ranges, then the end of the stream. */
+export const readRanges = (
+  config: KafkaConfig,
+  topic: string,
+  ranges: ReadonlyArray<PartitionRange>,
+): Stream.Stream<ConsumedRecord, KafkaError> =>
+  Stream.unwrapScoped(
+    Effect.gen(function* () {
+      const positions = new Positions(ranges)
+      if (positions.done) return Stream.empty
+      const classify = (cause: unknown) =>
+        classifyPlatformatic(cause, { brokers: config.brokers.join(","), topic })
+      const consumer: Client = new Consumer({
+        ...(yield* connectionOptionsOf(config)),
+        // Required by the constructor; a fetch never joins it.
+        groupId: `${config.clientId}-reader`,
+        autocreateTopics: false,
+        retries: 3,
+        retryDelay: 200,
+      })
+      yield* Effect.acquireRelease(
+        connectWithin(
+          config,
+          {
+            connect: () => consumer.metadata({ topics: [topic] }).then(() => undefined),
+            disconnect: () => consumer.close(true).catch(() => undefined),
+          },
+          classify,
+        ),
+        () =>
+          Effect.promise(() => consumer.close(true).catch(() => undefined)).pipe(
+            Effect.timeoutOption("5 seconds"),
+          ),
+      )
+      const round = Effect.tryPromise({
+        try: () => fetchRound(consumer, topic, positions),
+        catch: classify,
+      }).pipe(
+        Effect.retry({
+          schedule: Schedule.exponential("200 millis").pipe(Schedule.upTo(config.deliveryTimeout)),
+          while: isRetriable,
+        }),
+      )
+      return Stream.repeatEffectChunkOption(
+        Effect.suspend(() =>
+          positions.done ? Effect.fail(Option.none()) : Effect.mapError(round, Option.some),
+        ),
+      )
+    }),
+  )
