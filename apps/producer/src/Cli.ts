@@ -6,6 +6,7 @@ import { Flags, Logging } from "@customer-events/cli"
 import { EventGenerator, Pacing } from "@customer-events/events"
 import { KafkaConfig } from "@customer-events/kafka"
 import type { LogLevel } from "effect"
+import * as EventPrinter from "./EventPrinter.js"
 
 export interface RunOptions {
   readonly topic: string
@@ -31,6 +32,8 @@ export interface RunOptions {
   readonly logLevel: LogLevel.LogLevel
   readonly drainTimeoutMs: number
   readonly progress: boolean
+  /** --print: each event on stdout as it is answered. */
+  readonly print: EventPrinter.PrintFormat | undefined
 }
 
 export type Command =
@@ -65,6 +68,7 @@ const flags = {
   "log-level": { type: "string" },
   "drain-timeout": { type: "string" },
   "no-progress": { type: "boolean" },
+  print: { type: "string" },
   acks: { type: "string" },
   compression: { type: "string" },
   "batch-size": { type: "string" },
@@ -99,9 +103,23 @@ export const parseRate = (text: string): Pacing.Pacing => {
   return Pacing.Pacing.Rate({ perSecond: n })
 }
 
+const parsePrint = (text: string | undefined, dryRun: boolean) => {
+  if (text === undefined) return undefined
+  if (dryRun) return fail("--print", "--dry-run already writes every event to stdout: use one or the other")
+  return oneOf("--print", text, EventPrinter.printFormats)
+}
+
 /** Parses argv (without the runtime and script) into a command; throws UsageError naming the flag. */
+/** `--print` takes an optional format: a bare `--print` (followed by a flag, "schema" or nothing) means text. */
+const withPrintFormat = (argv: ReadonlyArray<string>): Array<string> =>
+  argv.flatMap((arg, i) => {
+    const next = argv[i + 1]
+    const bare = next === undefined || next.startsWith("-") || next === "schema"
+    return arg === "--print" && bare ? ["--print", "text"] : [arg]
+  })
+
 export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | undefined>): Command => {
-  const parsed = Flags.parse(argv, flags)
+  const parsed = Flags.parse(withPrintFormat(argv), flags)
   const v = parsed.values
   if (v.help) return { _tag: "Help" }
   if (v.version) return { _tag: "Version" }
@@ -182,6 +200,7 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
       drainTimeoutMs:
         v["drain-timeout"] === undefined ? 30_000 : parseDurationMs("--drain-timeout", v["drain-timeout"]),
       progress: v["no-progress"] !== true,
+      print: parsePrint(v.print, v["dry-run"] === true),
     },
   }
 }
@@ -243,6 +262,8 @@ Output:
   --dead-letter-file PATH      write events that could not be delivered as NDJSON
   --log-format pretty|json     default pretty
   --log-level debug|info|warn|error   default info
+  --print [text|json]          each event on stdout once Kafka has it: a readable line (time, type,
+                               customer, product, figures, partition@offset), or NDJSON with json
   --no-progress                no live progress line
   -h, --help                   this help
   -V, --version                the version

@@ -5,6 +5,9 @@
  */
 import { closeSync, openSync, writeSync } from "node:fs"
 import type { EventRecord } from "@customer-events/events"
+import { Effect } from "effect"
+import type { Counters } from "./Counters.js"
+import type { Outcome } from "./DeliveryTarget.js"
 
 export interface DeadLetterFile {
   readonly path: string
@@ -28,3 +31,9 @@ export const open = (path: string): DeadLetterFile => {
     close: () => closeSync(fd),
   }
 }
+
+/** The outcome consumer: each failed batch's events are appended, and counted as dead-lettered. */
+export const consumer = (file: DeadLetterFile, counters: Counters) => (outcome: Outcome) =>
+  Effect.sync(() => {
+    if (outcome._tag === "Failed") counters.recordDeadLettered(file.write(outcome.records))
+  })

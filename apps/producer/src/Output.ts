@@ -3,7 +3,8 @@
  * the live progress line and the end-of-run summary.
  */
 import { Terminal } from "@customer-events/cli"
-import { Effect, Schedule } from "effect"
+import type { ProducerMetrics } from "@customer-events/kafka"
+import { Effect, Option, Schedule } from "effect"
 import type { Counters, Summary } from "./Counters.js"
 
 const formatCount = (n: number) => n.toLocaleString("en-US")
@@ -12,13 +13,19 @@ const ms = (n: number | undefined) =>
 
 /**
  * Progress while running: on a terminal a line redrawn every second (rate, counters, batch ack
- * latency p50/p99); otherwise a log line every 10 s. Runs until interrupted.
+ * latency p50/p99 of the run, from the producer's histogram); otherwise a log line every 10 s.
+ * Runs until interrupted.
  */
-export const progress = (counters: Counters, enabled: boolean) =>
+export const progress = (
+  counters: Counters,
+  enabled: boolean,
+  latency: Effect.Effect<Option.Option<ProducerMetrics.LatencyPercentiles>>,
+) =>
   Effect.gen(function* () {
     let lastGenerated = 0
     let lastAt = performance.now()
-    const line = () => {
+    const line = (percentiles: Option.Option<ProducerMetrics.LatencyPercentiles>) => {
+      const p = Option.getOrUndefined(percentiles)
       const now = performance.now()
       const rate = ((counters.generated - lastGenerated) * 1000) / Math.max(1, now - lastAt)
       lastGenerated = counters.generated
@@ -26,18 +33,17 @@ export const progress = (counters: Counters, enabled: boolean) =>
       return (
         `${formatCount(Math.round(rate))} ev/s | generated ${formatCount(counters.generated)}` +
         ` | delivered ${formatCount(counters.delivered)} | failed ${formatCount(counters.failed)}` +
-        ` | retries ${formatCount(counters.retries)} | ack p50 ${ms(counters.latencies.percentile(0.5))}` +
-        ` p99 ${ms(counters.latencies.percentile(0.99))}`
+        ` | retries ${formatCount(counters.retries)} | ack p50 ${ms(p?.p50)} p99 ${ms(p?.p99)}`
       )
     }
     if (!enabled) return yield* Effect.never
     if (Terminal.isTty)
-      yield* Effect.sync(() => Terminal.showStatus(line())).pipe(
+      yield* Effect.map(latency, (p) => Terminal.showStatus(line(p))).pipe(
         Effect.repeat(Schedule.spaced("1 second")),
         Effect.delay("1 second"),
       )
     else
-      yield* Effect.suspend(() => Effect.logInfo(`progress: ${line()}`)).pipe(
+      yield* Effect.flatMap(latency, (p) => Effect.logInfo(`progress: ${line(p)}`)).pipe(
         Effect.repeat(Schedule.spaced("10 seconds")),
         Effect.delay("10 seconds"),
       )

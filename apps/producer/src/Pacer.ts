@@ -4,7 +4,7 @@
  * of the drawn pauses, so the rate holds on average even when a tick comes late.
  */
 import type { EventGenerator } from "@customer-events/events"
-import { Clock, Deferred, Effect, Option, Stream } from "effect"
+import { Clock, Effect, Option, Stream } from "effect"
 
 export interface PacerOptions {
   /** Sleep until events are due (live runs); false: release at full speed (rate max, backfills). */
@@ -16,10 +16,10 @@ export interface PacerOptions {
   /** The duration counts event time (the drawn pauses) rather than wall time: backfills. */
   readonly durationIsEventTime: boolean
   /**
-   * Checked before every group: generation stops at once when it is done. (Interrupting the stream
+   * Checked before every group: generation stops at once when it is true. (Interrupting the stream
    * from outside is not enough: a pull that never sleeps, at full speed, always wins that race.)
    */
-  readonly stop?: Deferred.Deferred<void> | undefined
+  readonly isStopped?: Effect.Effect<boolean> | undefined
 }
 
 /**
@@ -31,8 +31,8 @@ export const minimumTickMs = 4
 export type StopReason = "count" | "duration"
 
 /**
- * The paced stream of event groups. `onEnd` learns why it ended by itself (count or duration);
- * a stop signal ends it from outside (the caller's interruptWhen).
+ * The paced stream of event groups. It tells `onEnd` why it ended by itself (count or duration);
+ * a stop ends it from outside (`isStopped`, and the caller's interruptWhen).
  */
 export const stream = (
   generator: EventGenerator.EventGenerator,
@@ -52,7 +52,7 @@ export const stream = (
       // full speed, wall time.
       let lastGroup = false
       const tick = Effect.gen(function* () {
-        if (options.stop !== undefined && (yield* Deferred.isDone(options.stop)))
+        if (options.isStopped !== undefined && (yield* options.isStopped))
           return yield* Effect.fail(Option.none())
         if (options.count !== undefined && released >= options.count) return yield* end("count")
         const duration = options.durationMs

@@ -1,99 +1,101 @@
 /**
- * One run: generator -> pacer -> record encoding -> producer batched delivery -> counters. A stop
- * (signal, fatal error) ends generation at once; in-flight batches then drain within the drain
- * timeout, and whatever is still unanswered after it counts as failed (and is dead-lettered).
+ * One run: generator -> pacer -> record encoding -> delivery target -> outcome consumers (counters,
+ * dead letters, --print). A stop (signal, fatal error) ends generation at once; in-flight batches
+ * then get the drain timeout, after which (or at a forced stop) the target gives up on them: they
+ * come back as failed outcomes, so every generated event has exactly one outcome.
  */
 import { type EventGenerator, EventRecord } from "@customer-events/events"
-import { KafkaError, type KafkaProducer } from "@customer-events/kafka"
 import { Chunk, Deferred, Duration, Effect, Fiber, Option, Stream } from "effect"
 import type { Counters, Summary } from "./Counters.js"
-import type { DeadLetterFile } from "./DeadLetterFile.js"
+import type { DeliveryTarget, Outcome } from "./DeliveryTarget.js"
 import * as Pacer from "./Pacer.js"
+import type { RunControl } from "./RunControl.js"
 
 export interface RunInput {
+  readonly target: DeliveryTarget
+  /** The topic, for the summary. */
   readonly topic: string
-  /** The Kafka client library, for the summary (absent in a dry run). */
-  readonly client?: string
   readonly seed: string
   readonly generator: EventGenerator.EventGenerator
-  readonly producer: KafkaProducer.Service
   readonly pacer: Pacer.PacerOptions
   readonly counters: Counters
-  /** Completed by the first SIGINT/SIGTERM, or by a fatal delivery error. */
-  readonly stop: Deferred.Deferred<void>
+  readonly control: RunControl
   readonly drainTimeout: Duration.Duration
-  readonly deadLetters: DeadLetterFile | undefined
-  /** Which failures stop the run (default: the fatal ones, e.g. authentication, missing topic). */
-  readonly stopsTheRun?: (error: KafkaError.KafkaError) => boolean
+  /** What else each outcome goes to, after it is counted: the dead-letter file, --print. */
+  readonly consumers: ReadonlyArray<(outcome: Outcome) => Effect.Effect<void>>
 }
 
 export const run = (input: RunInput): Effect.Effect<Summary> =>
   Effect.gen(function* () {
-    const { counters, deadLetters } = input
-    let stoppedBy: Summary["stoppedBy"] = "signal"
-    let fatal: KafkaError.KafkaError | undefined
-
-    const records = Pacer.stream(input.generator, { ...input.pacer, stop: input.stop }, (reason) => {
-      stoppedBy = reason
-    }).pipe(
+    const { counters, control, target } = input
+    const records = Pacer.stream(
+      input.generator,
+      { ...input.pacer, isStopped: control.isStopped },
+      (reason) => control.ended(reason),
+    ).pipe(
       // Generation stops at once on a stop; what was already generated still goes out.
-      Stream.interruptWhen(Deferred.await(input.stop)),
+      Stream.interruptWhen(control.stopped),
       Stream.map((batch) => {
-        const encoded = EventRecord.fromEvents(batch.events)
-        counters.recordGenerated(batch.events, encoded)
-        return Chunk.unsafeFromArray(encoded)
+        counters.recordGenerated(batch.events)
+        return Chunk.unsafeFromArray(EventRecord.fromEvents(batch.events))
       }),
       Stream.flattenChunks,
     )
-
-    const onOutcome = (outcome: KafkaProducer.BatchOutcome<EventRecord.EventRecord>) =>
-      Effect.gen(function* () {
-        if (outcome._tag === "Delivered") {
-          counters.recordDelivered(outcome.records.length, outcome.retries, outcome.latencyMs)
-          return
-        }
-        counters.recordFailed(outcome.records.length, outcome.retries)
-        if (deadLetters !== undefined) counters.deadLettered += deadLetters.write(outcome.records)
-        if ((input.stopsTheRun ?? KafkaError.isFatal)(outcome.error) && fatal === undefined) {
-          fatal = outcome.error
-          stoppedBy = "error"
-          yield* Effect.logError(`stopping: ${outcome.error.message}`)
-          yield* Deferred.succeed(input.stop, undefined)
-        }
-      })
-
+    const abandon = yield* Deferred.make<string>()
     const delivery = yield* Effect.fork(
-      input.producer.deliver(input.topic, records).pipe(Stream.runForEach(onOutcome)),
+      target
+        .deliver(records, Deferred.await(abandon))
+        .pipe(Stream.runForEach((outcome) => consume(input, outcome))),
     )
     const first = yield* Effect.raceFirst(
       Fiber.join(delivery).pipe(Effect.as("finished" as const)),
-      Deferred.await(input.stop).pipe(Effect.as("stopping" as const)),
+      control.stopped.pipe(Effect.as("stopping" as const)),
     )
-    if (first === "stopping") {
-      if (stoppedBy === "signal")
-        yield* Effect.logInfo(
-          `stopping: generation stopped, waiting up to ${Duration.format(input.drainTimeout)} for ${counters.pending.size} in-flight events (Ctrl-C again to force)`,
-        )
-      const drained = yield* Fiber.join(delivery).pipe(Effect.timeoutOption(input.drainTimeout))
-      if (Option.isNone(drained)) {
-        yield* Fiber.interrupt(delivery)
-        yield* Effect.logWarning(
-          `drain timeout: ${counters.pending.size} events were not acknowledged in time and count as failed`,
-        )
-      }
-    }
-    // Anything never answered (a drain timeout) is failed, and dead-lettered when asked.
-    const abandoned = counters.abandonPending()
-    if (deadLetters !== undefined && abandoned.length > 0)
-      counters.deadLettered += deadLetters.write(abandoned)
-
+    if (first === "stopping") yield* drain(input, delivery, abandon)
+    yield* Fiber.join(delivery)
     return counters.summary({
       topic: input.topic,
-      ...(input.client === undefined ? {} : { client: input.client }),
+      ...(target.client === undefined ? {} : { client: target.client }),
       seed: input.seed,
-      stoppedBy,
-      ...(fatal === undefined ? {} : { error: fatal.message }),
+      stoppedBy: control.stoppedBy,
+      ...(control.error === undefined ? {} : { error: control.error }),
     })
+  })
+
+/** Counts an outcome, stops the run on a fatal failure, then hands it on. */
+const consume = (input: RunInput, outcome: Outcome) =>
+  Effect.gen(function* () {
+    if (outcome._tag === "Delivered") input.counters.recordDelivered(outcome.records.length, outcome.retries)
+    else {
+      input.counters.recordFailed(outcome.records.length, outcome.retries)
+      if (outcome.fatal && input.control.error === undefined) {
+        input.control.stop("error", outcome.reason)
+        yield* Effect.logError(`stopping: ${outcome.reason}`)
+      }
+    }
+    for (const consumer of input.consumers) yield* consumer(outcome)
+  })
+
+/** Waits for in-flight batches up to the drain timeout (or a forced stop), then gives up on them. */
+const drain = (input: RunInput, delivery: Fiber.Fiber<void>, abandon: Deferred.Deferred<string>) =>
+  Effect.gen(function* () {
+    const { counters, control } = input
+    if (control.stoppedBy === "signal")
+      yield* Effect.logInfo(
+        `stopping: generation stopped, waiting up to ${Duration.format(input.drainTimeout)} for ${counters.pending} in-flight events (Ctrl-C again to force)`,
+      )
+    const drained = yield* Fiber.join(delivery).pipe(
+      Effect.timeoutOption(input.drainTimeout),
+      Effect.raceFirst(control.forced.pipe(Effect.as(Option.none()))),
+    )
+    if (Option.isSome(drained)) return
+    const forced = control.stoppedBy === "forced"
+    const reason = forced
+      ? "given up on at a forced stop"
+      : `not acknowledged within the drain timeout (${Duration.format(input.drainTimeout)})`
+    if (forced) yield* Effect.logWarning("forced stop: events still in flight count as failed")
+    else yield* Effect.logWarning(`drain timeout: ${counters.pending} events ${reason} count as failed`)
+    yield* Deferred.succeed(abandon, reason)
   })
 
 /** How the pacer runs for the given pacing and options. */

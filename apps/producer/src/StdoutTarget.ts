@@ -1,34 +1,60 @@
 /**
- * --dry-run's delivery target: the same batching pipeline as Kafka, but each batch is written to
- * stdout as NDJSON (the record values), one write per batch, waiting when the pipe is full.
+ * --dry-run's delivery target: events batched as for Kafka (up to 5,000, or what arrived within
+ * 5 ms), each batch written to stdout as NDJSON (the record values) in one write, waiting when the
+ * pipe is full. A write that fails is fatal: stdout will take nothing more.
  */
 import type { EventRecord } from "@customer-events/events"
-import { KafkaConfig, KafkaError, KafkaProducer } from "@customer-events/kafka"
-import { Effect, Either } from "effect"
+import { Chunk, Effect, Option, Stream } from "effect"
+import type { DeliveryTarget, Outcome } from "./DeliveryTarget.js"
 
-export const make = (): KafkaProducer.Service => {
-  const config = Either.getOrThrow(KafkaConfig.make({ batchMaxRecords: 5000, lingerMs: 5 }))
+const batchSize = 5000
+
+export const make = (): DeliveryTarget => {
   const writer = Bun.stdout.writer({ highWaterMark: 1 << 20 })
-  const sendBatch: KafkaProducer.SendBatch = (_topic, records) =>
-    Effect.tryPromise({
-      try: async () => {
-        let text = ""
-        for (const record of records as ReadonlyArray<EventRecord.EventRecord>) text += `${record.value}\n`
-        writer.write(text)
-        await writer.flush()
-      },
-      catch: (cause) =>
-        new KafkaError.KafkaRequestError({
-          reason: `cannot write to stdout: ${cause instanceof Error ? cause.message : String(cause)}`,
-          code: "STDOUT",
-          retriable: false,
-          cause,
-        }),
+  const write = (records: ReadonlyArray<EventRecord.EventRecord>) =>
+    Effect.tryPromise(async () => {
+      let text = ""
+      for (const record of records) text += `${record.value}\n`
+      writer.write(text)
+      await writer.flush()
     }).pipe(
       Effect.match({
-        onSuccess: () => ({ _tag: "Delivered" as const, records, metadata: [], retries: 0, latencyMs: 0 }),
-        onFailure: (error) => ({ _tag: "Failed" as const, records, error, retries: 0, latencyMs: 0 }),
+        onSuccess: (): Outcome => ({ _tag: "Delivered", records, placements: [], retries: 0, latencyMs: 0 }),
+        onFailure: (error): Outcome => ({
+          _tag: "Failed",
+          records,
+          reason: `cannot write to stdout: ${error.cause instanceof Error ? error.cause.message : String(error.cause)}`,
+          fatal: true,
+          retries: 0,
+          latencyMs: 0,
+        }),
       }),
     )
-  return KafkaProducer.fromSendBatch(config, sendBatch)
+  return {
+    description: "stdout",
+    client: undefined,
+    maxGroup: batchSize,
+    latency: Effect.succeed(Option.none()),
+    deliver: (records, abandon) =>
+      records.pipe(
+        Stream.groupedWithin(batchSize, "5 millis"),
+        Stream.mapEffect((chunk) => {
+          const batch = Chunk.toReadonlyArray(chunk)
+          return Effect.raceFirst(
+            write(batch),
+            Effect.map(
+              abandon,
+              (reason): Outcome => ({
+                _tag: "Failed",
+                records: batch,
+                reason,
+                fatal: false,
+                retries: 0,
+                latencyMs: 0,
+              }),
+            ),
+          )
+        }),
+      ),
+  }
 }

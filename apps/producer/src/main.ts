@@ -8,26 +8,26 @@ import { writeFileSync } from "node:fs"
 import { Failure, Flags, Logging, Terminal } from "@customer-events/cli"
 import { CustomerEvent, EventClock, EventGenerator, Pacing } from "@customer-events/events"
 import { KafkaAdmin, KafkaConfig, type KafkaError, KafkaProducer } from "@customer-events/kafka"
-import { Cause, Deferred, Duration, Effect, Exit, Fiber, Option } from "effect"
+import { Cause, Duration, Effect, Exit, Fiber, Option } from "effect"
 import packageJson from "../package.json" with { type: "json" }
 import * as Cli from "./Cli.js"
 import { Counters, type Summary } from "./Counters.js"
 import * as DeadLetterFile from "./DeadLetterFile.js"
+import * as DeliveryTarget from "./DeliveryTarget.js"
+import * as EventPrinter from "./EventPrinter.js"
 import * as Output from "./Output.js"
 import * as Run from "./Run.js"
+import { RunControl } from "./RunControl.js"
 import * as StdoutTarget from "./StdoutTarget.js"
 
 /** Start-up failures: all exit 2. */
 type StartupError = Flags.UsageError | KafkaError.KafkaError
 
-/** The app keeps the producer's own drain short: the run has already drained with --drain-timeout. */
-const producerDrainMs = 2_000
-
 const connect = (options: Cli.RunOptions) =>
   Effect.gen(function* () {
     const loaded = yield* KafkaConfig.load({
       configFile: options.configFile,
-      flags: { ...options.kafka, drainTimeoutMs: producerDrainMs },
+      flags: { ...options.kafka, drainTimeoutMs: options.drainTimeoutMs },
     })
     if (loaded.unknownKeys.length > 0)
       yield* Effect.logWarning(
@@ -59,7 +59,7 @@ const connect = (options: Cli.RunOptions) =>
     return yield* KafkaProducer.make(config)
   })
 
-const runStream = (options: Cli.RunOptions, signals: Signals) =>
+const runStream = (options: Cli.RunOptions, control: RunControl) =>
   Effect.gen(function* () {
     const seed = options.seed ?? String(Math.floor(Math.random() * 2 ** 31))
     if (options.seed === undefined)
@@ -71,118 +71,78 @@ const runStream = (options: Cli.RunOptions, signals: Signals) =>
       pacing: options.pacing,
       clock: options.startTime === undefined ? EventClock.wall() : EventClock.simulated(options.startTime),
     })
-    const producer = options.dryRun ? StdoutTarget.make() : yield* connect(options)
+    const target = options.dryRun
+      ? StdoutTarget.make()
+      : DeliveryTarget.kafka(yield* connect(options), options.topic)
     const deadLetters =
       options.deadLetterFile === undefined ? undefined : DeadLetterFile.open(options.deadLetterFile)
     yield* Effect.addFinalizer(() => Effect.sync(() => deadLetters?.close()))
     const counters = new Counters()
-    const stop = yield* Deferred.make<void>()
-    signals.arm({
-      stop,
-      counters,
-      deadLetters,
-      options,
-      seed,
-      client: options.dryRun ? undefined : producer.config.client,
-    })
-    yield* Effect.logInfo(
-      `streaming ${options.mode} events to ${options.dryRun ? "stdout" : `topic ${options.topic}`}: ${Pacing.describe(options.pacing)}` +
-        (options.count !== undefined ? `, ${options.count} events` : "") +
-        (options.durationMs !== undefined
-          ? `, for ${Duration.format(Duration.millis(options.durationMs))}`
-          : "") +
-        (options.startTime !== undefined
-          ? `, event time from ${new Date(options.startTime).toISOString()}`
-          : "") +
-        (options.count === undefined && options.durationMs === undefined ? " until Ctrl-C" : ""),
+    yield* Effect.logInfo(startLine(options, target))
+    const progress = yield* Effect.fork(
+      Output.progress(counters, options.progress && !options.dryRun, target.latency),
     )
-    const progress = yield* Effect.fork(Output.progress(counters, options.progress && !options.dryRun))
+    control.begin()
     const summary = yield* Run.run({
+      target,
       topic: options.topic,
-      ...(options.dryRun ? {} : { client: producer.config.client }),
       seed,
       generator,
-      producer,
       counters,
-      stop,
-      deadLetters,
+      control,
       drainTimeout: Duration.millis(options.drainTimeoutMs),
       pacer: Run.pacerOptions({
         pacingIsMax: options.pacing._tag === "Max",
         startTime: options.startTime,
         count: options.count,
         durationMs: options.durationMs,
-        maxGroup: producer.config.batchMaxRecords,
+        maxGroup: target.maxGroup,
       }),
-      ...(options.dryRun ? { stopsTheRun: () => true } : {}),
+      consumers: [
+        ...(deadLetters === undefined ? [] : [DeadLetterFile.consumer(deadLetters, counters)]),
+        ...(options.print === undefined ? [] : [EventPrinter.make(options.print)]),
+      ],
     })
     yield* Fiber.interrupt(progress)
+    // A forced stop exits now, without waiting for the producer to close.
+    if (summary.stoppedBy === "forced") yield* Effect.sync(() => process.exit(finish(summary, options)))
     return summary
   })
+
+const startLine = (options: Cli.RunOptions, target: DeliveryTarget.DeliveryTarget) =>
+  `streaming ${options.mode} events to ${target.description}: ${Pacing.describe(options.pacing)}` +
+  (options.count !== undefined ? `, ${options.count} events` : "") +
+  (options.durationMs !== undefined ? `, for ${Duration.format(Duration.millis(options.durationMs))}` : "") +
+  (options.startTime !== undefined ? `, event time from ${new Date(options.startTime).toISOString()}` : "") +
+  (options.count === undefined && options.durationMs === undefined ? " until Ctrl-C" : "")
 
 const finish = (summary: Summary, options: Cli.RunOptions) => {
   if (options.summaryFile !== undefined)
     writeFileSync(options.summaryFile, `${JSON.stringify(summary, null, 2)}\n`)
   Output.printSummary(summary, options.dryRun)
-  return summary.failed > 0 ? 1 : 0
+  return summary.stoppedBy === "forced" ? 130 : summary.failed > 0 ? 1 : 0
 }
 
 /**
  * SIGINT/SIGTERM: the first stops generation and lets in-flight batches drain; a second SIGINT
- * writes what it can (unanswered events count as failed and are dead-lettered) and exits 130.
+ * forces the stop (in-flight events count as failed and are dead-lettered) and exits 130. Before
+ * the run has begun there is nothing to account for: a signal exits 130 at once.
  */
-class Signals {
-  private armed:
-    | {
-        stop: Deferred.Deferred<void>
-        counters: Counters
-        deadLetters: DeadLetterFile.DeadLetterFile | undefined
-        options: Cli.RunOptions
-        seed: string
-        client: string | undefined
-      }
-    | undefined
-  private received = 0
-  private firstAt = 0
-
-  constructor() {
-    process.on("SIGINT", () => this.onSignal("SIGINT"))
-    process.on("SIGTERM", () => this.onSignal("SIGTERM"))
-  }
-
-  arm(state: NonNullable<Signals["armed"]>) {
-    this.armed = state
-    if (this.received > 0) Deferred.unsafeDone(state.stop, Exit.void)
-  }
-
-  private onSignal(signal: string) {
+const onSignals = (control: RunControl) => {
+  let received = 0
+  let firstAt = 0
+  const onSignal = (signal: string) => {
     // One Ctrl-C can arrive twice: from the terminal to the whole process group, and forwarded by
     // a parent `bun run`. A repeat within a second is the same Ctrl-C, not a request to force.
-    if (this.received > 0 && performance.now() - this.firstAt < 1000) return
-    if (this.received === 0) this.firstAt = performance.now()
-    this.received++
-    if (this.received === 1) {
-      if (this.armed === undefined) process.exit(130)
-      Deferred.unsafeDone(this.armed.stop, Exit.void)
-      return
-    }
-    if (signal === "SIGTERM" && this.received === 2) return
-    const armed = this.armed
-    if (armed === undefined) process.exit(130)
-    const abandoned = armed.counters.abandonPending()
-    if (armed.deadLetters !== undefined) armed.counters.deadLettered += armed.deadLetters.write(abandoned)
-    Terminal.writeLine("forced stop: events still in flight count as failed")
-    finish(
-      armed.counters.summary({
-        topic: armed.options.topic,
-        ...(armed.client === undefined ? {} : { client: armed.client }),
-        seed: armed.seed,
-        stoppedBy: "forced",
-      }),
-      armed.options,
-    )
-    process.exit(130)
+    if (received > 0 && performance.now() - firstAt < 1000) return
+    if (received === 0) firstAt = performance.now()
+    received++
+    if (!control.running) process.exit(130)
+    if (received === 1) control.stop("signal")
+    else if (signal === "SIGINT" || received > 2) control.force()
   }
+  process.on("SIGINT", () => onSignal("SIGINT"))
+  process.on("SIGTERM", () => onSignal("SIGTERM"))
 }
 
 const main = async (argv: ReadonlyArray<string>): Promise<number> => {
@@ -202,9 +162,10 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       break
   }
   const options = command.options
-  const signals = new Signals()
+  const control = new RunControl()
+  onSignals(control)
   const exit = await Effect.runPromiseExit(
-    Effect.scoped(runStream(options, signals)).pipe(
+    Effect.scoped(runStream(options, control)).pipe(
       Effect.provide(Logging.layer(options.logFormat, options.logLevel)),
     ),
   )

@@ -111,6 +111,38 @@ for (const client of KafkaConfig.clients)
       expectValidRecords(records)
     }, 120_000)
 
+    test("--print json: each event once, with the partition and offset where the topic holds it", async () => {
+      const topic = uniqueTopic("print")
+      await createTopic(topic)
+      const result = await run(
+        ["--count", "300", "--rate", "max", "--topic", topic, "--print", "json"],
+        withClient,
+      )
+      expect(result.code, result.stderr).toBe(0)
+      const printed = result.stdout
+        .trimEnd()
+        .split("\n")
+        .map((line) => JSON.parse(line))
+      expect(printed).toHaveLength(300)
+      const stored = new Map((await readTopic(topic)).map((r) => [`${r.partition}@${r.offset}`, r.value]))
+      for (const line of printed) {
+        expect(line.status).toBe("delivered")
+        expect(stored.get(`${line.partition}@${line.offset}`)).toBe(JSON.stringify(line.event))
+      }
+      expect(new Set(printed.map((line) => `${line.partition}@${line.offset}`)).size).toBe(300)
+    }, 120_000)
+
+    test("--print: one readable line per event, ending with partition@offset", async () => {
+      const topic = uniqueTopic("print-text")
+      await createTopic(topic)
+      const result = await run(["--count", "200", "--rate", "max", "--topic", topic, "--print"], withClient)
+      expect(result.code, result.stderr).toBe(0)
+      const lines = result.stdout.trimEnd().split("\n")
+      expect(lines).toHaveLength(200)
+      for (const line of lines)
+        expect(line).toMatch(/^\d{4}-\d\d-\d\dT\S+Z {2}\w+ +cust-\d+ {2}prod-\d+ {2}.+ {2}p\d+@\d+$/)
+    }, 120_000)
+
     for (const path of Object.keys(paths) as Array<PathName>)
       test(`Ctrl-C during --rate 2000 (${path}): exit 0, generated = delivered = records in the topic`, async () => {
         const topic = uniqueTopic("sigint")

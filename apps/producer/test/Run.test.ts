@@ -5,10 +5,12 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { EventClock, EventGenerator, Pacing } from "@customer-events/events"
 import { KafkaError, KafkaProducer } from "@customer-events/kafka"
-import { Deferred, Duration, Effect, Fiber, Logger, LogLevel, TestClock, TestContext } from "effect"
+import { Duration, Effect, Fiber, Logger, LogLevel, TestClock, TestContext } from "effect"
 import { Counters } from "../src/Counters.js"
 import * as DeadLetterFile from "../src/DeadLetterFile.js"
+import * as DeliveryTarget from "../src/DeliveryTarget.js"
 import * as Run from "../src/Run.js"
+import { RunControl } from "../src/RunControl.js"
 
 interface Setup {
   readonly pacing: Pacing.Pacing
@@ -36,17 +38,18 @@ const start = (setup: Setup) =>
       clock: EventClock.simulated(Date.parse("2026-11-30T00:00:00.000Z")),
     })
     const counters = new Counters()
-    const stop = yield* Deferred.make<void>()
+    const control = new RunControl()
+    control.begin()
     const deadLetters = setup.deadLetterFile ? DeadLetterFile.open(setup.deadLetterFile) : undefined
     const fiber = yield* Effect.fork(
       Run.run({
+        target: DeliveryTarget.kafka(producer, "t"),
         topic: "t",
         seed: "1",
         generator,
-        producer,
         counters,
-        stop,
-        deadLetters,
+        control,
+        consumers: deadLetters === undefined ? [] : [DeadLetterFile.consumer(deadLetters, counters)],
         drainTimeout: Duration.decode(setup.drainTimeout ?? "30 seconds"),
         pacer: Run.pacerOptions({
           pacingIsMax: setup.pacing._tag === "Max",
@@ -57,7 +60,7 @@ const start = (setup: Setup) =>
         }),
       }),
     )
-    return { fiber, stop, counters, log, deadLetters }
+    return { fiber, control, counters, log, deadLetters }
   })
 
 const runTest = <A, E>(effect: Effect.Effect<A, E>) =>
@@ -151,9 +154,9 @@ describe("Run with the in-memory producer", () => {
       Effect.gen(function* () {
         const run = yield* start({ pacing: Pacing.Pacing.Rate({ perSecond: 5000 }), latency: "300 millis" })
         yield* advance("2 seconds", "50 millis")
-        yield* Deferred.succeed(run.stop, undefined)
+        run.control.stop("signal")
         const generatedAtStop = run.counters.generated
-        const pendingAtStop = run.counters.pending.size
+        const pendingAtStop = run.counters.pending
         const summary = yield* advanceUntilDone(run.fiber, "50 millis")
         return { summary, generatedAtStop, pendingAtStop }
       }),
@@ -175,7 +178,7 @@ describe("Run with the in-memory producer", () => {
           deadLetterFile: file,
         })
         yield* advance("1 second", "5 millis")
-        yield* Deferred.succeed(run.stop, undefined)
+        run.control.stop("signal")
         return yield* advanceUntilDone(run.fiber, "10 millis")
       }),
     )

@@ -41,7 +41,17 @@ export interface Service {
   readonly deliver: <R extends ProducerRecord, E, Req>(
     topic: string,
     records: Stream.Stream<R, E, Req>,
+    options?: DeliverOptions,
   ) => Stream.Stream<BatchOutcome<R>, E, Req>
+}
+
+export interface DeliverOptions {
+  /**
+   * Giving up: once this completes, every batch still awaiting its answer (and every batch still to
+   * be sent) ends at once as Failed with the error it yields. The requests already sent are not
+   * waited for any more, also not when the producer closes.
+   */
+  readonly abandon?: Effect.Effect<KafkaError>
 }
 
 export class KafkaProducer extends Context.Tag("@customer-events/kafka/KafkaProducer")<

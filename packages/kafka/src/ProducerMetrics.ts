@@ -2,7 +2,7 @@
  * Producer metrics (Effect Metric), tagged by client id: records sent, acknowledged and failed,
  * retries, and the batch acknowledgement latency as a histogram. Updated once per batch.
  */
-import { Effect, Metric, MetricBoundaries } from "effect"
+import { Effect, Metric, MetricBoundaries, Option } from "effect"
 
 export const recordsSent = Metric.counter("kafka_producer_records_sent", { incremental: true })
 export const recordsAcked = Metric.counter("kafka_producer_records_acked", { incremental: true })
@@ -35,3 +35,19 @@ export const forClient = (clientId: string) => {
       ),
   }
 }
+
+export interface LatencyPercentiles {
+  readonly p50: number
+  readonly p99: number
+}
+
+/**
+ * The batch latency's p50 and p99 so far, from the histogram (each the upper bound of its bucket,
+ * so within a factor of 2), or none before the first batch.
+ */
+export const latencyPercentiles = (clientId: string): Effect.Effect<Option.Option<LatencyPercentiles>> =>
+  Effect.map(Metric.value(Metric.tagged(batchLatencyMs, "client_id", clientId)), (state) => {
+    if (state.count === 0) return Option.none()
+    const at = (p: number) => state.buckets.find(([, count]) => count >= p * state.count)?.[0] ?? state.max
+    return Option.some({ p50: at(0.5), p99: at(0.99) })
+  })

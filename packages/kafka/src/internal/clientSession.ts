@@ -83,7 +83,11 @@ export class ClientSession {
             failure = cause
           }),
       )
-      const answered = yield* Effect.promise(() => sent).pipe(Effect.timeoutOption(this.requestDeadline))
+      const answered = yield* Effect.promise(() => sent).pipe(
+        Effect.timeoutOption(this.requestDeadline),
+        // Given up by the caller (deliver's abandon): closing need not wait for it either.
+        Effect.onInterrupt(() => Effect.sync(() => this.inFlight.forget(sent))),
+      )
       if (Option.isNone(answered)) {
         // Abandoned: its unacknowledged records are sent again, so closing need not wait for it.
         this.inFlight.forget(sent)

@@ -1,7 +1,8 @@
 /** The producer service around any batch sender. */
 import { Chunk, Effect, Sink, Stream } from "effect"
 import type { KafkaConfig } from "../KafkaConfig.js"
-import type { Service } from "../KafkaProducer.js"
+import type { KafkaError } from "../KafkaError.js"
+import type { DeliverOptions, Service } from "../KafkaProducer.js"
 import type { ProducerRecord } from "./records.js"
 import type { SendBatch } from "./sendBatch.js"
 
@@ -17,8 +18,29 @@ export const fromSendBatch = (config: KafkaConfig, sendBatch: SendBatch): Servic
     Effect.flatMap(sendBatch(topic, records), (outcome) =>
       outcome._tag === "Delivered" ? Effect.succeed(outcome.metadata) : Effect.fail(outcome.error),
     )
-  const deliver = <R extends ProducerRecord, E, Req>(topic: string, records: Stream.Stream<R, E, Req>) =>
-    records.pipe(
+  const deliver = <R extends ProducerRecord, E, Req>(
+    topic: string,
+    records: Stream.Stream<R, E, Req>,
+    options: DeliverOptions = {},
+  ) => {
+    const { abandon } = options
+    const sendOrAbandon = (chunk: Chunk.Chunk<R>) => {
+      const batch = Chunk.toReadonlyArray(chunk)
+      if (abandon === undefined) return sendBatch(topic, batch)
+      // Whichever comes first: the answer, or the caller giving up (the batch then fails with the
+      // caller's error, carrying its records, so that every record still gets exactly one outcome).
+      return Effect.raceFirst(
+        sendBatch(topic, batch),
+        Effect.map(abandon, (error: KafkaError) => ({
+          _tag: "Failed" as const,
+          records: batch,
+          error,
+          retries: 0,
+          latencyMs: 0,
+        })),
+      )
+    }
+    return records.pipe(
       Stream.groupedWithin(config.batchMaxRecords, config.linger),
       // The batches that fill up while a request is in flight go out together in the next one (up
       // to maxBatchesPerRequest), as Java's producer drains every ready partition batch of a broker:
@@ -31,9 +53,8 @@ export const fromSendBatch = (config: KafkaConfig, sendBatch: SendBatch): Servic
           body: (request, batch) => Chunk.appendAll(request, batch),
         }),
       ),
-      Stream.mapEffect((chunk) => sendBatch(topic, Chunk.toReadonlyArray(chunk)), {
-        concurrency: config.maxInFlight,
-      }),
+      Stream.mapEffect(sendOrAbandon, { concurrency: config.maxInFlight }),
     )
+  }
   return { config, send, sendBatch, deliver }
 }

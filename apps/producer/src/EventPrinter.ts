@@ -1,0 +1,63 @@
+/**
+ * --print: each event on stdout as its batch is answered, like the original script's confirmation
+ * per event. `text`: one readable line per event (time, type, customer, product, the figures that
+ * matter for its type, then partition@offset or FAILED); `json`: NDJSON, the event with its status,
+ * partition and offset. One write per batch; nothing at all when the flag is off.
+ */
+import type { CustomerEvent } from "@customer-events/events"
+import { Effect } from "effect"
+import type { Outcome } from "./DeliveryTarget.js"
+
+export type PrintFormat = "text" | "json"
+export const printFormats: ReadonlyArray<PrintFormat> = ["text", "json"]
+
+const figures = (event: CustomerEvent.CustomerEvent): string => {
+  switch (event.eventType) {
+    case "productView":
+      return `${event.metadata.category} via ${event.metadata.source}`
+    case "addToCart":
+      return `qty ${event.metadata.quantity}`
+    case "purchase":
+      return `qty ${event.metadata.quantity}, ${event.metadata.totalAmount.toFixed(2)} by ${event.metadata.paymentMethod}`
+    case "recommendationClick":
+      return `-> ${event.metadata.recommendedProductId} (${event.metadata.algorithm})`
+  }
+}
+
+const textLine = (event: CustomerEvent.CustomerEvent, where: string) =>
+  `${event.timestamp}  ${event.eventType.padEnd(19)} ${event.customerId}  ${event.productId}  ${figures(event)}  ${where}\n`
+
+/** The lines of one outcome, in its records' order. */
+export const format = (outcome: Outcome, as: PrintFormat): string => {
+  let text = ""
+  outcome.records.forEach((record, i) => {
+    const event = JSON.parse(record.value) as CustomerEvent.CustomerEvent
+    const placed = outcome._tag === "Delivered" ? outcome.placements[i] : undefined
+    if (as === "json") {
+      const status =
+        outcome._tag === "Delivered"
+          ? { status: "delivered", partition: placed?.partition ?? null, offset: placed?.offset ?? null }
+          : { status: "failed", error: outcome.reason }
+      text += `${JSON.stringify({ ...status, event })}\n`
+    } else
+      text += textLine(
+        event,
+        outcome._tag === "Failed"
+          ? `FAILED: ${outcome.reason}`
+          : placed === undefined
+            ? "ok"
+            : `p${placed.partition}@${placed.offset}`,
+      )
+  })
+  return text
+}
+
+/** An outcome consumer that prints every event of each outcome to stdout. */
+export const make = (as: PrintFormat) => {
+  const writer = Bun.stdout.writer({ highWaterMark: 1 << 20 })
+  return (outcome: Outcome): Effect.Effect<void> =>
+    Effect.promise(async () => {
+      writer.write(format(outcome, as))
+      await writer.flush()
+    })
+}
