@@ -4,28 +4,15 @@
  * its own, as the original script did. State is drawn from Effect's Random once, then the hot path is
  * plain synchronous code that yields events in batches, each with the pause before the next one.
  */
-import { Effect, Random, Stream } from "effect"
-import {
-  type Catalog,
-  defaultCustomers,
-  defaultProducts,
-  makeCatalog,
-  makeCustomerPool,
-  type Product,
-  totalAmount,
-} from "./Catalog.js"
-import type {
-  Algorithm,
-  CustomerEvent,
-  EventType,
-  PaymentMethod,
-  ProductView,
-  RecommendationClick,
-  ViewSource,
-} from "./CustomerEvent.js"
+import { Effect, Random } from "effect"
+import { type Catalog, defaultCustomers, defaultProducts, makeCatalog, makeCustomerPool } from "./Catalog.js"
+import type { CustomerEvent, EventType } from "./CustomerEvent.js"
 import type { EventClock } from "./EventClock.js"
 import * as EventClocks from "./EventClock.js"
-import { makeIsoFormatter, Prng, pickCumulative, shortId, uuidV4, weighted } from "./internal/Prng.js"
+import { independentEvents } from "./internal/independentEvents.js"
+import { makeIsoFormatter, Prng } from "./internal/Prng.js"
+import { Shop } from "./internal/Shop.js"
+import { SessionEvents } from "./internal/sessionEvents.js"
 import { defaultPacing, drawPauseMs, type Pacing } from "./Pacing.js"
 
 export type Mode = "sessions" | "independent"
@@ -73,71 +60,18 @@ export const sessionMixBounds: Record<EventType, readonly [number, number]> = {
   purchase: [0.035, 0.065],
 }
 
-const entrySource = weighted<ViewSource>([
-  ["search", 0.4],
-  ["direct", 0.2],
-  ["ad", 0.15],
-  ["social", 0.13],
-  ["email", 0.12],
-])
-const browseSource = weighted<ViewSource>([
-  ["search", 0.55],
-  ["direct", 0.25],
-  ["ad", 0.08],
-  ["social", 0.05],
-  ["email", 0.07],
-])
-const anySource = weighted<ViewSource>([
-  ["search", 0.4],
-  ["direct", 0.2],
-  ["recommendation", 0.15],
-  ["ad", 0.1],
-  ["social", 0.08],
-  ["email", 0.07],
-])
-const quantity = weighted<number>([
-  [1, 0.7],
-  [2, 0.18],
-  [3, 0.07],
-  [4, 0.03],
-  [5, 0.02],
-])
-const paymentMethod = weighted<PaymentMethod>([
-  ["credit_card", 0.45],
-  ["debit_card", 0.2],
-  ["paypal", 0.15],
-  ["apple_pay", 0.1],
-  ["google_pay", 0.07],
-  ["gift_card", 0.03],
-])
-const algorithm = weighted<Algorithm>([
-  ["collaborative_filtering", 0.35],
-  ["content_based", 0.25],
-  ["trending", 0.15],
-  ["frequently_bought_together", 0.15],
-  ["recently_viewed", 0.1],
-])
-
-/** Per-view chances in a session: click a recommendation, or put the viewed product in the cart. */
-const recommendationClickChance = 0.15
-const addToCartChance = 0.13
-/** A recommendation click is usually followed by a view of the recommended product. */
-const followRecommendationChance = 0.9
-/** A session with a cart ends with a checkout (one purchase per carted product) this often. */
-const checkoutChance = 0.55
-/** Views per session: 1 + geometric, mean about 6. */
-const moreViewsChance = 0.83
-
-interface Session {
-  id: string
-  customerId: string
-  viewed: Product | undefined
-  pendingRecommendation: Product | undefined
-  cart: Array<{ readonly product: Product; readonly quantity: number }>
-  /** Index of the next purchase during checkout, -1 before it. */
-  checkout: number
-  paymentMethod: PaymentMethod
-  viewsLeft: number
+/** Timestamps: no Date per event (the prefix is cached per minute), and one string per millisecond. */
+const makeIso = () => {
+  const format = makeIsoFormatter()
+  let lastMs = Number.NaN
+  let lastIso = ""
+  return (ms: number): string => {
+    if (ms !== lastMs) {
+      lastMs = ms
+      lastIso = format(ms)
+    }
+    return lastIso
+  }
 }
 
 /** Builds the synchronous core from an explicit PRNG: used by `make`, and by tests and benchmarks. */
@@ -145,212 +79,15 @@ export const makeWithPrng = (rng: Prng, options: Options = {}): EventGenerator =
   const mode = options.mode ?? "sessions"
   const catalog = makeCatalog(options.products ?? defaultProducts)
   const customers = makeCustomerPool(options.customers ?? defaultCustomers)
+  const shop = new Shop(rng, catalog, customers)
   const pacing = options.pacing ?? defaultPacing
   const clock = options.clock ?? EventClocks.wall()
-
-  const pickProduct = (): Product => catalog.products[pickCumulative(rng, catalog.cumulativePopularity)]!
-  const pickCustomer = (): string => customers[rng.int(customers.length)]!
-
-  // Most recommendations stay in the viewed product's category; never the viewed product itself.
-  const recommend = (viewed: Product): Product => {
-    const sameCategory = catalog.byCategory.get(viewed.category)!
-    for (let attempt = 0; attempt < 4; attempt++) {
-      const candidate =
-        sameCategory.length > 1 && rng.next() < 0.7
-          ? sameCategory[Math.floor(sameCategory.length * rng.next() ** 2)]!
-          : pickProduct()
-      if (candidate.id !== viewed.id) return candidate
-    }
-    const index = catalog.products.indexOf(viewed)
-    return catalog.products[(index + 1) % catalog.products.length]!
-  }
-
-  // Timestamps: no Date per event (the prefix is cached per minute), and one string per millisecond.
-  const format = makeIsoFormatter()
-  let lastMs = Number.NaN
-  let lastIso = ""
-  const iso = (ms: number): string => {
-    if (ms !== lastMs) {
-      lastMs = ms
-      lastIso = format(ms)
-    }
-    return lastIso
-  }
-
-  const view = (s: Session, product: Product, source: ViewSource, timestamp: string): ProductView => ({
-    eventId: uuidV4(rng),
-    eventType: "productView",
-    customerId: s.customerId,
-    productId: product.id,
-    sessionId: s.id,
-    timestamp,
-    metadata: { category: product.category, source },
-  })
-
-  const recommendationClick = (
-    s: Session,
-    viewed: Product,
-    recommended: Product,
-    timestamp: string,
-  ): RecommendationClick => ({
-    eventId: uuidV4(rng),
-    eventType: "recommendationClick",
-    customerId: s.customerId,
-    productId: viewed.id,
-    sessionId: s.id,
-    timestamp,
-    metadata: { recommendedProductId: recommended.id, algorithm: algorithm(rng) },
-  })
-
-  const newSession = (): Session => ({
-    id: `sess-${shortId(rng)}`,
-    customerId: pickCustomer(),
-    viewed: undefined,
-    pendingRecommendation: undefined,
-    cart: [],
-    checkout: -1,
-    paymentMethod: paymentMethod(rng),
-    viewsLeft: 0,
-  })
-
-  /** One step of a session's walk: its next event, or undefined when the session is over. */
-  const step = (s: Session, timestamp: string): CustomerEvent | undefined => {
-    if (s.checkout >= 0) {
-      const line = s.cart[s.checkout++]
-      if (line === undefined) return undefined
-      return {
-        eventId: uuidV4(rng),
-        eventType: "purchase",
-        customerId: s.customerId,
-        productId: line.product.id,
-        sessionId: s.id,
-        timestamp,
-        metadata: {
-          quantity: line.quantity,
-          totalAmount: totalAmount(line.product, line.quantity),
-          paymentMethod: s.paymentMethod,
-        },
-      }
-    }
-    if (s.pendingRecommendation !== undefined) {
-      const recommended = s.pendingRecommendation
-      s.pendingRecommendation = undefined
-      s.viewed = recommended
-      return view(s, recommended, "recommendation", timestamp)
-    }
-    const viewed = s.viewed
-    if (viewed === undefined) {
-      s.viewed = pickProduct()
-      s.viewsLeft = 0
-      while (rng.next() < moreViewsChance) s.viewsLeft++
-      return view(s, s.viewed, entrySource(rng), timestamp)
-    }
-    const u = rng.next()
-    if (u < recommendationClickChance) {
-      const recommended = recommend(viewed)
-      if (rng.next() < followRecommendationChance) s.pendingRecommendation = recommended
-      return recommendationClick(s, viewed, recommended, timestamp)
-    }
-    if (u < recommendationClickChance + addToCartChance && !s.cart.some((l) => l.product === viewed)) {
-      const q = quantity(rng)
-      s.cart.push({ product: viewed, quantity: q })
-      return {
-        eventId: uuidV4(rng),
-        eventType: "addToCart",
-        customerId: s.customerId,
-        productId: viewed.id,
-        sessionId: s.id,
-        timestamp,
-        metadata: { quantity: q },
-      }
-    }
-    if (s.viewsLeft > 0) {
-      s.viewsLeft--
-      s.viewed = pickProduct()
-      return view(s, s.viewed, browseSource(rng), timestamp)
-    }
-    if (s.cart.length > 0 && rng.next() < checkoutChance) {
-      s.checkout = 0
-      return step(s, timestamp)
-    }
-    return undefined
-  }
-
-  const sessions: Array<Session> = Array.from(
-    { length: Math.max(1, Math.min(options.concurrentSessions ?? 64, customers.length)) },
-    newSession,
-  )
-
-  const nextSessionEvent = (timestamp: string): CustomerEvent => {
-    const slot = rng.int(sessions.length)
-    for (;;) {
-      const event = step(sessions[slot]!, timestamp)
-      if (event !== undefined) return event
-      sessions[slot] = newSession()
-    }
-  }
-
-  const independentTypes: ReadonlyArray<EventType> = [
-    "productView",
-    "addToCart",
-    "purchase",
-    "recommendationClick",
-  ]
-
-  // Each event on its own: a fresh session id, a customer and a product, nothing remembered.
-  const nextIndependentEvent = (timestamp: string): CustomerEvent => {
-    const type = independentTypes[rng.int(4)]!
-    const customerId = pickCustomer()
-    const sessionId = `sess-${shortId(rng)}`
-    const product = pickProduct()
-    const eventId = uuidV4(rng)
-    switch (type) {
-      case "productView":
-        return {
-          eventId,
-          eventType: "productView",
-          customerId,
-          productId: product.id,
-          sessionId,
-          timestamp,
-          metadata: { category: product.category, source: anySource(rng) },
-        }
-      case "addToCart":
-        return {
-          eventId,
-          eventType: "addToCart",
-          customerId,
-          productId: product.id,
-          sessionId,
-          timestamp,
-          metadata: { quantity: quantity(rng) },
-        }
-      case "purchase": {
-        const q = quantity(rng)
-        return {
-          eventId,
-          eventType: "purchase",
-          customerId,
-          productId: product.id,
-          sessionId,
-          timestamp,
-          metadata: { quantity: q, totalAmount: totalAmount(product, q), paymentMethod: paymentMethod(rng) },
-        }
-      }
-      case "recommendationClick":
-        return {
-          eventId,
-          eventType: "recommendationClick",
-          customerId,
-          productId: product.id,
-          sessionId,
-          timestamp,
-          metadata: { recommendedProductId: recommend(product).id, algorithm: algorithm(rng) },
-        }
-    }
-  }
-
-  const nextEvent = mode === "sessions" ? nextSessionEvent : nextIndependentEvent
+  const iso = makeIso()
+  const concurrentSessions = Math.max(1, Math.min(options.concurrentSessions ?? 64, customers.length))
+  // Built in both modes: its sessions are the first draws of the PRNG, so a seed gives the same
+  // independent-mode stream as it always has.
+  const sessions = new SessionEvents(rng, shop, concurrentSessions)
+  const nextEvent = mode === "sessions" ? sessions.next : independentEvents(rng, shop)
 
   const take = (maxEvents: number, withinMs: number): Batch => {
     const events: Array<CustomerEvent> = []
@@ -383,7 +120,3 @@ export const make = (options: Options = {}): Effect.Effect<EventGenerator> =>
 /** Reproducible by seed: the same seed and options give the same events. */
 export const makeSeeded = (seed: string | number, options: Options = {}): Effect.Effect<EventGenerator> =>
   make(options).pipe(Effect.withRandom(Random.make(seed)))
-
-/** An endless stream of batches of `batchSize` events (no pacing applied: the caller paces). */
-export const stream = (generator: EventGenerator, batchSize = 1024): Stream.Stream<Batch> =>
-  Stream.repeatEffect(Effect.sync(() => generator.next(batchSize)))

@@ -30,18 +30,6 @@ export const drawPauseMs = (pacing: Pacing, u: number): number => {
   }
 }
 
-/** Mean events per second the pacing aims at (Infinity for Max). */
-export const meanRate = (pacing: Pacing): number => {
-  switch (pacing._tag) {
-    case "Interval":
-      return 2000 / (pacing.minMs + pacing.maxMs)
-    case "Rate":
-      return pacing.perSecond
-    case "Max":
-      return Number.POSITIVE_INFINITY
-  }
-}
-
 export const describe = (pacing: Pacing): string => {
   switch (pacing._tag) {
     case "Interval":
