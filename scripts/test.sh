@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# `bun run test`: lint, typecheck and every workspace's tests, against the local broker (started
-# here if needed) or against KAFKA_BOOTSTRAP_SERVERS when it is set.
+# `bun run test`: lint, the size rules (scripts/sizes.ts), typecheck and every workspace's tests,
+# against the local broker (started here if needed) or against KAFKA_BOOTSTRAP_SERVERS when it is set.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bun run lint
+bun scripts/sizes.ts
 bootstrap="$(bash scripts/kafka.sh up)"
 export KAFKA_BOOTSTRAP_SERVERS="$bootstrap"
 rm -rf packages/*/test-results apps/*/test-results

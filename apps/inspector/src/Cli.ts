@@ -1,13 +1,14 @@
 /** The inspector's command line: the producer's connection flags, what to read, how to report. */
 import { Flags, Logging } from "@customer-events/cli"
-import type { KafkaConfig } from "@customer-events/kafka"
+import { KafkaSettings } from "@customer-events/kafka"
 import type { LogLevel } from "effect"
 import type { Mode } from "./Inspection.js"
 
 export interface Options {
   readonly topic: string
   readonly configFile: string | undefined
-  readonly kafka: KafkaConfig.Settings
+  /** The Kafka flags given (read through the settings table). */
+  readonly kafka: Readonly<Record<string, string>>
   /** Epoch ms to start from; undefined: the beginning. */
   readonly fromTime: number | undefined
   readonly follow: boolean
@@ -21,8 +22,11 @@ export interface Options {
 
 export type Command = { readonly _tag: "Run"; readonly options: Options } | { readonly _tag: "Help" }
 
+/** The connection flags this app offers, from the producer's settings table. */
+const kafkaFlags = ["bootstrap-servers", "connect-timeout", "client-id"] as const
+
 const flags = {
-  "bootstrap-servers": { type: "string" },
+  ...KafkaSettings.flagOptions(kafkaFlags),
   topic: { type: "string" },
   config: { type: "string" },
   "from-beginning": { type: "boolean" },
@@ -31,7 +35,6 @@ const flags = {
   max: { type: "string" },
   json: { type: "boolean" },
   mode: { type: "string" },
-  "connect-timeout": { type: "string" },
   "log-format": { type: "string" },
   "log-level": { type: "string" },
   "no-progress": { type: "boolean" },
@@ -46,16 +49,12 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
     Flags.fail("--from-time", "use either --from-beginning or --from-time, not both")
   if (v.follow && v["from-time"] !== undefined)
     Flags.fail("--from-time", "reads a bounded range: drop --follow")
-  const kafka: { -readonly [K in keyof KafkaConfig.Settings]: KafkaConfig.Settings[K] } = {}
-  if (v["bootstrap-servers"] !== undefined) kafka.bootstrapServers = v["bootstrap-servers"]
-  if (v["connect-timeout"] !== undefined)
-    kafka.connectionTimeoutMs = Math.max(1, Flags.durationMs("--connect-timeout", v["connect-timeout"]))
   return {
     _tag: "Run",
     options: {
       topic: Flags.topic(v.topic, env, "customer-events"),
       configFile: v.config,
-      kafka,
+      kafka: KafkaSettings.givenFlags(kafkaFlags, v),
       fromTime: v["from-time"] === undefined ? undefined : Flags.instant("--from-time", v["from-time"]),
       follow: v.follow === true,
       max: v.max === undefined ? undefined : Flags.whole("--max", v.max, 1),
@@ -90,10 +89,9 @@ Examples:
   bun run apps/inspector --config client.properties --topic orders   # Confluent Cloud
 
 Connection (exactly as the producer takes them):
-  --bootstrap-servers HOST:PORT[,...]  (env KAFKA_BOOTSTRAP_SERVERS; default 127.0.0.1:9092)
+${KafkaSettings.flagHelp(kafkaFlags)}
   --topic NAME                 (env KAFKA_TOPIC; default customer-events)
   --config FILE                Java/librdkafka .properties file
-  --connect-timeout D          default 10s
 
 What to read:
   --from-beginning             every partition from its first record (the default)

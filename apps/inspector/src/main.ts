@@ -5,7 +5,7 @@
  * of @customer-events/events and @customer-events/kafka.
  */
 import { Failure, Flags, Logging, Terminal } from "@customer-events/cli"
-import { KafkaConfig, KafkaConsumer } from "@customer-events/kafka"
+import { KafkaConfig, KafkaConsumer, quietKafkaJsTimerWarnings } from "@customer-events/kafka"
 import { Deferred, Effect, Exit, Schedule, Stream } from "effect"
 import * as Cli from "./Cli.js"
 import { Inspection, type Report } from "./Inspection.js"
@@ -128,5 +128,6 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   return 2
 }
 
+quietKafkaJsTimerWarnings()
 process.exitCode = await main(Bun.argv.slice(2))
 process.exit()

@@ -2,17 +2,17 @@
  * The command line: flags parsed by node:util's parseArgs (strict: unknown flags are errors), each
  * value validated once into typed RunOptions, and a --help that teaches by example.
  */
-import { Flags, Logging } from "@customer-events/cli"
+import { Flags, Logging, Values } from "@customer-events/cli"
 import { EventGenerator, Pacing } from "@customer-events/events"
-import { KafkaConfig } from "@customer-events/kafka"
+import { KafkaSettings } from "@customer-events/kafka"
 import type { LogLevel } from "effect"
 import * as EventPrinter from "./EventPrinter.js"
 
 export interface RunOptions {
   readonly topic: string
   readonly configFile: string | undefined
-  /** Kafka settings given as flags: they win over the environment and the properties file. */
-  readonly kafka: KafkaConfig.Settings
+  /** The Kafka flags given (read through the settings table): they win over env and file. */
+  readonly kafka: Readonly<Record<string, string>>
   readonly pacing: Pacing.Pacing
   readonly count: number | undefined
   readonly durationMs: number | undefined
@@ -30,7 +30,6 @@ export interface RunOptions {
   readonly deadLetterFile: string | undefined
   readonly logFormat: Logging.LogFormat
   readonly logLevel: LogLevel.LogLevel
-  readonly drainTimeoutMs: number
   readonly progress: boolean
   /** --print: each event on stdout as it is answered. */
   readonly print: EventPrinter.PrintFormat | undefined
@@ -44,9 +43,22 @@ export type Command =
 
 export const defaultTopic = "customer-events"
 
+/** The Kafka flags this app offers, from the settings table (their order in --help). */
+const kafkaFlags = [
+  "bootstrap-servers",
+  "client",
+  "acks",
+  "compression",
+  "batch-size",
+  "linger",
+  "client-id",
+  "connect-timeout",
+  "delivery-timeout",
+  "drain-timeout",
+] as const
+
 const flags = {
-  "bootstrap-servers": { type: "string" },
-  client: { type: "string" },
+  ...KafkaSettings.flagOptions(kafkaFlags),
   topic: { type: "string" },
   config: { type: "string" },
   interval: { type: "string" },
@@ -66,16 +78,8 @@ const flags = {
   "dead-letter-file": { type: "string" },
   "log-format": { type: "string" },
   "log-level": { type: "string" },
-  "drain-timeout": { type: "string" },
   "no-progress": { type: "boolean" },
   print: { type: "string" },
-  acks: { type: "string" },
-  compression: { type: "string" },
-  "batch-size": { type: "string" },
-  linger: { type: "string" },
-  "client-id": { type: "string" },
-  "connect-timeout": { type: "string" },
-  "delivery-timeout": { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
 } as const
@@ -103,6 +107,13 @@ export const parseRate = (text: string): Pacing.Pacing => {
   return Pacing.Pacing.Rate({ perSecond: n })
 }
 
+const pacingOf = (rate: string | undefined, interval: string | undefined): Pacing.Pacing => {
+  if (interval !== undefined && rate !== undefined)
+    fail("--rate", "use either --rate or --interval, not both")
+  if (rate !== undefined) return parseRate(rate)
+  return interval !== undefined ? parseInterval(interval) : Pacing.defaultPacing
+}
+
 const parsePrint = (text: string | undefined, dryRun: boolean) => {
   if (text === undefined) return undefined
   if (dryRun) return fail("--print", "--dry-run already writes every event to stdout: use one or the other")
@@ -128,58 +139,20 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
     fail("", `unexpected argument ${JSON.stringify(parsed.positionals[0])} (the only subcommand is "schema")`)
   }
 
-  if (v.interval !== undefined && v.rate !== undefined)
-    fail("--rate", "use either --rate or --interval, not both")
-  const pacing =
-    v.rate !== undefined
-      ? parseRate(v.rate)
-      : v.interval !== undefined
-        ? parseInterval(v.interval)
-        : Pacing.defaultPacing
-
-  const topic = Flags.topic(v.topic, env, defaultTopic)
-
-  const startTime = v["start-time"] === undefined ? undefined : Flags.instant("--start-time", v["start-time"])
-
-  const kafka: { -readonly [K in keyof KafkaConfig.Settings]: KafkaConfig.Settings[K] } = {}
-  if (v["bootstrap-servers"] !== undefined) kafka.bootstrapServers = v["bootstrap-servers"]
-  if (v.client !== undefined) kafka.client = oneOf("--client", v.client, KafkaConfig.clients)
-  if (v["client-id"] !== undefined) kafka.clientId = v["client-id"]
-  if (v.acks !== undefined) {
-    const acks = {
-      all: "all",
-      "-1": "all",
-      leader: "leader",
-      "1": "leader",
-      none: "none",
-      "0": "none",
-    } as const
-    kafka.acks = acks[oneOf("--acks", v.acks, ["all", "leader", "none", "-1", "1", "0"])]
-  }
-  if (v.compression !== undefined)
-    kafka.compression = oneOf("--compression", v.compression, KafkaConfig.compressions)
-  if (v["batch-size"] !== undefined)
-    kafka.batchMaxRecords = parseWhole("--batch-size", v["batch-size"], 1, 1_000_000)
-  if (v.linger !== undefined) kafka.lingerMs = parseDurationMs("--linger", v.linger)
-  if (v["connect-timeout"] !== undefined)
-    kafka.connectionTimeoutMs = Math.max(1, parseDurationMs("--connect-timeout", v["connect-timeout"]))
-  if (v["delivery-timeout"] !== undefined)
-    kafka.deliveryTimeoutMs = Math.max(1, parseDurationMs("--delivery-timeout", v["delivery-timeout"]))
-
   return {
     _tag: "Run",
     options: {
-      topic,
+      topic: Flags.topic(v.topic, env, defaultTopic),
       configFile: v.config,
-      kafka,
-      pacing,
+      kafka: KafkaSettings.givenFlags(kafkaFlags, v),
+      pacing: pacingOf(v.rate, v.interval),
       count: v.count === undefined ? undefined : parseWhole("--count", v.count, 1),
       durationMs: v.duration === undefined ? undefined : parseDurationMs("--duration", v.duration),
-      seed: v.seed,
+      seed: v.seed === undefined ? undefined : Flags.value("--seed", v.seed, Values.nonEmpty),
       mode: v.mode === undefined ? "sessions" : oneOf("--mode", v.mode, EventGenerator.modes),
       customers: v.customers === undefined ? 5000 : parseWhole("--customers", v.customers, 1, 10_000_000),
       products: v.products === undefined ? 500 : parseWhole("--products", v.products, 2, 1_000_000),
-      startTime,
+      startTime: v["start-time"] === undefined ? undefined : Flags.instant("--start-time", v["start-time"]),
       dryRun: v["dry-run"] === true,
       createTopic: v["create-topic"] === true,
       partitions: v.partitions === undefined ? 3 : parseWhole("--partitions", v.partitions, 1, 10_000),
@@ -197,8 +170,6 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
             ? "info"
             : oneOf("--log-level", v["log-level"], Object.keys(Logging.logLevels))
         ]!,
-      drainTimeoutMs:
-        v["drain-timeout"] === undefined ? 30_000 : parseDurationMs("--drain-timeout", v["drain-timeout"]),
       progress: v["no-progress"] !== true,
       print: parsePrint(v.print, v["dry-run"] === true),
     },
@@ -220,24 +191,15 @@ Examples:
   customer-events --start-time 2026-11-01T00:00:00Z --duration 24h --rate 20 --create-topic
                                                       # backfill one day of event time at full speed
 
-Kafka:
-  --bootstrap-servers HOST:PORT[,...]  brokers (env KAFKA_BOOTSTRAP_SERVERS; default 127.0.0.1:9092)
+Kafka (each flag wins over its environment variable and the --config file):
+${KafkaSettings.flagHelp(kafkaFlags.filter((name) => name !== "drain-timeout"))}
   --topic NAME                 topic (env KAFKA_TOPIC; default customer-events)
-  --client platformatic|kafkajs  the Kafka client library (env KAFKA_CLIENT; default platformatic,
-                               about twice as fast, every codec); both are tested alike
   --config FILE                Java/librdkafka .properties file, e.g. Confluent Cloud's client.properties
                                (bootstrap.servers, security.protocol, sasl.*, ssl.ca.location, acks, ...)
                                Precedence: flags > environment > file > defaults.
   --create-topic               create the topic if it is missing, then wait for its leaders
   --partitions N               partitions of a created topic (default 3)
   --replication-factor N       replication factor of a created topic (default 1)
-  --acks all|leader|none       default all (with idempotence; leader/none turn it off)
-  --compression none|gzip|snappy|lz4|zstd   default none (kafkajs: none and gzip only)
-  --batch-size N               max records per produce request (default 1000)
-  --linger D                   max wait to fill a batch (default 5ms)
-  --client-id ID               default customer-events
-  --connect-timeout D          connecting, retries included (default 10s)
-  --delivery-timeout D         total time a batch may be retried before it counts as failed (default 120s)
 
 Pace and stop:
   --interval MIN..MAX          uniform random pause between events (default 100ms..1s, the original script's)
@@ -246,7 +208,7 @@ Pace and stop:
   --duration D                 stop after D (event time when --start-time is given, else wall time)
   Without --count or --duration the stream runs until Ctrl-C (SIGINT) or SIGTERM.
   Ctrl-C stops generating at once and waits for in-flight batches; Ctrl-C again forces the exit.
-  --drain-timeout D            how long a stop waits for in-flight batches (default 30s)
+${KafkaSettings.flagHelp(["drain-timeout"])}
 
 Content:
   --seed S                     make the stream reproducible (event ids included); printed when omitted

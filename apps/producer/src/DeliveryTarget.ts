@@ -4,7 +4,7 @@
  */
 import type { EventRecord } from "@customer-events/events"
 import { KafkaError, type KafkaProducer, ProducerMetrics } from "@customer-events/kafka"
-import { Effect, type Option, Stream } from "effect"
+import { type Duration, Effect, type Option, Stream } from "effect"
 
 export type Outcome =
   | {
@@ -30,6 +30,8 @@ export interface DeliveryTarget {
   readonly description: string
   /** The Kafka client library, when the target is Kafka. */
   readonly client: string | undefined
+  /** How long a stop waits for in-flight batches (--drain-timeout). */
+  readonly drainTimeout: Duration.Duration
   /** Most events the pacer releases at once: one batch of the target. */
   readonly maxGroup: number
   /** Batch acknowledgement latency so far, for the progress line (none when the target has none). */
@@ -48,6 +50,7 @@ export interface DeliveryTarget {
 export const kafka = (producer: KafkaProducer.Service, topic: string): DeliveryTarget => ({
   description: `topic ${topic}`,
   client: producer.config.client,
+  drainTimeout: producer.config.drainTimeout,
   maxGroup: producer.config.batchMaxRecords,
   latency: ProducerMetrics.latencyPercentiles(producer.config.clientId),
   deliver: (records, abandon) =>

@@ -4,7 +4,8 @@
  * pipe is full. A write that fails is fatal: stdout will take nothing more.
  */
 import type { EventRecord } from "@customer-events/events"
-import { Chunk, Effect, Option, Stream } from "effect"
+import { KafkaConfig } from "@customer-events/kafka"
+import { Chunk, Duration, Effect, Option, Stream } from "effect"
 import type { DeliveryTarget, Outcome } from "./DeliveryTarget.js"
 
 const batchSize = 5000
@@ -33,6 +34,8 @@ export const make = (): DeliveryTarget => {
   return {
     description: "stdout",
     client: undefined,
+    // Stdout has no in-flight batches to speak of: a stop waits for the write under way.
+    drainTimeout: Duration.millis(KafkaConfig.defaults.drainTimeoutMs),
     maxGroup: batchSize,
     latency: Effect.succeed(Option.none()),
     deliver: (records, abandon) =>

@@ -7,7 +7,13 @@
 import { writeFileSync } from "node:fs"
 import { Failure, Flags, Logging, Terminal } from "@customer-events/cli"
 import { CustomerEvent, EventClock, EventGenerator, Pacing } from "@customer-events/events"
-import { KafkaAdmin, KafkaConfig, type KafkaError, KafkaProducer } from "@customer-events/kafka"
+import {
+  KafkaAdmin,
+  KafkaConfig,
+  type KafkaError,
+  KafkaProducer,
+  quietKafkaJsTimerWarnings,
+} from "@customer-events/kafka"
 import { Cause, Duration, Effect, Exit, Fiber, Option } from "effect"
 import packageJson from "../package.json" with { type: "json" }
 import * as Cli from "./Cli.js"
@@ -27,7 +33,7 @@ const connect = (options: Cli.RunOptions) =>
   Effect.gen(function* () {
     const loaded = yield* KafkaConfig.load({
       configFile: options.configFile,
-      flags: { ...options.kafka, drainTimeoutMs: options.drainTimeoutMs },
+      flags: options.kafka,
     })
     if (loaded.unknownKeys.length > 0)
       yield* Effect.logWarning(
@@ -90,7 +96,7 @@ const runStream = (options: Cli.RunOptions, control: RunControl) =>
       generator,
       counters,
       control,
-      drainTimeout: Duration.millis(options.drainTimeoutMs),
+      drainTimeout: target.drainTimeout,
       pacer: Run.pacerOptions({
         pacingIsMax: options.pacing._tag === "Max",
         startTime: options.startTime,
@@ -180,6 +186,7 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   return 1
 }
 
+quietKafkaJsTimerWarnings()
 process.exitCode = await main(Bun.argv.slice(2))
 // kafkajs may leave timers behind after disconnecting: do not wait for them.
 process.exit()

@@ -210,7 +210,15 @@ describe("command line", () => {
     [["--topic", "bad topic"], "error: --topic: expected a Kafka topic name"],
     [["--rate", "5", "--interval", "1s..2s"], "error: --rate: use either --rate or --interval"],
     [["--bootstrap-servers", "nohost", "--dry-run"], ""],
-    [["--bootstrap-servers", "nohost", "--count", "1"], "error: bootstrap.servers: expected host:port"],
+    [["--bootstrap-servers", "nohost", "--count", "1"], "error: --bootstrap-servers: expected host:port"],
+    [
+      ["--bootstrap-servers", "127.0.0.1:notaport"],
+      '--bootstrap-servers: expected host:port with a port from 1 to 65535, got "127.0.0.1:notaport"',
+    ],
+    [["--rate", "-5"], 'error: --rate: expected events per second (a number > 0) or "max", got "-5"'],
+    [["--seed", ""], "error: --seed: expected a value, got an empty one"],
+    [["--print", "yaml"], 'error: --print: expected one of text, json, got "yaml"'],
+    [["--linger", "5"], 'error: --linger: expected a duration such as 500ms, 10s, 5m or 1h, got "5"'],
     [
       ["--config", "/nonexistent/client.properties"],
       "error: --config: cannot read /nonexistent/client.properties: no such file",
@@ -219,7 +227,7 @@ describe("command line", () => {
     [["--client", "rdkafka"], "error: --client: expected one of kafkajs, platformatic"],
     [
       ["--compression", "zstd", "--client", "kafkajs", "--count", "1"],
-      "error: compression.type: zstd is not available with the kafkajs client",
+      "error: --compression: zstd is not available with the kafkajs client",
     ],
   ]
   for (const [args, message] of bad)

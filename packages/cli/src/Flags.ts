@@ -3,7 +3,8 @@
  * an error that names it), and value parsers whose errors name the flag and show what was given.
  */
 import { type ParseArgsConfig, parseArgs } from "node:util"
-import { Data } from "effect"
+import { Data, Either } from "effect"
+import * as Values from "./Values.js"
 
 export class UsageError extends Data.TaggedError("UsageError")<{
   readonly flag: string
@@ -18,13 +19,39 @@ export const fail = (flag: string, reason: string): never => {
   throw new UsageError({ flag, reason })
 }
 
+/**
+ * `--rate -5` as `--rate=-5`: parseArgs would call a value that looks like an option "ambiguous";
+ * joined, it reaches the flag's own parser, whose error says what the flag expects.
+ */
+const joinNegativeValues = (
+  argv: ReadonlyArray<string>,
+  options: NonNullable<ParseArgsConfig["options"]>,
+) => {
+  const out: Array<string> = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    const next = argv[i + 1]
+    const name = arg.startsWith("--") ? arg.slice(2) : undefined
+    if (name !== undefined && options[name]?.type === "string" && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`)
+      i++
+    } else out.push(arg)
+  }
+  return out
+}
+
 /** parseArgs, strict, with its errors turned into UsageErrors naming the flag. */
 export const parse = <const O extends NonNullable<ParseArgsConfig["options"]>>(
   argv: ReadonlyArray<string>,
   options: O,
 ) => {
   try {
-    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true })
+    return parseArgs({
+      args: joinNegativeValues(argv, options),
+      options,
+      allowPositionals: true,
+      strict: true,
+    })
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     // node's wording, e.g. "Unknown option '--bogus'" or "Option '--count <value>' argument missing".
@@ -47,42 +74,19 @@ export const parseCommand = <C>(parseCommandLine: () => C): C | undefined => {
   }
 }
 
-const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+/** A value parsed by `read`, or a UsageError naming the flag. */
+export const value = <A>(flag: string, text: string, read: Values.Read<A>): A =>
+  Either.getOrElse(read(text), (reason) => fail(flag, reason))
 
-/** "500ms", "1.5s", "10m", "2h", "1d"; a bare 0 is allowed. */
-export const durationMs = (flag: string, text: string): number => {
-  if (text.trim() === "0") return 0
-  const match = text.trim().match(/^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/)
-  if (match === null)
-    return fail(flag, `expected a duration such as 500ms, 10s, 5m or 1h, got ${JSON.stringify(text)}`)
-  return Number(match[1]) * units[match[2]!]!
-}
+export const durationMs = (flag: string, text: string): number => value(flag, text, Values.durationMs)
 
-export const whole = (flag: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number => {
-  const n = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN
-  if (!Number.isSafeInteger(n) || n < min || n > max)
-    return fail(
-      flag,
-      `expected a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : " up"}, got ${JSON.stringify(text)}`,
-    )
-  return n
-}
+export const whole = (flag: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number =>
+  value(flag, text, Values.whole(min, max))
 
 export const oneOf = <const T extends string>(flag: string, text: string, values: ReadonlyArray<T>): T =>
-  (values as ReadonlyArray<string>).includes(text)
-    ? (text as T)
-    : fail(flag, `expected one of ${values.join(", ")}, got ${JSON.stringify(text)}`)
+  value(flag, text, Values.oneOf(values))
 
-/** An ISO-8601 instant, as epoch ms. */
-export const instant = (flag: string, text: string): number => {
-  const ms = Date.parse(text)
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(ms))
-    return fail(
-      flag,
-      `expected an ISO-8601 instant such as 2026-11-30T00:00:00Z, got ${JSON.stringify(text)}`,
-    )
-  return ms
-}
+export const instant = (flag: string, text: string): number => value(flag, text, Values.instant)
 
 const topicName = /^[A-Za-z0-9._-]{1,249}$/
 

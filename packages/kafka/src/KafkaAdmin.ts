@@ -4,11 +4,11 @@
  */
 import { Context, Effect, Layer, type Scope } from "effect"
 import type { Admin } from "kafkajs"
-import { classify } from "./internal/classify.js"
 import { makeKafka } from "./internal/client.js"
-import { connectWithin } from "./internal/connect.js"
-import type { KafkaConfig } from "./KafkaConfig.js"
-import type { KafkaError } from "./KafkaError.js"
+import { acquireConnected } from "./internal/connect.js"
+import { kafkajsCalls } from "./internal/kafkajsCalls.js"
+import * as KafkaConfig from "./KafkaConfig.js"
+import type { KafkaConfigError, KafkaError } from "./KafkaError.js"
 
 export interface PartitionDescription {
   readonly partition: number
@@ -49,16 +49,11 @@ export interface Service {
 
 export class KafkaAdmin extends Context.Tag("@customer-events/kafka/KafkaAdmin")<KafkaAdmin, Service>() {}
 
-export const make = (config: KafkaConfig): Effect.Effect<Service, KafkaError, Scope.Scope> =>
+export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, KafkaError, Scope.Scope> =>
   Effect.gen(function* () {
-    const brokers = config.brokers.join(",")
-    const kafka = yield* makeKafka(config)
-    const admin: Admin = kafka.admin({ retry: { retries: 2 } })
-    yield* Effect.acquireRelease(connectWithin(config, admin), () =>
-      Effect.promise(() => admin.disconnect().catch(() => undefined)).pipe(Effect.timeoutOption("5 seconds")),
-    )
-    const call = <A>(topic: string, f: () => Promise<A>) =>
-      Effect.tryPromise({ try: f, catch: (cause) => classify(cause, { brokers, topic }) })
+    const admin: Admin = (yield* makeKafka(config)).admin()
+    yield* acquireConnected(config, admin)
+    const call = kafkajsCalls(config)
 
     const describeTopic = (topic: string) =>
       call(topic, () => admin.fetchTopicMetadata({ topics: [topic] })).pipe(
@@ -109,5 +104,11 @@ export const make = (config: KafkaConfig): Effect.Effect<Service, KafkaError, Sc
     return KafkaAdmin.of({ describeTopic, topicExists, ensureTopic, deleteTopic, offsets })
   })
 
-export const layer = (config: KafkaConfig): Layer.Layer<KafkaAdmin, KafkaError> =>
+export const layer = (config: KafkaConfig.KafkaConfig): Layer.Layer<KafkaAdmin, KafkaError> =>
   Layer.scoped(KafkaAdmin, make(config))
+
+/** Configured from the environment (KAFKA_BOOTSTRAP_SERVERS, KAFKA_SASL_*, ...) over the defaults. */
+export const layerConfig: Layer.Layer<KafkaAdmin, KafkaError | KafkaConfigError> = Layer.scoped(
+  KafkaAdmin,
+  Effect.flatMap(KafkaConfig.load(), ({ config }) => make(config)),
+)

@@ -1,50 +1,18 @@
 /**
- * Producer configuration: loose `Settings` as users give them (flags, env, properties file) are
- * merged by precedence, then decoded and validated once into a typed `KafkaConfig`.
+ * Client configuration: settings from the sources (defaults < properties file < environment <
+ * flags, each read through the one settings table) are validated once into a typed `KafkaConfig`.
+ * Errors name where the bad value came from.
  */
-import { Config, Duration, Effect, Either, Option, type Redacted } from "effect"
-import { type Client, type Compression, clients, compressionsOf } from "./internal/choices.js"
-import { fail, parseBrokers, positiveInt } from "./internal/validate.js"
+import { Duration, Effect, Either, Option, type Redacted } from "effect"
+import { type Client, type Compression, compressionsOf } from "./internal/choices.js"
+import type { Acks, Origins, SaslMechanism, Setting, Settings } from "./internal/settingsTypes.js"
 import { KafkaConfigError } from "./KafkaError.js"
+import * as KafkaSettings from "./KafkaSettings.js"
 import * as Properties from "./Properties.js"
 
-export type SaslMechanism = "plain" | "scram-sha-256" | "scram-sha-512"
-export type SecurityProtocol = "PLAINTEXT" | "SSL" | "SASL_PLAINTEXT" | "SASL_SSL"
-export type Acks = "all" | "leader" | "none"
 export type { Client, Compression } from "./internal/choices.js"
 export { clients, compressions, compressionsOf } from "./internal/choices.js"
-
-/** Every setting optional and loosely typed: one source's contribution (flags, env or a file). */
-export interface Settings {
-  readonly client?: Client
-  readonly bootstrapServers?: string
-  readonly clientId?: string
-  readonly securityProtocol?: SecurityProtocol
-  readonly saslMechanism?: SaslMechanism
-  readonly saslUsername?: string
-  readonly saslPassword?: Redacted.Redacted<string>
-  /** The JAAS line named ScramLoginModule: sasl.mechanism must then say which SCRAM. */
-  readonly jaasScram?: boolean
-  readonly sslCaLocation?: string
-  readonly sslCertificateLocation?: string
-  readonly sslKeyLocation?: string
-  /** Turns certificate verification off. Never the default; logged as a warning. */
-  readonly sslInsecure?: boolean
-  readonly acks?: Acks
-  readonly idempotent?: boolean
-  readonly compression?: Compression
-  readonly connectionTimeoutMs?: number
-  readonly requestTimeoutMs?: number
-  readonly deliveryTimeoutMs?: number
-  readonly retryInitialMs?: number
-  readonly retryMaxMs?: number
-  readonly retryMultiplier?: number
-  readonly retryJitter?: number
-  readonly batchMaxRecords?: number
-  readonly lingerMs?: number
-  readonly maxInFlight?: number
-  readonly drainTimeoutMs?: number
-}
+export type { Acks, SaslMechanism, SecurityProtocol, Settings } from "./internal/settingsTypes.js"
 
 export interface Sasl {
   readonly mechanism: SaslMechanism
@@ -108,34 +76,33 @@ export const defaults = {
   drainTimeoutMs: 30_000,
 } as const satisfies Settings
 
-/** Merges sources, later ones winning: `merge(defaults, file, env, flags)`. */
-export const merge = (...sources: ReadonlyArray<Settings>): Settings => {
-  const out: Record<string, unknown> = {}
-  for (const source of sources)
-    for (const [key, value] of Object.entries(source)) if (value !== undefined) out[key] = value
-  return out as Settings
-}
+/** The name of a setting in an error: where its value came from, else its Java property. */
+type Label = (setting: Setting, name: string) => string
 
-/** Validates merged settings into a config; every error names the setting. */
-export const make = (input: Settings): Either.Either<KafkaConfig, KafkaConfigError> =>
+const failing =
+  (label: Label) =>
+  (setting: Setting, name: string, reason: string): Either.Either<never, KafkaConfigError> =>
+    Either.left(new KafkaConfigError({ key: label(setting, name), reason }))
+
+const securityOf = (s: Settings, label: Label) =>
   Either.gen(function* () {
-    const s = merge(defaults, input)
-    const brokers = yield* parseBrokers(s.bootstrapServers ?? defaults.bootstrapServers)
+    const fail = failing(label)
     const protocol = s.securityProtocol ?? (s.saslUsername !== undefined ? undefined : "PLAINTEXT")
     if (protocol === undefined)
       return yield* fail(
+        "securityProtocol",
         "security.protocol",
         "SASL credentials are set: also set security.protocol to SASL_SSL (or SASL_PLAINTEXT)",
       )
-
     let sasl = Option.none<Sasl>()
     if (protocol === "SASL_SSL" || protocol === "SASL_PLAINTEXT") {
       if (s.saslUsername === undefined || s.saslUsername === "")
-        return yield* fail("sasl.username", `is required with security.protocol=${protocol}`)
+        return yield* fail("saslUsername", "sasl.username", `is required with security.protocol=${protocol}`)
       if (s.saslPassword === undefined)
-        return yield* fail("sasl.password", `is required with security.protocol=${protocol}`)
+        return yield* fail("saslPassword", "sasl.password", `is required with security.protocol=${protocol}`)
       if (s.saslMechanism === undefined && s.jaasScram === true)
         return yield* fail(
+          "saslMechanism",
           "sasl.mechanism",
           "sasl.jaas.config uses ScramLoginModule: set SCRAM-SHA-256 or SCRAM-SHA-512",
         )
@@ -145,12 +112,16 @@ export const make = (input: Settings): Either.Either<KafkaConfig, KafkaConfigErr
         password: s.saslPassword,
       })
     }
-
     const tlsWanted = protocol === "SSL" || protocol === "SASL_SSL"
     if (!tlsWanted && (s.sslCaLocation !== undefined || s.sslCertificateLocation !== undefined))
-      return yield* fail("security.protocol", `is ${protocol}, but TLS files are set: use SSL or SASL_SSL`)
+      return yield* fail(
+        "securityProtocol",
+        "security.protocol",
+        `is ${protocol}, but TLS files are set: use SSL or SASL_SSL`,
+      )
     if ((s.sslCertificateLocation === undefined) !== (s.sslKeyLocation === undefined))
       return yield* fail(
+        "sslKeyLocation",
         "ssl.key.location",
         "a client certificate needs both ssl.certificate.location and ssl.key.location",
       )
@@ -164,70 +135,91 @@ export const make = (input: Settings): Either.Either<KafkaConfig, KafkaConfigErr
           ...(s.sslKeyLocation === undefined ? {} : { keyLocation: s.sslKeyLocation }),
         })
       : Option.none()
+    return { sasl, tls }
+  })
 
+const deliveryOf = (s: Settings, explicitIdempotence: boolean | undefined, label: Label) =>
+  Either.gen(function* () {
+    const fail = failing(label)
     const client = s.client ?? defaults.client
-    const compression = s.compression ?? "none"
+    const compression = s.compression ?? defaults.compression
     if (!compressionsOf[client].includes(compression))
       return yield* fail(
+        "compression",
         "compression.type",
         `${compression} is not available with the ${client} client (it has ${compressionsOf[client].join(", ")}): use --client platformatic, or another codec`,
       )
-
-    const acks = s.acks ?? "all"
-    if (input.idempotent === true && acks !== "all")
+    const acks = s.acks ?? defaults.acks
+    if (explicitIdempotence === true && acks !== "all")
       return yield* fail(
+        "acks",
         "acks",
         `the idempotent producer needs acks=all, got ${acks} (or set enable.idempotence=false)`,
       )
     const idempotent = acks === "all" && (s.idempotent ?? true)
-    const maxInFlight = yield* positiveInt("max.in.flight", s.maxInFlight ?? (idempotent ? 1 : 5))
+    const maxInFlight = s.maxInFlight ?? (idempotent ? 1 : 5)
     // kafkajs rolls sequence numbers back when a request fails: with two idempotent batches in
     // flight a retry would be sent out of sequence. One at a time keeps per-partition order exact.
-    if (idempotent && maxInFlight > 1)
+    if (idempotent && maxInFlight !== 1)
       return yield* fail(
+        "maxInFlight",
         "max.in.flight",
         `must be 1 with the idempotent producer, got ${maxInFlight} (or set enable.idempotence=false)`,
       )
+    return { client, compression, acks, idempotent, maxInFlight }
+  })
 
+const timingOf = (s: Settings, label: Label) =>
+  Either.gen(function* () {
+    const fail = failing(label)
+    const whole = (setting: (Setting & `${string}Ms`) | "batchMaxRecords", name: string, min: number) => {
+      const value = s[setting] as number
+      return Number.isInteger(value) && value >= min
+        ? Either.right(value)
+        : fail(setting, name, `expected a whole number >= ${min}, got ${value}`)
+    }
+    const ms = (setting: Setting & `${string}Ms`, name: string, min = 1) =>
+      Either.map(whole(setting, name, min), Duration.millis)
     const jitter = s.retryJitter ?? defaults.retryJitter
     if (!(jitter >= 0 && jitter < 1))
-      return yield* fail("retry.jitter", `expected a number from 0 to below 1, got ${jitter}`)
+      return yield* fail("retryJitter", "retry.jitter", `expected a number from 0 to below 1, got ${jitter}`)
     const multiplier = s.retryMultiplier ?? defaults.retryMultiplier
     if (!(multiplier >= 1))
-      return yield* fail("retry.multiplier", `expected a number >= 1, got ${multiplier}`)
-
-    const ms = (key: string, value: number | undefined, fallback: number, min = 1) =>
-      Either.map(positiveInt(key, value ?? fallback, min), Duration.millis)
-
+      return yield* fail("retryMultiplier", "retry.multiplier", `expected a number >= 1, got ${multiplier}`)
     return {
-      client,
-      brokers,
-      clientId: s.clientId ?? defaults.clientId,
-      sasl,
-      tls,
-      acks,
-      idempotent,
-      compression,
-      connectionTimeout: yield* ms(
-        "connection.timeout.ms",
-        s.connectionTimeoutMs,
-        defaults.connectionTimeoutMs,
-      ),
-      requestTimeout: yield* ms("request.timeout.ms", s.requestTimeoutMs, defaults.requestTimeoutMs),
-      deliveryTimeout: yield* ms("delivery.timeout.ms", s.deliveryTimeoutMs, defaults.deliveryTimeoutMs),
+      connectionTimeout: yield* ms("connectionTimeoutMs", "socket.connection.setup.timeout.ms"),
+      requestTimeout: yield* ms("requestTimeoutMs", "request.timeout.ms"),
+      deliveryTimeout: yield* ms("deliveryTimeoutMs", "delivery.timeout.ms"),
       retry: {
-        initialDelay: yield* ms("retry.backoff.ms", s.retryInitialMs, defaults.retryInitialMs),
-        maxDelay: yield* ms("retry.backoff.max.ms", s.retryMaxMs, defaults.retryMaxMs),
+        initialDelay: yield* ms("retryInitialMs", "retry.backoff.ms"),
+        maxDelay: yield* ms("retryMaxMs", "retry.backoff.max.ms"),
         multiplier,
         jitter,
       },
-      batchMaxRecords: yield* positiveInt(
-        "batch.num.messages",
-        s.batchMaxRecords ?? defaults.batchMaxRecords,
-      ),
-      linger: yield* ms("linger.ms", s.lingerMs, defaults.lingerMs, 0),
-      maxInFlight,
-      drainTimeout: yield* ms("drain.timeout.ms", s.drainTimeoutMs, defaults.drainTimeoutMs, 0),
+      batchMaxRecords: yield* whole("batchMaxRecords", "batch.num.messages", 1),
+      linger: yield* ms("lingerMs", "linger.ms", 0),
+      drainTimeout: yield* ms("drainTimeoutMs", "drain.timeout.ms", 0),
+    }
+  })
+
+/** Validates settings into a config; every error names the setting (by its origin, when known). */
+export const make = (input: Settings, origins: Origins = {}): Either.Either<KafkaConfig, KafkaConfigError> =>
+  Either.gen(function* () {
+    const label: Label = (setting, name) => origins[setting] ?? name
+    const s: Settings = {
+      ...defaults,
+      ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
+    }
+    const brokers = yield* Either.mapLeft(
+      KafkaSettings.brokersOf(s.bootstrapServers ?? defaults.bootstrapServers),
+      (reason) => new KafkaConfigError({ key: label("bootstrapServers", "bootstrap.servers"), reason }),
+    )
+    return {
+      brokers,
+      clientId: s.clientId ?? defaults.clientId,
+      ...(yield* securityOf(s, label)),
+      ...(yield* deliveryOf(s, input.idempotent, label)),
+      ...(yield* timingOf(s, label)),
     } satisfies KafkaConfig
   })
 
@@ -241,48 +233,30 @@ export const describe = (config: KafkaConfig): string => {
   return `${config.brokers.join(",")} (${security}, client=${config.client}, acks=${config.acks}, idempotent=${config.idempotent}, compression=${config.compression})`
 }
 
-/** The environment's contribution: KAFKA_CLIENT, KAFKA_BOOTSTRAP_SERVERS, KAFKA_CLIENT_ID, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*. */
-export const fromEnv: Config.Config<Settings> = Config.all({
-  client: Config.option(Config.literal(...clients)("KAFKA_CLIENT")),
-  bootstrapServers: Config.option(Config.string("KAFKA_BOOTSTRAP_SERVERS")),
-  clientId: Config.option(Config.string("KAFKA_CLIENT_ID")),
-  securityProtocol: Config.option(
-    Config.literal("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")("KAFKA_SECURITY_PROTOCOL"),
-  ),
-  saslMechanism: Config.option(
-    Config.literal("plain", "scram-sha-256", "scram-sha-512")("KAFKA_SASL_MECHANISM"),
-  ),
-  saslUsername: Config.option(Config.string("KAFKA_SASL_USERNAME")),
-  saslPassword: Config.option(Config.redacted("KAFKA_SASL_PASSWORD")),
-}).pipe(
-  Config.map((values) => {
-    const out: Record<string, unknown> = {}
-    // An empty variable (KAFKA_BOOTSTRAP_SERVERS=) counts as unset, as in the broker script.
-    for (const [key, value] of Object.entries(values) as Array<[string, Option.Option<unknown>]>)
-      if (Option.isSome(value) && value.value !== "") out[key] = value.value
-    return out as Settings
-  }),
-)
-
 export interface Loaded {
   readonly config: KafkaConfig
   /** Keys of the properties file this client does not know: warn about them once. */
   readonly unknownKeys: ReadonlyArray<string>
 }
 
+export interface LoadOptions {
+  readonly configFile?: string | undefined
+  /** The Kafka flags given, by name without dashes (`{ linger: "10ms" }`). */
+  readonly flags?: Readonly<Record<string, unknown>>
+  /** Default: the process environment. */
+  readonly env?: Readonly<Record<string, string | undefined>>
+}
+
 /**
  * The one way to resolve a client's configuration: defaults, then the properties file, then the
  * environment, then flags (each later source wins), validated once.
  */
-export const load = (options: {
-  readonly configFile?: string | undefined
-  readonly flags?: Settings
-}): Effect.Effect<Loaded, KafkaConfigError> =>
+export const load = (options: LoadOptions = {}): Effect.Effect<Loaded, KafkaConfigError> =>
   Effect.gen(function* () {
     const file = options.configFile === undefined ? undefined : yield* Properties.load(options.configFile)
-    const env = yield* fromEnv.pipe(
-      Effect.mapError((error) => new KafkaConfigError({ key: "environment", reason: String(error) })),
-    )
-    const config = yield* make(merge(file?.settings ?? {}, env, options.flags ?? {}))
+    const env = yield* KafkaSettings.fromEnv(options.env ?? process.env)
+    const flags = yield* KafkaSettings.fromFlags(options.flags ?? {})
+    const { settings, origins } = KafkaSettings.merge(file ?? KafkaSettings.empty, env, flags)
+    const config = yield* make(settings, origins)
     return { config, unknownKeys: file?.unknownKeys ?? [] }
   })

@@ -10,18 +10,21 @@
  *   partitions' leaders (internal/rangeReader.ts): no group, so they work on a brand-new broker, and
  *   every compression codec is read.
  */
-import { Chunk, Context, Effect, Layer, type Scope, Stream } from "effect"
-import type { Consumer, Kafka } from "kafkajs"
-import { classify } from "./internal/classify.js"
+export type { FollowOptions } from "./internal/groupReader.js"
+
+import { Context, Effect, Layer, type Scope, Stream } from "effect"
+import type { Kafka } from "kafkajs"
 import { makeKafka } from "./internal/client.js"
-import { connectWithin } from "./internal/connect.js"
+import { acquireConnected } from "./internal/connect.js"
+import { type FollowOptions, followGroup } from "./internal/groupReader.js"
+import { kafkajsCalls } from "./internal/kafkajsCalls.js"
 import {
   type ConsumedRecord,
   type PartitionRange,
   readRanges as readRangesDirect,
 } from "./internal/rangeReader.js"
-import type { KafkaConfig } from "./KafkaConfig.js"
-import type { KafkaError } from "./KafkaError.js"
+import * as KafkaConfig from "./KafkaConfig.js"
+import type { KafkaConfigError, KafkaError } from "./KafkaError.js"
 
 export type { ConsumedRecord, PartitionRange } from "./internal/rangeReader.js"
 
@@ -29,13 +32,6 @@ export interface ReadToEndOptions {
   readonly topic: string
   /** Start at the first offset whose timestamp is at or after this (epoch ms); default the beginning. */
   readonly fromTimestamp?: number
-}
-
-export interface FollowOptions {
-  readonly topic: string
-  readonly groupId: string
-  /** Where a group without committed offsets starts: the beginning, or only new records. */
-  readonly fromBeginning: boolean
 }
 
 export interface Service {
@@ -57,26 +53,12 @@ export class KafkaConsumer extends Context.Tag("@customer-events/kafka/KafkaCons
   Service
 >() {}
 
-const toHeaders = (headers: Record<string, unknown> | undefined): Record<string, string> => {
-  const out: Record<string, string> = {}
-  if (headers === undefined) return out
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue
-    out[name] = Array.isArray(value) ? value.map(String).join(",") : String(value)
-  }
-  return out
-}
-
-export const make = (config: KafkaConfig): Effect.Effect<Service, KafkaError, Scope.Scope> =>
+export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, KafkaError, Scope.Scope> =>
   Effect.gen(function* () {
-    const brokers = config.brokers.join(",")
     const kafka: Kafka = yield* makeKafka(config)
-    const admin = kafka.admin({ retry: { retries: 2 } })
-    yield* Effect.acquireRelease(connectWithin(config, admin), () =>
-      Effect.promise(() => admin.disconnect().catch(() => undefined)).pipe(Effect.timeoutOption("5 seconds")),
-    )
-    const call = <A>(topic: string, f: () => Promise<A>) =>
-      Effect.tryPromise({ try: f, catch: (cause) => classify(cause, { brokers, topic }) })
+    const admin = kafka.admin()
+    yield* acquireConnected(config, admin)
+    const call = kafkajsCalls(config)
 
     const ranges = (options: ReadToEndOptions) =>
       Effect.gen(function* () {
@@ -98,49 +80,8 @@ export const make = (config: KafkaConfig): Effect.Effect<Service, KafkaError, Sc
           .sort((a, b) => a.partition - b.partition)
       })
 
-    /** A kafkajs group consumer; its batches are pushed into the stream, waiting while its buffer is full. */
-    const follow = (options: FollowOptions): Stream.Stream<ConsumedRecord, KafkaError> =>
-      Stream.asyncScoped<ConsumedRecord, KafkaError>(
-        (emit) =>
-          Effect.gen(function* () {
-            const { topic } = options
-            const consumer: Consumer = kafka.consumer({
-              groupId: options.groupId,
-              retry: { retries: 5 },
-              allowAutoTopicCreation: false,
-            })
-            yield* Effect.acquireRelease(connectWithin(config, consumer), () =>
-              Effect.promise(() => consumer.disconnect().catch(() => undefined)).pipe(
-                Effect.timeoutOption("10 seconds"),
-              ),
-            )
-            consumer.on(consumer.events.CRASH, (event) => {
-              void emit.fail(classify(event.payload.error, { brokers, topic }))
-            })
-            yield* call(topic, () =>
-              consumer.subscribe({ topics: [topic], fromBeginning: options.fromBeginning }),
-            )
-            yield* call(topic, () =>
-              consumer.run({
-                eachBatch: async ({ batch }) => {
-                  const records = batch.messages.map(
-                    (m): ConsumedRecord => ({
-                      topic,
-                      partition: batch.partition,
-                      offset: m.offset,
-                      key: m.key,
-                      value: m.value,
-                      headers: toHeaders(m.headers as Record<string, unknown> | undefined),
-                      timestamp: m.timestamp,
-                    }),
-                  )
-                  if (records.length > 0) await emit.chunk(Chunk.unsafeFromArray(records))
-                },
-              }),
-            )
-          }),
-        16,
-      )
+    const follow = (options: FollowOptions) => followGroup(config, kafka, call, options)
+
     const readRanges = (topic: string, list: ReadonlyArray<PartitionRange>) =>
       readRangesDirect(config, topic, list)
 
@@ -150,8 +91,14 @@ export const make = (config: KafkaConfig): Effect.Effect<Service, KafkaError, Sc
     return KafkaConsumer.of({ ranges, readToEnd, readRanges, follow })
   })
 
-export const layer = (config: KafkaConfig): Layer.Layer<KafkaConsumer, KafkaError> =>
+export const layer = (config: KafkaConfig.KafkaConfig): Layer.Layer<KafkaConsumer, KafkaError> =>
   Layer.scoped(KafkaConsumer, make(config))
+
+/** Configured from the environment (KAFKA_BOOTSTRAP_SERVERS, KAFKA_SASL_*, ...) over the defaults. */
+export const layerConfig: Layer.Layer<KafkaConsumer, KafkaError | KafkaConfigError> = Layer.scoped(
+  KafkaConsumer,
+  Effect.flatMap(KafkaConfig.load(), ({ config }) => make(config)),
+)
 
 /** A record value that is not UTF-8 text still becomes a string (with replacement characters). */
 export const text = (buffer: Buffer | null): string | null =>

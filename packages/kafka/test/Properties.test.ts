@@ -1,12 +1,18 @@
 import { describe, expect, test } from "bun:test"
-import { Either, Option, Redacted } from "effect"
-import { KafkaConfig, Properties } from "../src/index.js"
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { repoRoot } from "@customer-events/test-support"
+import { Effect, Either, Option, Redacted } from "effect"
+import { KafkaConfig, KafkaSettings, Properties } from "../src/index.js"
 
 const secret = "s3cr3t-P@ss=word"
 
-const settingsOf = (text: string) => Either.getOrThrow(Properties.toSettings(Properties.parse(text)))
+const fromText = (text: string) =>
+  KafkaSettings.fromProperties(Properties.parse(text), "client.properties", KafkaSettings.ignoredKeys)
+const settingsOf = (text: string) => Either.getOrThrow(fromText(text))
 const errorOf = (text: string) => {
-  const result = Properties.toSettings(Properties.parse(text))
+  const result = fromText(text)
   if (Either.isRight(result)) throw new Error("expected a config error")
   return result.left.message
 }
@@ -42,7 +48,7 @@ describe("Properties.parse", () => {
   })
 })
 
-describe("Properties.toSettings", () => {
+describe("a properties file, read through the settings table", () => {
   test("reads a Confluent Cloud client.properties (librdkafka form)", () => {
     const { settings, unknownKeys } = settingsOf(`
 # Required connection configs for Kafka producer, consumer, and admin
@@ -87,12 +93,8 @@ sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule require
     expect(Option.getOrThrow(config.sasl).mechanism).toBe("scram-sha-512")
     expect(Option.getOrThrow(config.sasl).username).toBe("alice")
 
-    const scramWithoutMechanism = Either.getOrThrow(
-      Properties.toSettings(
-        Properties.parse(
-          `security.protocol=SASL_SSL\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="a" password="b";`,
-        ),
-      ),
+    const scramWithoutMechanism = settingsOf(
+      `security.protocol=SASL_SSL\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="a" password="b";`,
     ).settings
     const error = KafkaConfig.make(scramWithoutMechanism)
     expect(Either.isLeft(error) && error.left.message).toContain("sasl.mechanism")
@@ -118,19 +120,27 @@ sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule require
     expect(unknownKeys).toEqual(["foo.bar", "batch.size"])
   })
 
-  test("rejects bad values naming the key and the value, never a password", () => {
-    expect(errorOf("acks=2")).toBe('acks: expected all, -1, 1 or 0, got "2"')
-    expect(errorOf("security.protocol=TLS")).toContain(
-      'security.protocol: expected PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, got "TLS"',
+  test("rejects bad values naming the file, the key and the value, never a password", () => {
+    expect(errorOf("acks=2")).toBe(
+      'client.properties: acks: expected all, leader, none (or -1, 1, 0), got "2"',
     )
-    expect(errorOf("sasl.mechanisms=GSSAPI")).toContain("sasl.mechanisms: expected PLAIN")
-    expect(errorOf("linger.ms=soon")).toBe('linger.ms: expected a whole number of milliseconds, got "soon"')
-    expect(errorOf("enable.idempotence=yes")).toBe('enable.idempotence: expected true or false, got "yes"')
+    expect(errorOf("security.protocol=TLS")).toContain(
+      'client.properties: security.protocol: expected one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL, got "TLS"',
+    )
+    expect(errorOf("sasl.mechanisms=GSSAPI")).toContain(
+      "client.properties: sasl.mechanisms: expected one of plain, scram-sha-256, scram-sha-512",
+    )
+    expect(errorOf("linger.ms=soon")).toBe(
+      'client.properties: linger.ms: expected a whole number from 0 up, got "soon"',
+    )
+    expect(errorOf("enable.idempotence=yes")).toBe(
+      'client.properties: enable.idempotence: expected true or false, got "yes"',
+    )
     expect(errorOf("compression.type=brotli")).toBe(
-      'compression.type: expected one of none, gzip, snappy, lz4, zstd, got "brotli"',
+      'client.properties: compression.type: expected one of none, gzip, snappy, lz4, zstd, got "brotli"',
     )
     expect(errorOf("sasl.username={{ CLUSTER_API_KEY }}")).toContain(
-      "sasl.username: still holds a placeholder",
+      "client.properties: sasl.username: still holds a placeholder",
     )
     const hidden = errorOf("sasl.password={{ CLUSTER_API_SECRET }}")
     expect(hidden).toContain("sasl.password")
@@ -153,13 +163,19 @@ describe("KafkaConfig.make", () => {
     expect(Option.isNone(config.sasl)).toBe(true)
   })
 
-  test("later sources win: merge(defaults, file, env, flags)", () => {
-    const merged = KafkaConfig.merge(
-      { bootstrapServers: "file:1", clientId: "file" },
-      { bootstrapServers: "env:2" },
-      { bootstrapServers: "flag:3" },
+  test("later sources win: merge(file, env, flags), each setting keeping its origin", () => {
+    const merged = KafkaSettings.merge(
+      {
+        settings: { bootstrapServers: "file:1", clientId: "file" },
+        origins: { bootstrapServers: "f: b", clientId: "f: c" },
+      },
+      { settings: { bootstrapServers: "env:2" }, origins: { bootstrapServers: "KAFKA_BOOTSTRAP_SERVERS" } },
+      { settings: { bootstrapServers: "flag:3" }, origins: { bootstrapServers: "--bootstrap-servers" } },
     )
-    expect(merged).toEqual({ bootstrapServers: "flag:3", clientId: "file" })
+    expect(merged).toEqual({
+      settings: { bootstrapServers: "flag:3", clientId: "file" },
+      origins: { bootstrapServers: "--bootstrap-servers", clientId: "f: c" },
+    })
   })
 
   const bad: ReadonlyArray<readonly [KafkaConfig.Settings, string]> = [
@@ -199,5 +215,76 @@ describe("KafkaConfig.make", () => {
       const accepted = Either.getOrThrow(KafkaConfig.make({ client: "platformatic", compression }))
       expect(accepted.compression).toBe(compression)
     }
+  })
+})
+
+describe("KafkaConfig.load: flags > env > file > defaults, errors naming where the value came from", () => {
+  const dir = mkdtempSync(join(tmpdir(), "config-"))
+  const file = join(dir, "client.properties")
+  writeFileSync(file, "bootstrap.servers=file:1\nclient.id=from-file\nlinger.ms=7\n")
+  const load = (options: KafkaConfig.LoadOptions) =>
+    Effect.runPromise(Effect.either(KafkaConfig.load(options)))
+  const loadError = async (options: KafkaConfig.LoadOptions) => {
+    const result = await load(options)
+    if (Either.isRight(result)) throw new Error("expected a config error")
+    return result.left.message
+  }
+
+  test("each source wins over the ones before it", async () => {
+    const config = Either.getOrThrow(
+      await load({
+        configFile: file,
+        env: { KAFKA_BOOTSTRAP_SERVERS: "env:2", KAFKA_CLIENT_ID: "" },
+        flags: { linger: "20ms" },
+      }),
+    ).config
+    expect(config.brokers).toEqual(["env:2"])
+    expect(config.clientId).toBe("from-file")
+    expect(config.linger).toEqual(Either.getOrThrow(KafkaConfig.make({ lingerMs: 20 })).linger)
+  })
+
+  test("a flag, a variable and a file key are each named in their errors", async () => {
+    expect(await loadError({ env: {}, flags: { "bootstrap-servers": "127.0.0.1:notaport" } })).toBe(
+      '--bootstrap-servers: expected host:port with a port from 1 to 65535, got "127.0.0.1:notaport"',
+    )
+    expect(await loadError({ env: { KAFKA_CLIENT: "rdkafka" } })).toBe(
+      'KAFKA_CLIENT: expected one of kafkajs, platformatic, got "rdkafka"',
+    )
+    expect(await loadError({ env: {}, flags: { linger: "5" } })).toContain("--linger: expected a duration")
+    writeFileSync(join(dir, "bad.properties"), "linger.ms=-3\n")
+    expect(await loadError({ env: {}, configFile: join(dir, "bad.properties") })).toBe(
+      `${join(dir, "bad.properties")}: linger.ms: expected a whole number from 0 up, got "-3"`,
+    )
+  })
+
+  test("a rule across settings names the source of the value it refuses", async () => {
+    expect(await loadError({ env: { KAFKA_CLIENT: "kafkajs" }, flags: { compression: "zstd" } })).toBe(
+      "--compression: zstd is not available with the kafkajs client (it has none, gzip): use --client platformatic, or another codec",
+    )
+  })
+
+  test("a binary file given as --config is refused, not read as keys", async () => {
+    const binary = join(dir, "image.bin")
+    writeFileSync(binary, new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0x0d, 0x0a, 0x1a, 0x0a, 0x3d, 0xff]))
+    expect(await loadError({ env: {}, configFile: binary })).toBe(
+      `--config: ${binary} is not a .properties file: it holds binary data (NUL bytes)`,
+    )
+  })
+})
+
+describe("the settings table", () => {
+  const readme = Bun.file(join(repoRoot, "README.md")).text()
+
+  test("every Kafka flag and variable is in the README", async () => {
+    const text = await readme
+    for (const spec of KafkaSettings.table) {
+      if (spec.flag !== undefined) expect(text).toContain(`\`--${spec.flag.name}`)
+      if (spec.env !== undefined) expect(text).toContain(spec.env)
+    }
+  })
+
+  test("each properties key belongs to one setting", () => {
+    const keys = KafkaSettings.table.flatMap((spec) => spec.properties)
+    expect(new Set(keys).size).toBe(keys.length)
   })
 })

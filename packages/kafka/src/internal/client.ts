@@ -6,7 +6,6 @@ import { Duration, Effect, LogLevel, Option, Runtime } from "effect"
 import { Kafka, type KafkaConfig as KafkaJsConfig, logLevel, type SASLOptions } from "kafkajs"
 import type { KafkaConfig } from "../KafkaConfig.js"
 import type { KafkaConfigError } from "../KafkaError.js"
-import { quietKafkaJsTimerWarnings } from "./quietWarnings.js"
 import { credentials, tlsOptions } from "./security.js"
 
 // kafkajs logs every failed request as an ERROR, including those our retry schedule then retries
@@ -65,7 +64,6 @@ export const makeKafka = (
   seedOrder?: () => Array<string>,
 ): Effect.Effect<Kafka, KafkaConfigError> =>
   Effect.gen(function* () {
-    quietKafkaJsTimerWarnings()
     const runtime = yield* Effect.runtime<never>()
     const ssl = yield* tlsOptions(config)
     const sasl: SASLOptions | undefined = Option.match(credentials(config), {

@@ -1,7 +1,8 @@
 /**
- * Connecting a client (producer, admin, of either library): bounded retries of retriable failures
- * within the connection timeout, then the last real error (naming the broker), never a bare "timeout".
- * Errors are classified by kafkajs's rules unless the client brings its own.
+ * Connecting and closing a client (producer, consumer, admin, of either library). Connecting:
+ * bounded retries of retriable failures within the connection timeout, then the last real error
+ * (naming the broker), never a bare "timeout"; errors are classified by kafkajs's rules unless the
+ * client brings its own. Closing: never fails, never waits longer than it is given.
  */
 import { Duration, Effect, Schedule } from "effect"
 import type { KafkaConfig } from "../KafkaConfig.js"
@@ -36,9 +37,25 @@ export const connectWithin = (
         }),
     }),
     // A failed connect may leave sockets and timers behind: close them before reporting.
-    Effect.tapError(() =>
-      Effect.promise(() => client.disconnect().catch(() => undefined)).pipe(Effect.timeoutOption("1 second")),
-    ),
+    Effect.tapError(() => closeWithin("1 second", client.disconnect)),
     Effect.withLogSpan("kafka.connect"),
   )
 }
+
+/** Closes a client, ignoring its errors, waiting at most `limit` (a broker may never answer). */
+export const closeWithin = (
+  limit: Duration.DurationInput,
+  close: () => Promise<unknown>,
+): Effect.Effect<void> =>
+  Effect.promise(() => close().catch(() => undefined)).pipe(Effect.timeoutOption(limit), Effect.asVoid)
+
+/** A scoped client: connected within the connection timeout, closed within `closeLimit` on release. */
+export const acquireConnected = (
+  config: KafkaConfig,
+  client: { connect: () => Promise<void>; disconnect: () => Promise<unknown> },
+  classifyError?: (cause: unknown) => KafkaError,
+  closeLimit: Duration.DurationInput = "5 seconds",
+) =>
+  Effect.acquireRelease(connectWithin(config, client, classifyError), () =>
+    closeWithin(closeLimit, client.disconnect),
+  )

@@ -3,42 +3,59 @@
  * suite): one kafkajs call per partition, a fresh producer to restart, and the seed order below.
  */
 import { Duration, Effect } from "effect"
-import type { Message, Producer } from "kafkajs"
+import type { Kafka, Message, Producer } from "kafkajs"
 import { CompressionTypes } from "kafkajs"
 import type { KafkaConfig } from "../KafkaConfig.js"
 import type { KafkaError } from "../KafkaError.js"
 import { classify } from "./classify.js"
 import { makeKafka } from "./client.js"
-import { connectWithin } from "./connect.js"
+import { closeWithin, connectWithin } from "./connect.js"
 import type { ProducerClient } from "./ProducerClient.js"
+import type { PartitionBatch } from "./partitioner.js"
 import { SeedOrder } from "./seedOrder.js"
 
 const acksOf = { all: -1, leader: 1, none: 0 } as const
+
+/** One partition's batch as kafkajs messages, the partition chosen by us (Java's murmur2). */
+const messagesOf = (part: PartitionBatch): Array<Message> => {
+  const messages: Array<Message> = new Array(part.records.length)
+  for (let i = 0; i < part.records.length; i++) {
+    const r = part.records[i]!
+    const message: Message = { key: r.key, value: r.value, partition: part.partition }
+    if (r.headers !== undefined) message.headers = r.headers as Record<string, string>
+    if (r.timestamp !== undefined) message.timestamp = r.timestamp
+    messages[i] = message
+  }
+  return messages
+}
+
+/** A kafkajs producer whose request timeouts mark the broker as one to ask last. */
+const producerOf = (kafka: Kafka, config: KafkaConfig, seeds: SeedOrder): Producer => {
+  const created = kafka.producer({
+    idempotent: config.idempotent,
+    allowAutoTopicCreation: false,
+    // kafkajs refuses an idempotent producer with zero retries; one inner retry, ours outside.
+    retry: { retries: config.idempotent ? 1 : 0 },
+    ...(config.idempotent ? { maxInFlightRequests: 1 } : {}),
+  })
+  created.on(created.events.REQUEST_TIMEOUT, (event) => {
+    seeds.suspect(event.payload.broker)
+  })
+  return created
+}
 
 export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaError> =>
   Effect.gen(function* () {
     const brokers = config.brokers.join(",")
     const seeds = new SeedOrder(config.brokers)
     const kafka = yield* makeKafka(config, () => seeds.order())
-    const newProducer = (): Producer => {
-      const created = kafka.producer({
-        idempotent: config.idempotent,
-        allowAutoTopicCreation: false,
-        // kafkajs refuses an idempotent producer with zero retries; one inner retry, ours outside.
-        retry: { retries: config.idempotent ? 1 : 0 },
-        ...(config.idempotent ? { maxInFlightRequests: 1 } : {}),
-      })
-      created.on(created.events.REQUEST_TIMEOUT, (event) => {
-        seeds.suspect(event.payload.broker)
-      })
-      return created
-    }
+    const newProducer = () => producerOf(kafka, config, seeds)
     let producer = newProducer()
     // Reads partition counts (kafkajs's producer does not expose its metadata).
-    const admin = kafka.admin({ retry: { retries: 0 } })
+    const admin = kafka.admin()
     yield* connectWithin(config, admin)
     yield* connectWithin(config, producer).pipe(
-      Effect.tapError(() => Effect.promise(() => admin.disconnect().catch(() => undefined))),
+      Effect.tapError(() => closeWithin("1 second", admin.disconnect)),
     )
 
     const acks = acksOf[config.acks]
@@ -57,24 +74,21 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
       send: async (topic, parts, acknowledged) => {
         let failure: unknown
         await Promise.all(
-          parts.map((part) => {
-            const messages: Array<Message> = new Array(part.records.length)
-            for (let i = 0; i < part.records.length; i++) {
-              const r = part.records[i]!
-              const message: Message = { key: r.key, value: r.value, partition: part.partition }
-              if (r.headers !== undefined) message.headers = r.headers as Record<string, string>
-              if (r.timestamp !== undefined) message.timestamp = r.timestamp
-              messages[i] = message
-            }
-            return producer
-              .sendBatch({ acks, timeout, compression, topicMessages: [{ topic, messages }] })
+          parts.map((part) =>
+            producer
+              .sendBatch({
+                acks,
+                timeout,
+                compression,
+                topicMessages: [{ topic, messages: messagesOf(part) }],
+              })
               .then(
                 (metadata) => acknowledged(part.partition, metadata[0]?.baseOffset ?? "-1"),
                 (reason: unknown) => {
                   failure ??= reason
                 },
-              )
-          }),
+              ),
+          ),
         )
         if (failure !== undefined) throw failure
       },
@@ -86,11 +100,6 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
         return connectWithin(config, producer)
       }),
       classify: (cause, context) => classify(cause, { brokers, ...context }),
-      close: Effect.promise(() =>
-        Promise.all([
-          producer.disconnect().catch(() => undefined),
-          admin.disconnect().catch(() => undefined),
-        ]),
-      ).pipe(Effect.timeoutOption("5 seconds"), Effect.asVoid),
+      close: closeWithin("5 seconds", () => Promise.all([producer.disconnect(), admin.disconnect()])),
     } satisfies ProducerClient
   })

@@ -52,6 +52,26 @@ const flatten = (root: unknown): Array<Node> => {
 
 const brokerIn = (message: string): string | undefined => message.match(/to (\S+:\d+)/)?.[1]
 
+/** A TLS failure (not retriable) or a network one (retriable), naming the broker; else undefined. */
+const connectionError = (
+  nodes: ReadonlyArray<Node>,
+  context: Context,
+  reasonOf: (n: Node | undefined) => string,
+  cause: unknown,
+): KafkaError | undefined => {
+  const network = nodes.find((n) => n.code === "PLT_KFK_NETWORK")
+  const broker = brokerIn(network?.message ?? "") ?? context.brokers
+  const tls = nodes.find(
+    (n) => tlsCodes.has(n.code ?? "") || (n.code !== "PLT_KFK_NETWORK" && looksLikeTls(n.message ?? "")),
+  )
+  if (tls !== undefined)
+    return new KafkaConnectionError({ broker, reason: tlsReason(reasonOf(tls)), retriable: false, cause })
+  if (network === undefined) return undefined
+  const socket = nodes.find((n) => n !== network && n.code !== undefined && !n.code.startsWith("PLT_KFK"))
+  const reason = socket?.message ?? reasonOf(network)
+  return new KafkaConnectionError({ broker, reason, retriable: true, cause })
+}
+
 export const classifyPlatformatic = (cause: unknown, context: Context): KafkaError => {
   const nodes = flatten(cause)
   const answer = (types: ReadonlySet<string>) =>
@@ -79,18 +99,8 @@ export const classifyPlatformatic = (cause: unknown, context: Context): KafkaErr
       cause,
     })
 
-  const network = nodes.find((n) => n.code === "PLT_KFK_NETWORK")
-  const broker = brokerIn(network?.message ?? "") ?? context.brokers
-  const tls = nodes.find(
-    (n) => tlsCodes.has(n.code ?? "") || (n.code !== "PLT_KFK_NETWORK" && looksLikeTls(n.message ?? "")),
-  )
-  if (tls !== undefined)
-    return new KafkaConnectionError({ broker, reason: tlsReason(reasonOf(tls)), retriable: false, cause })
-  if (network !== undefined) {
-    const socket = nodes.find((n) => n !== network && n.code !== undefined && !n.code.startsWith("PLT_KFK"))
-    const reason = socket?.message ?? reasonOf(network)
-    return new KafkaConnectionError({ broker, reason, retriable: true, cause })
-  }
+  const connection = connectionError(nodes, context, reasonOf, cause)
+  if (connection !== undefined) return connection
 
   // A broker's answer: retriable by Kafka's own table (leader moves, NOT_ENOUGH_REPLICAS, ...), and
   // the idempotent producer's state errors (the client starts a new producer id by itself).

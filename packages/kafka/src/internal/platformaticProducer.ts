@@ -8,7 +8,7 @@ import { ProduceAcks, Producer, type ProducerOptions } from "@platformatic/kafka
 import { Effect } from "effect"
 import type { KafkaConfig } from "../KafkaConfig.js"
 import type { KafkaError } from "../KafkaError.js"
-import { connectWithin } from "./connect.js"
+import { closeWithin, connectWithin } from "./connect.js"
 import type { ProducerClient } from "./ProducerClient.js"
 import type { PartitionBatch } from "./partitioner.js"
 import { classifyPlatformatic } from "./platformaticErrors.js"
@@ -67,7 +67,7 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
               ? producer.initIdempotentProducer({})
               : producer.metadata({ topics: [] })
             ).then(() => undefined),
-          disconnect: () => producer.close(true).catch(() => undefined),
+          disconnect: () => producer.close(true),
         },
         classify,
       )
@@ -102,9 +102,6 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
         return connect(producer)
       }),
       classify,
-      close: Effect.promise(() => producer.close(true).catch(() => undefined)).pipe(
-        Effect.timeoutOption("5 seconds"),
-        Effect.asVoid,
-      ),
+      close: closeWithin("5 seconds", () => producer.close(true)),
     } satisfies ProducerClient
   })

@@ -7,7 +7,7 @@ import { Consumer } from "@platformatic/kafka"
 import { Chunk, Effect, Option, Schedule, Stream } from "effect"
 import type { KafkaConfig } from "../KafkaConfig.js"
 import { isRetriable, type KafkaError } from "../KafkaError.js"
-import { connectWithin } from "./connect.js"
+import { acquireConnected } from "./connect.js"
 import { classifyPlatformatic } from "./platformaticErrors.js"
 import { connectionOptionsOf } from "./platformaticOptions.js"
 
@@ -155,19 +155,13 @@ export const readRanges = (
         retries: 3,
         retryDelay: 200,
       })
-      yield* Effect.acquireRelease(
-        connectWithin(
-          config,
-          {
-            connect: () => consumer.metadata({ topics: [topic] }).then(() => undefined),
-            disconnect: () => consumer.close(true).catch(() => undefined),
-          },
-          classify,
-        ),
-        () =>
-          Effect.promise(() => consumer.close(true).catch(() => undefined)).pipe(
-            Effect.timeoutOption("5 seconds"),
-          ),
+      yield* acquireConnected(
+        config,
+        {
+          connect: () => consumer.metadata({ topics: [topic] }).then(() => undefined),
+          disconnect: () => consumer.close(true),
+        },
+        classify,
       )
       const round = Effect.tryPromise({
         try: () => fetchRound(consumer, topic, positions),

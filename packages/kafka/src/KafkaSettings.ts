@@ -1,0 +1,150 @@
+/**
+ * The sources of Kafka settings, each read through the one table (internal/settingsTable.ts):
+ * flags, environment variables and a properties file. An error names where the bad value came
+ * from: the flag, the variable, or the file and key. Precedence: flags > env > file > defaults.
+ */
+import { Either } from "effect"
+import { type SettingSpec, table } from "./internal/settingsTable.js"
+import type { Origins, Settings, Sourced } from "./internal/settingsTypes.js"
+import { KafkaConfigError } from "./KafkaError.js"
+
+export type { Flag, SettingSpec } from "./internal/settingsTable.js"
+export { brokersOf, ignoredKeys, table } from "./internal/settingsTable.js"
+export type { Origins, Settings, Sourced } from "./internal/settingsTypes.js"
+
+export const empty: Sourced = { settings: {}, origins: {} }
+
+/** Reads one value into a source's settings, recording where each setting came from. */
+const readInto = (
+  out: { settings: Record<string, unknown>; origins: Record<string, string> },
+  spec: SettingSpec,
+  text: string,
+  origin: string,
+  viaFlag: boolean,
+): Either.Either<void, KafkaConfigError> =>
+  Either.match((viaFlag ? (spec.readFlag ?? spec.read) : spec.read)(text), {
+    onLeft: (reason) =>
+      Either.left(
+        new KafkaConfigError({ key: origin, reason: spec.secret ? "invalid (value hidden)" : reason }),
+      ),
+    onRight: (settings) => {
+      for (const [key, value] of Object.entries(settings)) {
+        out.settings[key] = value
+        out.origins[key] = origin
+      }
+      return Either.void
+    },
+  })
+
+const collect = (
+  entries: ReadonlyArray<{ spec: SettingSpec; text: string; origin: string }>,
+  viaFlag: boolean,
+): Either.Either<Sourced, KafkaConfigError> =>
+  Either.gen(function* () {
+    const out = { settings: {}, origins: {} }
+    for (const { spec, text, origin } of entries) yield* readInto(out, spec, text, origin, viaFlag)
+    return out as Sourced
+  })
+
+/** The Kafka flags given, by name without dashes (`{ "bootstrap-servers": "..." }`). */
+export const fromFlags = (
+  values: Readonly<Record<string, unknown>>,
+): Either.Either<Sourced, KafkaConfigError> =>
+  collect(
+    table.flatMap((spec) => {
+      const text = spec.flag === undefined ? undefined : values[spec.flag.name]
+      return typeof text === "string" ? [{ spec, text, origin: `--${spec.flag!.name}` }] : []
+    }),
+    true,
+  )
+
+/** The KAFKA_* variables; an empty one counts as unset, as in the broker script. */
+export const fromEnv = (
+  env: Readonly<Record<string, string | undefined>>,
+): Either.Either<Sourced, KafkaConfigError> =>
+  collect(
+    table.flatMap((spec) => {
+      const text = spec.env === undefined ? undefined : env[spec.env]
+      return text === undefined || text === "" ? [] : [{ spec, text, origin: spec.env! }]
+    }),
+    false,
+  )
+
+const placeholder = /\{\{.*\}\}|\*\*\*\*/
+const looksSecret = (key: string) => /password|jaas|secret/.test(key)
+
+/** A properties file's keys (Java names or librdkafka aliases); keys this client does not know are listed. */
+export const fromProperties = (
+  properties: ReadonlyMap<string, string>,
+  file: string,
+  ignored: ReadonlySet<string>,
+): Either.Either<Sourced & { readonly unknownKeys: ReadonlyArray<string> }, KafkaConfigError> =>
+  Either.gen(function* () {
+    const entries: Array<{ spec: SettingSpec; text: string; origin: string }> = []
+    const unknownKeys: Array<string> = []
+    for (const [key, text] of properties) {
+      const origin = `${file}: ${key}`
+      if (placeholder.test(text))
+        return yield* Either.left(
+          new KafkaConfigError({
+            key: origin,
+            reason: `still holds a placeholder (${looksSecret(key) ? "value hidden" : text}): fill in the real value`,
+          }),
+        )
+      const spec = table.find((s) => s.properties.includes(key))
+      if (spec !== undefined) entries.push({ spec, text, origin })
+      else if (!ignored.has(key)) unknownKeys.push(key)
+    }
+    return { ...(yield* collect(entries, false)), unknownKeys }
+  })
+
+/** Sources merged, later ones winning: `merge(file, env, flags)`. */
+export const merge = (...sources: ReadonlyArray<Sourced>): Sourced => {
+  const settings: Record<string, unknown> = {}
+  const origins: Record<string, string> = {}
+  for (const source of sources)
+    for (const [key, value] of Object.entries(source.settings))
+      if (value !== undefined) {
+        settings[key] = value
+        const origin = (source.origins as Record<string, string | undefined>)[key]
+        if (origin === undefined) delete origins[key]
+        else origins[key] = origin
+      }
+  return { settings: settings as Settings, origins: origins as Origins }
+}
+
+/** The specs of the flags an app offers, in the order given: `flags(["bootstrap-servers", "linger"])`. */
+export const flags = (names: ReadonlyArray<string>): ReadonlyArray<SettingSpec> =>
+  names.map((name) => {
+    const spec = table.find((s) => s.flag?.name === name)
+    if (spec === undefined) throw new Error(`no Kafka flag --${name}`)
+    return spec
+  })
+
+/** The values parseArgs gave for those flags, by name: what `fromFlags` (and `KafkaConfig.load`) reads. */
+export const givenFlags = (
+  names: ReadonlyArray<string>,
+  values: Readonly<Record<string, unknown>>,
+): Record<string, string> =>
+  Object.fromEntries(
+    names.flatMap((name) => (typeof values[name] === "string" ? [[name, values[name]]] : [])),
+  )
+
+/** parseArgs options for those flags. */
+export const flagOptions = (names: ReadonlyArray<string>): Record<string, { type: "string" }> =>
+  Object.fromEntries(flags(names).map((spec) => [spec.flag!.name, { type: "string" as const }]))
+
+/** --help lines for those flags, aligned at column 31 as the apps' help is. */
+export const flagHelp = (names: ReadonlyArray<string>): string =>
+  flags(names)
+    .map((spec) => {
+      const flag = spec.flag!
+      const left = `  --${flag.name} ${flag.value}`
+      const notes = [
+        ...(spec.env === undefined ? [] : [`env ${spec.env}`]),
+        ...(flag.default === undefined ? [] : [`default ${flag.default}`]),
+      ]
+      const text = notes.length === 0 ? flag.help : `${flag.help} (${notes.join("; ")})`
+      return left.length < 31 ? `${left.padEnd(31)}${text}` : `${left}\n${" ".repeat(31)}${text}`
+    })
+    .join("\n")

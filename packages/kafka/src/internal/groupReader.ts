@@ -1,0 +1,71 @@
+/**
+ * Live following with a kafkajs consumer group: its batches are pushed into the stream, kafkajs
+ * waiting while the stream's buffer is full; a consumer crash fails the stream; the scope's end
+ * disconnects the consumer.
+ */
+import { Chunk, Effect, Stream } from "effect"
+import type { Consumer, Kafka, KafkaMessage } from "kafkajs"
+import type { KafkaConfig } from "../KafkaConfig.js"
+import type { KafkaError } from "../KafkaError.js"
+import { classify } from "./classify.js"
+import { acquireConnected } from "./connect.js"
+import type { ConsumedRecord } from "./rangeReader.js"
+
+export interface FollowOptions {
+  readonly topic: string
+  readonly groupId: string
+  /** Where a group without committed offsets starts: the beginning, or only new records. */
+  readonly fromBeginning: boolean
+}
+
+const toHeaders = (headers: Record<string, unknown> | undefined): Record<string, string> => {
+  const out: Record<string, string> = {}
+  if (headers === undefined) return out
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue
+    out[name] = Array.isArray(value) ? value.map(String).join(",") : String(value)
+  }
+  return out
+}
+
+const recordOf = (topic: string, partition: number, m: KafkaMessage): ConsumedRecord => ({
+  topic,
+  partition,
+  offset: m.offset,
+  key: m.key,
+  value: m.value,
+  headers: toHeaders(m.headers as Record<string, unknown> | undefined),
+  timestamp: m.timestamp,
+})
+
+export const followGroup = (
+  config: KafkaConfig,
+  kafka: Kafka,
+  call: <A>(topic: string, f: () => Promise<A>) => Effect.Effect<A, KafkaError>,
+  options: FollowOptions,
+): Stream.Stream<ConsumedRecord, KafkaError> =>
+  Stream.asyncScoped<ConsumedRecord, KafkaError>(
+    (emit) =>
+      Effect.gen(function* () {
+        const { topic } = options
+        const consumer: Consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false })
+        yield* acquireConnected(config, consumer, undefined, "10 seconds")
+        consumer.on(consumer.events.CRASH, (event) => {
+          void emit.fail(classify(event.payload.error, { brokers: config.brokers.join(","), topic }))
+        })
+        yield* call(topic, () =>
+          consumer.subscribe({ topics: [topic], fromBeginning: options.fromBeginning }),
+        )
+        yield* call(topic, () =>
+          consumer.run({
+            eachBatch: async ({ batch }) => {
+              if (batch.messages.length === 0) return
+              await emit.chunk(
+                Chunk.unsafeFromArray(batch.messages.map((m) => recordOf(topic, batch.partition, m))),
+              )
+            },
+          }),
+        )
+      }),
+    16,
+  )

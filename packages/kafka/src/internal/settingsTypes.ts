@@ -1,0 +1,58 @@
+/** The loose settings every source (flags, environment, properties file) contributes to. */
+import type { Redacted } from "effect"
+import type { Client, Compression } from "./choices.js"
+
+export type SaslMechanism = "plain" | "scram-sha-256" | "scram-sha-512"
+export type SecurityProtocol = "PLAINTEXT" | "SSL" | "SASL_PLAINTEXT" | "SASL_SSL"
+export type Acks = "all" | "leader" | "none"
+
+export const saslMechanisms: ReadonlyArray<SaslMechanism> = ["plain", "scram-sha-256", "scram-sha-512"]
+export const securityProtocols: ReadonlyArray<SecurityProtocol> = [
+  "PLAINTEXT",
+  "SSL",
+  "SASL_PLAINTEXT",
+  "SASL_SSL",
+]
+
+/** Every setting optional: one source's contribution. */
+export interface Settings {
+  readonly client?: Client
+  readonly bootstrapServers?: string
+  readonly clientId?: string
+  readonly securityProtocol?: SecurityProtocol
+  readonly saslMechanism?: SaslMechanism
+  readonly saslUsername?: string
+  readonly saslPassword?: Redacted.Redacted<string>
+  /** The JAAS line named ScramLoginModule: sasl.mechanism must then say which SCRAM. */
+  readonly jaasScram?: boolean
+  readonly sslCaLocation?: string
+  readonly sslCertificateLocation?: string
+  readonly sslKeyLocation?: string
+  /** Turns certificate verification off. Never the default; logged as a warning. */
+  readonly sslInsecure?: boolean
+  readonly acks?: Acks
+  readonly idempotent?: boolean
+  readonly compression?: Compression
+  readonly connectionTimeoutMs?: number
+  readonly requestTimeoutMs?: number
+  readonly deliveryTimeoutMs?: number
+  readonly retryInitialMs?: number
+  readonly retryMaxMs?: number
+  readonly retryMultiplier?: number
+  readonly retryJitter?: number
+  readonly batchMaxRecords?: number
+  readonly lingerMs?: number
+  readonly maxInFlight?: number
+  readonly drainTimeoutMs?: number
+}
+
+export type Setting = keyof Settings
+
+/** Where each setting's value came from ("--linger", "KAFKA_CLIENT", "client.properties: acks"), for errors. */
+export type Origins = Partial<Record<Setting, string>>
+
+/** One source's settings, and where each came from. */
+export interface Sourced {
+  readonly settings: Settings
+  readonly origins: Origins
+}
