@@ -73,16 +73,26 @@ export const CustomerId = NonEmpty("a non-empty customer id")
 export const ProductId = NonEmpty("a non-empty product id")
 export const SessionId = NonEmpty("a non-empty session id")
 
-export const Quantity = Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)).annotations(
-  expected("an integer >= 1"),
-)
+// The JSON Schema of each constrained field is written out in full: a "$ref" beside other keywords
+// is read differently by Draft 7 validators (python-jsonschema ignores the siblings).
+export const Quantity = Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)).annotations({
+  ...expected("an integer >= 1"),
+  jsonSchema: { type: "integer", minimum: 1, description: "an integer >= 1" },
+})
 
-/** Money: > 0 with at most 2 decimals. */
+/**
+ * Money: > 0 with at most 2 decimals. The JSON Schema says "two decimals" in words only: `multipleOf:
+ * 0.01` is checked by dividing in binary floating point, which rejects valid amounts such as 17.97.
+ */
 export const Amount = Schema.Number.pipe(
   Schema.filter((n) => Number.isFinite(n) && n > 0 && Math.abs(Math.round(n * 100) - n * 100) < 1e-6),
 ).annotations({
   ...expected("a number > 0 with at most 2 decimals"),
-  jsonSchema: { type: "number", exclusiveMinimum: 0, multipleOf: 0.01 },
+  jsonSchema: {
+    type: "number",
+    exclusiveMinimum: 0,
+    description: "an amount > 0 with at most two decimals (e.g. 19.99), in the currency of the shop",
+  },
 })
 
 const literalOf = <const L extends ReadonlyArray<string>>(values: L, what: string) =>
@@ -149,6 +159,11 @@ export const RecommendationClick = Schema.Struct({
   .annotations({
     identifier: "RecommendationClick",
     description: "A customer clicked a product recommended on the page of productId.",
+    // JSON Schema cannot compare two fields: the rule is stated for validators' readers.
+    jsonSchema: {
+      description:
+        "A customer clicked a product recommended on the page of productId; recommendedProductId is never productId.",
+    },
   })
 
 export type ProductView = typeof ProductView.Type
@@ -214,5 +229,19 @@ export const decodeJson = (json: string): Either.Either<CustomerEvent, EventDeco
  */
 export const encodeJson = (event: CustomerEvent): string => JSON.stringify(event)
 
-/** The JSON Schema (draft-07) of the union, printed by the producer's `schema` command. */
-export const jsonSchema = (): JSONSchema.JsonSchema7Root => JSONSchema.make(CustomerEvent)
+/** The published schema's identity: its version follows the `schema-version` header. */
+export const schemaId = `urn:customer-events:schema:customer-event:${schemaVersion}`
+
+/**
+ * The JSON Schema (Draft 7) of an event, printed by the producer's `schema` command: the union at
+ * the root (no top-level "$ref"), its parts under Draft 7's "definitions".
+ */
+export const jsonSchema = (): Record<string, unknown> => {
+  const definitions: Record<string, JSONSchema.JsonSchema7> = {}
+  const root = JSONSchema.fromAST(CustomerEvent.ast, {
+    definitions,
+    definitionPath: "#/definitions/",
+    topLevelReferenceStrategy: "skip",
+  })
+  return { $schema: "http://json-schema.org/draft-07/schema#", $id: schemaId, ...root, definitions }
+}

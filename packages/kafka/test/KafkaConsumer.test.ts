@@ -1,7 +1,7 @@
 import { describe, expect } from "bun:test"
 import { bootstrap, createTopic, itEffect, produceRaw, uniqueTopic } from "@customer-events/test-support"
-import { Chunk, Effect, Either, Fiber, Stream } from "effect"
-import { KafkaConfig, KafkaConsumer, KafkaProducer } from "../src/index.js"
+import { Chunk, Effect, Either, Fiber, Layer, Stream } from "effect"
+import { KafkaAdmin, KafkaConfig, KafkaConsumer, KafkaProducer } from "../src/index.js"
 
 const config = Either.getOrThrow(KafkaConfig.make({ bootstrapServers: bootstrap }))
 const t0 = Date.parse("2026-11-30T12:00:00.000Z")
@@ -126,5 +126,24 @@ describe("KafkaConsumer against the local broker", () => {
       const error = yield* consumer.ranges({ topic }).pipe(Effect.flip)
       expect(error.message).toContain(`topic "${topic}" does not exist`)
     }),
+  )
+
+  itEffect("layerConfig: the consumer and the admin configured from KAFKA_* like the producer", () =>
+    Effect.gen(function* () {
+      const topic = uniqueTopic("layers")
+      const { created } = yield* Effect.flatMap(KafkaAdmin.KafkaAdmin, (admin) =>
+        admin.ensureTopic({ topic, partitions: 2, replicationFactor: 1 }),
+      )
+      expect(created).toBe(true)
+      yield* Effect.flatMap(KafkaProducer.KafkaProducer, (producer) => producer.send(topic, records(20)))
+      const read = yield* Effect.flatMap(KafkaConsumer.KafkaConsumer, (consumer) =>
+        Stream.runCollect(consumer.readToEnd({ topic })),
+      )
+      expect(Chunk.size(read)).toBe(20)
+    }).pipe(
+      Effect.provide(
+        Layer.mergeAll(KafkaAdmin.layerConfig, KafkaConsumer.layerConfig, KafkaProducer.layerConfig),
+      ),
+    ),
   )
 })
