@@ -24,11 +24,19 @@ interface ChildResult {
   readonly ms: number
 }
 
-export const generatorEntry = async (mode: string, events: number): Promise<Row> => {
-  log(`generator (${mode})`)
-  const m = await measure(["bun", "apps/bench/src/generator.ts", mode, String(events)])
+/** The generator alone; with a profile ("flat" or "diurnal"), paced --rate 20 in simulated time. */
+export const generatorEntry = async (mode: string, events: number, profile?: string): Promise<Row> => {
+  log(`generator (${mode}${profile === undefined ? "" : `, ${profile}`})`)
+  const m = await measure([
+    "bun",
+    "apps/bench/src/generator.ts",
+    mode,
+    String(events),
+    "json",
+    profile ?? "none",
+  ])
   return row(
-    `generator, ${mode} (generate + JSON)`,
+    `generator, ${mode}${profile === undefined ? "" : `, rate 20 ${profile}`} (generate + JSON)`,
     undefined,
     JSON.parse(m.stdout) as ChildResult,
     m,

@@ -1,16 +1,26 @@
 /**
  * Bench child: generates N events in one mode and JSON-encodes them (and builds their Kafka
- * records), with no Kafka, then prints {events, bytes, ms} as JSON on stdout.
+ * records), with no Kafka, then prints {events, bytes, ms} as JSON on stdout. With a profile
+ * (flat or diurnal), the pacing is --rate 20 shaped by it, in simulated time.
  */
-import { CustomerEvent, EventClock, EventGenerator, EventRecord } from "@customer-events/events"
+import {
+  CustomerEvent,
+  EventClock,
+  EventGenerator,
+  EventRecord,
+  Pacing,
+  TrafficProfile,
+} from "@customer-events/events"
 import { Effect } from "effect"
 
-const [mode = "sessions", countText = "1000000", withRecords = "json"] = Bun.argv.slice(2)
+const [mode = "sessions", countText = "1000000", withRecords = "json", profile = "none"] = Bun.argv.slice(2)
 const count = Number(countText)
 const generator = Effect.runSync(
   EventGenerator.makeSeeded(1, {
     mode: mode as EventGenerator.Mode,
     clock: EventClock.simulated(Date.parse("2026-11-30T00:00:00.000Z")),
+    ...(profile === "none" ? {} : { pacing: Pacing.Pacing.Rate({ perSecond: 20 }) }),
+    ...(profile === "diurnal" ? { profile: TrafficProfile.diurnal } : {}),
   }),
 )
 const batch = 1000

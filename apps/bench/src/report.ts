@@ -47,7 +47,9 @@ const measures = (results: Results, settings: Settings) => {
   const loop = (rows: ReadonlyArray<Row>, client: string) => rate(rows, `hand-written ${client} loop`)
   const clients = ["kafkajs", "platformatic"]
   const appRss = long[0]?.peakRssMb ?? Number.NaN
-  const generatorMin = Math.min(...results.generators.map((r) => r.eventsPerSecond))
+  const generatorMin = Math.min(
+    ...results.generators.filter((r) => !r.entry.includes("rate 20")).map((r) => r.eventsPerSecond),
+  )
   const { sustained, exit } = results
   return [
     "| measure | result | target | met |",
@@ -79,6 +81,12 @@ const measures = (results: Results, settings: Settings) => {
     `| app peak RSS (--rate max, ${f(settings.longEvents)} events) | ${f(appRss)} MB | <= 200 MB | ${appRss <= 200 ? "yes" : "no"} |`,
     `| sustained RSS start / peak / end (${f(sustained.events)} events) | ${f(sustained.rssStart)} / ${f(sustained.rssPeak)} / ${f(sustained.rssEnd)} MB | flat, <= 200 MB | ${sustained.rssPeak <= 200 ? "yes" : "no"} |`,
     `| generator (slowest mode) | ${f(generatorMin)} events/s | >= 300,000 | ${generatorMin >= 300_000 ? "yes" : "no"} |`,
+    line(
+      "generator with the diurnal profile / flat (sessions, rate 20)",
+      rate(results.generators, "generator, sessions, rate 20 diurnal") /
+        rate(results.generators, "generator, sessions, rate 20 flat"),
+      0.85,
+    ),
     ...results.rates.map(
       (r) =>
         `| rate accuracy at ${f(r.target)}/s | ${f(r.achieved)}/s (${f(r.errorPercent, 2)}% off) | <= 2% | ${r.errorPercent <= 2 ? "yes" : "no"} |`,

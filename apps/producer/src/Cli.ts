@@ -2,10 +2,12 @@
  * The command line: flags parsed by node:util's parseArgs (strict: unknown flags are errors), each
  * value validated once into typed RunOptions, and a --help that teaches by example.
  */
+
+import { readFileSync } from "node:fs"
 import { Flags, Logging, Values } from "@customer-events/cli"
-import { EventGenerator, Pacing } from "@customer-events/events"
+import { EventGenerator, Pacing, TrafficProfile } from "@customer-events/events"
 import { KafkaSettings } from "@customer-events/kafka"
-import type { LogLevel } from "effect"
+import { Either, type LogLevel } from "effect"
 import * as EventPrinter from "./EventPrinter.js"
 
 export interface RunOptions {
@@ -14,6 +16,10 @@ export interface RunOptions {
   /** The Kafka flags given (read through the settings table): they win over env and file. */
   readonly kafka: Readonly<Record<string, string>>
   readonly pacing: Pacing.Pacing
+  /** --profile: the rate's shape over event time (with --rate N); undefined: flat. */
+  readonly profile: TrafficProfile.TrafficProfile | undefined
+  /** --timezone: the profile's clock. */
+  readonly timeZone: string
   readonly count: number | undefined
   readonly durationMs: number | undefined
   readonly seed: string | undefined
@@ -62,6 +68,8 @@ const flags = {
   topic: { type: "string" },
   config: { type: "string" },
   interval: { type: "string" },
+  profile: { type: "string" },
+  timezone: { type: "string" },
   rate: { type: "string" },
   count: { type: "string" },
   duration: { type: "string" },
@@ -114,6 +122,38 @@ const pacingOf = (rate: string | undefined, interval: string | undefined): Pacin
   return interval !== undefined ? parseInterval(interval) : Pacing.defaultPacing
 }
 
+/** `--profile flat|diurnal|FILE`: a shape needs a mean rate to shape (`--rate N`). */
+const profileOf = (
+  text: string | undefined,
+  rate: string | undefined,
+): TrafficProfile.TrafficProfile | undefined => {
+  if (text === undefined || text === "flat") return undefined
+  if (rate === undefined || rate === "max")
+    return fail("--profile", "shapes a mean rate: give --rate N (events/s, the mean over a week)")
+  if (text === "diurnal") return TrafficProfile.diurnal
+  let json: unknown
+  try {
+    json = JSON.parse(readFileSync(text, "utf8"))
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message
+    return fail("--profile", `expected flat, diurnal or a JSON file; ${text}: ${reason}`)
+  }
+  return Either.getOrElse(TrafficProfile.decode(json, text), (reason) =>
+    fail("--profile", `${text}: ${reason}`),
+  )
+}
+
+const timeZoneOf = (text: string | undefined): string => {
+  if (text === undefined) return "UTC"
+  if (!TrafficProfile.isTimeZone(text))
+    return fail(
+      "--timezone",
+      `expected UTC, an offset such as +02:00, or a name such as Europe/Paris, got ${JSON.stringify(text)}`,
+    )
+  return text
+}
+
 const parsePrint = (text: string | undefined, dryRun: boolean) => {
   if (text === undefined) return undefined
   if (dryRun) return fail("--print", "--dry-run already writes every event to stdout: use one or the other")
@@ -146,6 +186,8 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
       configFile: v.config,
       kafka: KafkaSettings.givenFlags(kafkaFlags, v),
       pacing: pacingOf(v.rate, v.interval),
+      profile: profileOf(v.profile, v.rate),
+      timeZone: timeZoneOf(v.timezone),
       count: v.count === undefined ? undefined : parseWhole("--count", v.count, 1),
       durationMs: v.duration === undefined ? undefined : parseDurationMs("--duration", v.duration),
       seed: v.seed === undefined ? undefined : Flags.value("--seed", v.seed, Values.nonEmpty),
@@ -204,6 +246,11 @@ ${KafkaSettings.flagHelp(kafkaFlags.filter((name) => name !== "drain-timeout"))}
 Pace and stop:
   --interval MIN..MAX          uniform random pause between events (default 100ms..1s, the original script's)
   --rate N|max                 Poisson arrivals averaging N events/s, or no pause at all
+  --profile flat|diurnal|FILE  the rate's shape over event time, with --rate N as the mean over a week
+                               (default flat). diurnal: quiet nights, an evening peak, busier weekends;
+                               FILE: {"hourly": [24 weights], "weekday": [7, Monday first],
+                               "bursts": {"every": "1h", "duration": "2m", "multiplier": 5}}
+  --timezone TZ                the profile's clock: UTC (default), +02:00, Europe/Paris
   --count N                    stop after N events
   --duration D                 stop after D (event time when --start-time is given, else wall time)
   Without --count or --duration the stream runs until Ctrl-C (SIGINT) or SIGTERM.

@@ -75,6 +75,7 @@ const runStream = (options: Cli.RunOptions, control: RunControl) =>
       customers: options.customers,
       products: options.products,
       pacing: options.pacing,
+      ...(options.profile === undefined ? {} : { profile: options.profile, timeZone: options.timeZone }),
       clock: options.startTime === undefined ? EventClock.wall() : EventClock.simulated(options.startTime),
     })
     const target = options.dryRun
@@ -117,6 +118,7 @@ const runStream = (options: Cli.RunOptions, control: RunControl) =>
 
 const startLine = (options: Cli.RunOptions, target: DeliveryTarget.DeliveryTarget) =>
   `streaming ${options.mode} events to ${target.description}: ${Pacing.describe(options.pacing)}` +
+  (options.profile === undefined ? "" : `, profile ${options.profile.name} (${options.timeZone})`) +
   (options.count !== undefined ? `, ${options.count} events` : "") +
   (options.durationMs !== undefined ? `, for ${Duration.format(Duration.millis(options.durationMs))}` : "") +
   (options.startTime !== undefined ? `, event time from ${new Date(options.startTime).toISOString()}` : "") +

@@ -219,6 +219,12 @@ describe("command line", () => {
     [["--seed", ""], "error: --seed: expected a value, got an empty one"],
     [["--print", "yaml"], 'error: --print: expected one of text, json, got "yaml"'],
     [["--linger", "5"], 'error: --linger: expected a duration such as 500ms, 10s, 5m or 1h, got "5"'],
+    [["--profile", "diurnal"], "error: --profile: shapes a mean rate: give --rate N"],
+    [
+      ["--profile", "/nonexistent.json", "--rate", "5"],
+      "error: --profile: expected flat, diurnal or a JSON file",
+    ],
+    [["--profile", "diurnal", "--rate", "5", "--timezone", "Mars/Base"], "error: --timezone: expected UTC"],
     [
       ["--config", "/nonexistent/client.properties"],
       "error: --config: cannot read /nonexistent/client.properties: no such file",
@@ -271,6 +277,22 @@ describe("command line", () => {
     expect(lines).toHaveLength(2000)
     for (const line of lines) expect(Either.isRight(CustomerEvent.decodeJson(line))).toBe(true)
     expect(a.stderr).toContain("summary (count): 2,000 generated, 2,000 written")
+  }, 60_000)
+
+  test("--profile diurnal backfills a shaped day at full speed, the same for the same seed", async () => {
+    const args = ["--dry-run", "--seed", "3", "--rate", "1", "--profile", "diurnal"]
+    const day = [...args, "--start-time", "2026-11-02T00:00:00Z", "--duration", "1d"]
+    const [a, b] = await Promise.all([run(day), run(day)])
+    expect(a.code, a.stderr).toBe(0)
+    expect(a.stdout).toBe(b.stdout)
+    const hours = new Array<number>(24).fill(0)
+    for (const line of a.stdout.trimEnd().split("\n"))
+      hours[new Date(JSON.parse(line).timestamp).getUTCHours()]! += 1
+    const total = hours.reduce((x, y) => x + y, 0)
+    // A Monday at 1/s: the week's mean is 1/s and Monday is a quieter day.
+    expect(total).toBeGreaterThan(75_000)
+    expect(total).toBeLessThan(86_400)
+    expect(hours[20]! / hours[3]!).toBeGreaterThan(4)
   }, 60_000)
 })
 

@@ -11,9 +11,11 @@ import type { EventClock } from "./EventClock.js"
 import * as EventClocks from "./EventClock.js"
 import { independentEvents } from "./internal/independentEvents.js"
 import { makeIsoFormatter, Prng } from "./internal/Prng.js"
+import { RateCurve } from "./internal/rateCurve.js"
 import { Shop } from "./internal/Shop.js"
 import { SessionEvents } from "./internal/sessionEvents.js"
 import { defaultPacing, drawPauseMs, type Pacing } from "./Pacing.js"
+import type { TrafficProfile } from "./TrafficProfile.js"
 
 export type Mode = "sessions" | "independent"
 export const modes: ReadonlyArray<Mode> = ["sessions", "independent"]
@@ -27,6 +29,10 @@ export interface Options {
   readonly clock?: EventClock
   /** Sessions in progress at once, interleaved (sessions mode). */
   readonly concurrentSessions?: number
+  /** With `Rate` pacing: the rate follows this profile over event time (the rate is its weekly mean). */
+  readonly profile?: TrafficProfile
+  /** The profile's clock: "UTC" (default), "+02:00", or an IANA name. */
+  readonly timeZone?: string
 }
 
 /** A batch of events, each with the pause (ms) to wait after it, before the next event. */
@@ -74,6 +80,19 @@ const makeIso = () => {
   }
 }
 
+/** The pause after each event: flat by the pacing, or shaped by the profile over event time. */
+const pauseDrawer = (rng: Prng, pacing: Pacing, options: Options): ((nowMs: number, u: number) => number) => {
+  const profile = options.profile
+  if (profile === undefined || pacing._tag !== "Rate") return (_, u) => drawPauseMs(pacing, u)
+  // Bursts are timed by their own PRNG, seeded from this one: the events' draws stay as they are.
+  const burstRng =
+    profile.bursts === undefined
+      ? undefined
+      : new Prng(rng.nextU32(), rng.nextU32(), rng.nextU32(), rng.nextU32())
+  const curve = new RateCurve(pacing.perSecond, profile, options.timeZone ?? "UTC", burstRng)
+  return (nowMs, u) => curve.pauseAfter(nowMs, u)
+}
+
 /** Builds the synchronous core from an explicit PRNG: used by `make`, and by tests and benchmarks. */
 export const makeWithPrng = (rng: Prng, options: Options = {}): EventGenerator => {
   const mode = options.mode ?? "sessions"
@@ -89,13 +108,15 @@ export const makeWithPrng = (rng: Prng, options: Options = {}): EventGenerator =
   const sessions = new SessionEvents(rng, shop, concurrentSessions)
   const nextEvent = mode === "sessions" ? sessions.next : independentEvents(rng, shop)
 
+  const drawPause = pauseDrawer(rng, pacing, options)
+
   const take = (maxEvents: number, withinMs: number): Batch => {
     const events: Array<CustomerEvent> = []
     const pauses: Array<number> = []
     let spanMs = 0
     do {
       events.push(nextEvent(iso(clock.now())))
-      const pause = drawPauseMs(pacing, rng.next())
+      const pause = drawPause(clock.now(), rng.next())
       pauses.push(pause)
       clock.advance(pause)
       spanMs += pause
