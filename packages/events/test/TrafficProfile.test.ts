@@ -40,6 +40,12 @@ const sharesOf = (times: ReadonlyArray<number>, offsetMs = 0) => {
   return { hourly: hourly.map((n) => n / times.length), weekday: weekday.map((n) => n / times.length) }
 }
 
+/** Each measured share within `tolerance` (relative) of the expected one. */
+const expectNear = (measured: ReadonlyArray<number>, expected: ReadonlyArray<number>, tolerance: number) => {
+  for (const [i, share] of measured.entries())
+    expect(Math.abs(share / expected[i]! - 1)).toBeLessThan(tolerance)
+}
+
 describe("traffic profiles", () => {
   for (const seed of [1, 2, 3])
     test(`diurnal, seed ${seed}: a week's hourly and weekday shares follow the profile within 10%; the mean rate holds`, () => {
@@ -48,12 +54,8 @@ describe("traffic profiles", () => {
       expect(Math.abs(times.length / 302_400 - 1)).toBeLessThan(0.02)
       const expected = TrafficProfile.shares(TrafficProfile.diurnal)
       const measured = sharesOf(times)
-      measured.hourly.forEach((share, h) =>
-        expect(Math.abs(share / expected.hourly[h]! - 1)).toBeLessThan(0.1),
-      )
-      measured.weekday.forEach((share, d) =>
-        expect(Math.abs(share / expected.weekday[d]! - 1)).toBeLessThan(0.05),
-      )
+      expectNear(measured.hourly, expected.hourly, 0.1)
+      expectNear(measured.weekday, expected.weekday, 0.05)
       const quietest = Math.min(...measured.hourly.slice(2, 6))
       expect(Math.max(...measured.hourly.slice(19, 22)) / quietest).toBeGreaterThanOrEqual(4)
       expect(Math.min(measured.weekday[5]!, measured.weekday[6]!)).toBeGreaterThan(
@@ -65,12 +67,10 @@ describe("traffic profiles", () => {
     const times = week(4, 0.5, { profile: TrafficProfile.diurnal, timeZone: "+05:00" })
     const expected = TrafficProfile.shares(TrafficProfile.diurnal).hourly
     const local = sharesOf(times, 5 * 3_600_000).hourly
-    local.forEach((share, h) => expect(Math.abs(share / expected[h]! - 1)).toBeLessThan(0.1))
+    expectNear(local, expected, 0.1)
     const paris = week(4, 0.5, { profile: TrafficProfile.diurnal, timeZone: "Europe/Paris" })
     // November in Paris is UTC+1.
-    sharesOf(paris, 3_600_000).hourly.forEach((share, h) =>
-      expect(Math.abs(share / expected[h]! - 1)).toBeLessThan(0.1),
-    )
+    expectNear(sharesOf(paris, 3_600_000).hourly, expected, 0.1)
   })
 
   test("bursts raise the rate by their multiplier while they last", () => {
