@@ -2,13 +2,13 @@
  * Admin helpers over a scoped kafkajs admin client: does a topic exist, describe it, create it
  * (partitions, replication factor) and wait for its leaders, and read its offsets.
  */
-import { Context, Effect, Layer, type Scope } from "effect"
+import { Context, Effect, Layer, Schedule, type Scope } from "effect"
 import type { Admin } from "kafkajs"
 import { makeKafka } from "./internal/client.js"
 import { acquireConnected } from "./internal/connect.js"
 import { kafkajsCalls } from "./internal/kafkajsCalls.js"
 import * as KafkaConfig from "./KafkaConfig.js"
-import type { KafkaConfigError, KafkaError } from "./KafkaError.js"
+import { isRetriable, type KafkaConfigError, type KafkaError, KafkaTopicNotFoundError } from "./KafkaError.js"
 
 export interface PartitionDescription {
   readonly partition: number
@@ -49,6 +49,44 @@ export interface Service {
 
 export class KafkaAdmin extends Context.Tag("@customer-events/kafka/KafkaAdmin")<KafkaAdmin, Service>() {}
 
+type Call = ReturnType<typeof kafkajsCalls>
+
+// A broker that has just started answers "unknown topic" for a moment after creating one (kafkajs's
+// own waitForLeaders then fails): leaders are awaited here, that answer retried.
+const leadersReady = (admin: Admin, call: Call, spec: TopicSpec) =>
+  call(spec.topic, () => admin.fetchTopicMetadata({ topics: [spec.topic] }), {
+    unknownTopicRetriable: true,
+  }).pipe(
+    Effect.filterOrFail(
+      ({ topics }) => (topics[0]?.partitions ?? []).filter((p) => p.leader >= 0).length === spec.partitions,
+      () => new KafkaTopicNotFoundError({ topic: spec.topic, retriable: true }),
+    ),
+    Effect.retry({
+      schedule: Schedule.spaced("100 millis").pipe(Schedule.upTo("30 seconds")),
+      while: isRetriable,
+    }),
+  )
+
+/** Creates a topic, then waits until every partition has a leader. */
+const createTopic = (admin: Admin, call: Call, spec: TopicSpec) =>
+  call(spec.topic, () =>
+    admin.createTopics({
+      waitForLeaders: false,
+      timeout: 30_000,
+      topics: [
+        {
+          topic: spec.topic,
+          numPartitions: spec.partitions,
+          replicationFactor: spec.replicationFactor,
+          configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
+        },
+      ],
+    }),
+  ).pipe(
+    Effect.tap(() => leadersReady(admin, call, spec)),
+    Effect.map((created) => ({ created })),
+  )
+
 export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, KafkaError, Scope.Scope> =>
   Effect.gen(function* () {
     const admin: Admin = (yield* makeKafka(config)).admin()
@@ -74,21 +112,7 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
         exists ? Effect.succeed({ created: false }) : create(spec),
       ).pipe(Effect.withLogSpan("kafka.ensureTopic"))
 
-    const create = (spec: TopicSpec) =>
-      call(spec.topic, () =>
-        admin.createTopics({
-          waitForLeaders: true,
-          timeout: 30_000,
-          topics: [
-            {
-              topic: spec.topic,
-              numPartitions: spec.partitions,
-              replicationFactor: spec.replicationFactor,
-              configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
-            },
-          ],
-        }),
-      ).pipe(Effect.map((created) => ({ created })))
+    const create = (spec: TopicSpec) => createTopic(admin, call, spec)
 
     const deleteTopic = (topic: string) => call(topic, () => admin.deleteTopics({ topics: [topic] }))
 

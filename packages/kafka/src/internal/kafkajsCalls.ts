@@ -12,8 +12,13 @@ import { retrySchedule } from "./retry.js"
 export const kafkajsCalls = (config: KafkaConfig) => {
   const brokers = config.brokers.join(",")
   const schedule = retrySchedule(config.retry, config.requestTimeout)
-  return <A>(topic: string, f: () => Promise<A>): Effect.Effect<A, KafkaError> =>
-    Effect.tryPromise({ try: f, catch: (cause) => classify(cause, { brokers, topic }) }).pipe(
+  return <A>(
+    topic: string,
+    f: () => Promise<A>,
+    /** A topic just created may be unknown to the broker for a moment: then that is retried too. */
+    options: { readonly unknownTopicRetriable?: boolean } = {},
+  ): Effect.Effect<A, KafkaError> =>
+    Effect.tryPromise({ try: f, catch: (cause) => classify(cause, { brokers, topic, ...options }) }).pipe(
       Effect.retry({ schedule, while: isRetriable }),
     )
 }
