@@ -1,8 +1,10 @@
 /** The inspector's command line: the producer's connection flags, what to read, how to report. */
+
+import { readFileSync } from "node:fs"
 import { Flags, Logging } from "@customer-events/cli"
 import { KafkaSettings } from "@customer-events/kafka"
 import type { LogLevel } from "effect"
-import type { Mode } from "./Inspection.js"
+import type { Expected, Mode } from "./Inspection.js"
 
 export interface Options {
   readonly topic: string
@@ -14,6 +16,8 @@ export interface Options {
   readonly follow: boolean
   readonly max: number | undefined
   readonly json: boolean
+  /** --summary: the producer's summary of the run, whose injected disorder is expected. */
+  readonly expected: Expected | undefined
   readonly mode: Mode
   readonly logFormat: Logging.LogFormat
   readonly logLevel: LogLevel.LogLevel
@@ -34,12 +38,32 @@ const flags = {
   follow: { type: "boolean" },
   max: { type: "string" },
   json: { type: "boolean" },
+  summary: { type: "string" },
   mode: { type: "string" },
   "log-format": { type: "string" },
   "log-level": { type: "string" },
   "no-progress": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const
+
+/** The late and duplicate counts of a producer's --summary-file. */
+const expectedOf = (path: string): Expected => {
+  let summary: Record<string, unknown>
+  try {
+    summary = JSON.parse(readFileSync(path, "utf8"))
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message
+    return Flags.fail("--summary", `cannot read ${path}: ${reason}`)
+  }
+  const { late, duplicatesInjected } = summary
+  if (typeof late !== "number" || typeof duplicatesInjected !== "number")
+    return Flags.fail(
+      "--summary",
+      `${path} is not a producer summary (no late and duplicatesInjected counts)`,
+    )
+  return { late, duplicatesInjected }
+}
 
 export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | undefined>): Command => {
   const { values: v, positionals } = Flags.parse(argv, flags)
@@ -59,6 +83,7 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
       follow: v.follow === true,
       max: v.max === undefined ? undefined : Flags.whole("--max", v.max, 1),
       json: v.json === true,
+      expected: v.summary === undefined ? undefined : expectedOf(v.summary),
       mode:
         v.mode === undefined ? "auto" : Flags.oneOf("--mode", v.mode, ["auto", "sessions", "independent"]),
       logFormat:
@@ -99,6 +124,10 @@ What to read:
   --follow                     keep reading new records until Ctrl-C (otherwise stop at the high
                                watermarks seen at the start)
   --max N                      stop after N records
+
+  --summary FILE               the producer's --summary-file of the run: its injected late events
+                               and duplicates (--late-rate, --duplicate-rate) are expected, not findings;
+                               the duplicates found must equal duplicatesInjected
 
 Checks:
   Each record: the value decodes as an event; key = customerId; the headers event-type, event-id,

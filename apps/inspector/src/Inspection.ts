@@ -4,9 +4,11 @@
  * headers, timestamp), and the stream's invariants per session. Memory: one entry per session in
  * progress (the oldest are forgotten past a bound) and one per eventId, for duplicates.
  */
-import { CustomerEvent, EventRecord } from "@customer-events/events"
+import { CustomerEvent } from "@customer-events/events"
 import { KafkaConsumer } from "@customer-events/kafka"
 import { Either } from "effect"
+import { Lateness, type LatenessReport } from "./Lateness.js"
+import { checkRecord } from "./RecordCheck.js"
 
 export type Mode = "auto" | "sessions" | "independent"
 
@@ -20,6 +22,12 @@ export interface Finding {
 
 export const violationKinds = ["purchaseWithoutAddToCart", "inconsistentUnitPrice", "timeBackwards"] as const
 export type ViolationKind = (typeof violationKinds)[number]
+
+/** What the producer's summary says it injected (--late-rate, --duplicate-rate): expected, not findings. */
+export interface Expected {
+  readonly late: number
+  readonly duplicatesInjected: number
+}
 
 export interface Report {
   readonly topic: string
@@ -41,6 +49,10 @@ export interface Report {
   readonly violationExamples: ReadonlyArray<Finding & { readonly kind: ViolationKind }>
   readonly duplicates: number
   readonly duplicateExamples: ReadonlyArray<Finding>
+  /** Records older than the newest before them in their partition. */
+  readonly lateness: LatenessReport
+  /** The producer's injected disorder, when told (--summary): duplicates must equal it. */
+  readonly expected?: Expected
   readonly eventTime: { readonly first: string; readonly last: string } | null
   /** Valid events per second of event time. */
   readonly eventsPerSecond: number | null
@@ -80,12 +92,14 @@ export class Inspection {
   private readonly duplicateExamples: Array<Finding> = []
   private first = ""
   private last = ""
+  private readonly lateness = new Lateness()
 
   constructor(
     readonly topic: string,
     readonly mode: Mode,
     /** False when reading from a point in time: sessions cut by the start would show purchases without their carts. */
     readonly checkCarts = true,
+    readonly expected?: Expected,
   ) {}
 
   get count() {
@@ -111,7 +125,7 @@ export class Inspection {
       return
     }
     const event = decoded.right
-    const recordProblem = this.checkRecord(record, event)
+    const recordProblem = checkRecord(record, event)
     if (recordProblem !== undefined) {
       this.reject({ ...at, ...recordProblem })
       return
@@ -119,6 +133,7 @@ export class Inspection {
 
     this.valid++
     this.byType[event.eventType]++
+    this.lateness.add(record.partition, event.timestamp)
     if (this.first === "" || event.timestamp < this.first) this.first = event.timestamp
     if (event.timestamp > this.last) this.last = event.timestamp
     // A duplicate is the same event again: counted as such, not checked against its session twice.
@@ -139,32 +154,6 @@ export class Inspection {
   private reject(finding: Finding) {
     this.invalid++
     if (this.invalidRecords.length < listed) this.invalidRecords.push(finding)
-  }
-
-  /** The record as DESIGN.md defines it: key = customerId, the headers, timestamp = event time. */
-  private checkRecord(
-    record: KafkaConsumer.ConsumedRecord,
-    event: CustomerEvent.CustomerEvent,
-  ): { path: string; reason: string } | undefined {
-    const key = KafkaConsumer.text(record.key)
-    if (key !== event.customerId)
-      return {
-        path: "key",
-        reason: `expected the customerId ${JSON.stringify(event.customerId)}, got ${JSON.stringify(key)}`,
-      }
-    const expected = EventRecord.fromEvent(event)
-    for (const [name, value] of Object.entries(expected.headers))
-      if (record.headers[name] !== value)
-        return {
-          path: `headers.${name}`,
-          reason: `expected ${JSON.stringify(value)}, got ${record.headers[name] === undefined ? "no header" : JSON.stringify(record.headers[name])}`,
-        }
-    if (record.timestamp !== expected.timestamp)
-      return {
-        path: "timestamp",
-        reason: `expected the event time ${expected.timestamp} (${event.timestamp}), got ${record.timestamp}`,
-      }
-    return undefined
   }
 
   private violation(kind: ViolationKind, finding: Finding) {
@@ -223,16 +212,26 @@ export class Inspection {
       ...(sessionChecks && !this.checkCarts
         ? ["read from a point in time: purchases are not checked against earlier carts"]
         : []),
+      ...(this.expected === undefined
+        ? []
+        : [
+            `told the run injected ${this.expected.late} late events and ${this.expected.duplicatesInjected} duplicates: those are expected`,
+          ]),
     ]
-    const violations = sessionChecks
-      ? { ...this.violations }
-      : {
-          purchaseWithoutAddToCart: 0,
-          inconsistentUnitPrice: this.violations.inconsistentUnitPrice,
-          timeBackwards: 0,
-        }
+    // Injected late events make sessions go back in time: that is the lateness asked for.
+    const lateExpected = (this.expected?.late ?? 0) > 0
+    const violations = {
+      purchaseWithoutAddToCart: sessionChecks ? this.violations.purchaseWithoutAddToCart : 0,
+      inconsistentUnitPrice: this.violations.inconsistentUnitPrice,
+      timeBackwards: sessionChecks && !lateExpected ? this.violations.timeBackwards : 0,
+    }
     const spanMs = this.first === "" ? 0 : Date.parse(this.last) - Date.parse(this.first)
-    const findings = this.invalid + this.duplicates + Object.values(violations).reduce((a, b) => a + b, 0)
+    const unexpectedDuplicates =
+      this.expected === undefined
+        ? this.duplicates
+        : Math.abs(this.duplicates - this.expected.duplicatesInjected)
+    const findings =
+      this.invalid + unexpectedDuplicates + Object.values(violations).reduce((a, b) => a + b, 0)
     return {
       topic: this.topic,
       ranges,
@@ -249,6 +248,8 @@ export class Inspection {
       violationExamples: this.violationExamples.filter((v) => violations[v.kind] > 0),
       duplicates: this.duplicates,
       duplicateExamples: [...this.duplicateExamples],
+      lateness: this.lateness.report(),
+      ...(this.expected === undefined ? {} : { expected: this.expected }),
       eventTime: this.first === "" ? null : { first: this.first, last: this.last },
       eventsPerSecond: spanMs > 0 ? this.valid / (spanMs / 1000) : null,
       sound: findings === 0,

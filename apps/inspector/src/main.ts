@@ -23,7 +23,12 @@ const inspect = (options: Cli.Options, stop: Deferred.Deferred<void>) =>
         `${options.configFile}: ignoring keys this client does not use: ${unknownKeys.join(", ")}`,
       )
     const consumer = yield* KafkaConsumer.make(config)
-    const inspection = new Inspection(options.topic, options.mode, options.fromTime === undefined)
+    const inspection = new Inspection(
+      options.topic,
+      options.mode,
+      options.fromTime === undefined,
+      options.expected,
+    )
     let records: Stream.Stream<KafkaConsumer.ConsumedRecord, unknown>
     let ranges: ReadonlyArray<KafkaConsumer.PartitionRange> = []
     if (options.follow) {
@@ -75,6 +80,15 @@ const printReport = (report: Report) => {
   if (report.eventTime !== null)
     lines.push(
       `event time: ${report.eventTime.first} .. ${report.eventTime.last}${report.eventsPerSecond === null ? "" : ` (${report.eventsPerSecond.toFixed(1)} events/s)`}`,
+    )
+  const { lateness } = report
+  lines.push(
+    `lateness: ${formatCount(lateness.records)} records older than the newest before them in their partition` +
+      (lateness.records === 0 ? "" : ` (by ${lateness.meanMs} ms on average, ${lateness.maxMs} ms at most)`),
+  )
+  if (report.expected !== undefined)
+    lines.push(
+      `expected from the run's summary: ${formatCount(report.expected.late)} late, ${formatCount(report.expected.duplicatesInjected)} duplicates (found ${formatCount(report.duplicates)})`,
     )
   lines.push(
     `violations: ${Object.entries(report.violations)

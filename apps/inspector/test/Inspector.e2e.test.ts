@@ -1,6 +1,9 @@
 /** The inspector against the real broker: the producer's output is sound; hand-made bad records are each found. */
 import { describe, expect, test } from "bun:test"
 import { type ChildProcess, spawn } from "node:child_process"
+import { mkdtempSync, readFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { CustomerEvent, EventClock, EventGenerator, EventRecord } from "@customer-events/events"
 import {
   bootstrap,
@@ -181,4 +184,44 @@ describe("the inspector", () => {
     expect(missing.code).toBe(2)
     expect(missing.stderr).toContain("does not exist")
   }, 60_000)
+
+  test("late events and duplicates: reported as lateness and duplicates, expected (sound) when told the run's summary", async () => {
+    const topic = uniqueTopic("disorder")
+    const summaryFile = join(mkdtempSync(join(tmpdir(), "inspector-")), "summary.json")
+    const produced = await run("producer", [
+      ...["--count", "20000", "--rate", "max", "--seed", "5", "--topic", topic, "--create-topic"],
+      ...[
+        "--late-rate",
+        "0.05",
+        "--late-by",
+        "30s..10m",
+        "--duplicate-rate",
+        "0.02",
+        "--summary-file",
+        summaryFile,
+      ],
+    ])
+    expect(produced.code, produced.stderr).toBe(0)
+    const summary = JSON.parse(readFileSync(summaryFile, "utf8"))
+    expect(summary.generated).toBe(20_000)
+    expect(summary.delivered).toBe(20_000)
+    expect(summary.late).toBeGreaterThan(500)
+    expect(summary.duplicatesInjected).toBeGreaterThan(200)
+
+    const untold = await inspect(["--topic", topic])
+    expect(untold.code).toBe(1)
+    expect(untold.report!.duplicates).toBe(summary.duplicatesInjected)
+    expect(untold.report!.violations.timeBackwards).toBeGreaterThan(0)
+
+    const told = await inspect(["--topic", topic, "--summary", summaryFile])
+    expect(told.code, told.stderr).toBe(0)
+    const report = told.report!
+    expect(report.records).toBe(20_000)
+    expect(report.duplicates).toBe(summary.duplicatesInjected)
+    expect(report.expected).toEqual({ late: summary.late, duplicatesInjected: summary.duplicatesInjected })
+    expect(report.violations).toEqual(noViolations)
+    expect(report.lateness.records).toBeGreaterThanOrEqual(summary.late)
+    expect(report.lateness.maxMs).toBeLessThanOrEqual(600_000 + 60_000)
+    expect(report.sound).toBe(true)
+  }, 120_000)
 })

@@ -20,6 +20,10 @@ export interface RunOptions {
   readonly profile: TrafficProfile.TrafficProfile | undefined
   /** --timezone: the profile's clock. */
   readonly timeZone: string
+  /** --late-rate with --late-by: late events. */
+  readonly late: EventGenerator.Lateness | undefined
+  /** --duplicate-rate: events sent again later. */
+  readonly duplicateRate: number
   readonly count: number | undefined
   readonly durationMs: number | undefined
   readonly seed: string | undefined
@@ -50,7 +54,7 @@ export type Command =
 export const defaultTopic = "customer-events"
 
 /** The Kafka flags this app offers, from the settings table (their order in --help). */
-const kafkaFlags = [
+export const kafkaFlags = [
   "bootstrap-servers",
   "client",
   "acks",
@@ -69,6 +73,9 @@ const flags = {
   config: { type: "string" },
   interval: { type: "string" },
   profile: { type: "string" },
+  "late-rate": { type: "string" },
+  "late-by": { type: "string" },
+  "duplicate-rate": { type: "string" },
   timezone: { type: "string" },
   rate: { type: "string" },
   count: { type: "string" },
@@ -144,6 +151,30 @@ const profileOf = (
   )
 }
 
+/** A fraction from 0 to 1, e.g. 0.05. */
+const fraction = (flag: string, text: string): number => {
+  const n = Number(text)
+  if (!/^\d*\.?\d+$/.test(text) || !(n >= 0 && n <= 1))
+    return fail(flag, `expected a fraction from 0 to 1 such as 0.05, got ${JSON.stringify(text)}`)
+  return n
+}
+
+/** `--late-rate P --late-by MIN..MAX` (default 30s..10m). */
+const lateOf = (rate: string | undefined, by: string | undefined): EventGenerator.Lateness | undefined => {
+  if (rate === undefined) {
+    if (by !== undefined) fail("--late-by", "needs --late-rate P (the fraction of events that are late)")
+    return undefined
+  }
+  const parts = (by ?? "30s..10m").split("..")
+  if (parts.length !== 2)
+    return fail("--late-by", `expected MIN..MAX such as 30s..10m, got ${JSON.stringify(by)}`)
+  const minMs = parseDurationMs("--late-by", parts[0]!)
+  const maxMs = parseDurationMs("--late-by", parts[1]!)
+  if (!(minMs > 0) || minMs > maxMs)
+    return fail("--late-by", `expected 0 < MIN <= MAX, got ${JSON.stringify(by)}`)
+  return { rate: fraction("--late-rate", rate), minMs, maxMs }
+}
+
 const timeZoneOf = (text: string | undefined): string => {
   if (text === undefined) return "UTC"
   if (!TrafficProfile.isTimeZone(text))
@@ -188,6 +219,9 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
       pacing: pacingOf(v.rate, v.interval),
       profile: profileOf(v.profile, v.rate),
       timeZone: timeZoneOf(v.timezone),
+      late: lateOf(v["late-rate"], v["late-by"]),
+      duplicateRate:
+        v["duplicate-rate"] === undefined ? 0 : fraction("--duplicate-rate", v["duplicate-rate"]),
       count: v.count === undefined ? undefined : parseWhole("--count", v.count, 1),
       durationMs: v.duration === undefined ? undefined : parseDurationMs("--duration", v.duration),
       seed: v.seed === undefined ? undefined : Flags.value("--seed", v.seed, Values.nonEmpty),
@@ -217,67 +251,3 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
     },
   }
 }
-
-export const help = `customer-events: stream realistic e-commerce customer events into Apache Kafka.
-
-Usage:
-  customer-events [options]          stream events (bun run apps/producer [options])
-  customer-events schema             print the JSON Schema of an event
-
-Examples:
-  customer-events --create-topic                      # local broker, default pace (100ms..1s), until Ctrl-C
-  customer-events --rate 500 --duration 10m            # ~500 events/s (Poisson) for ten minutes
-  customer-events --rate max --count 1000000           # a million events as fast as the broker takes them
-  customer-events --config client.properties --topic orders   # Confluent Cloud
-  customer-events --dry-run --seed 42 --count 5 --start-time 2026-11-30T00:00:00Z   # NDJSON on stdout
-  customer-events --start-time 2026-11-01T00:00:00Z --duration 24h --rate 20 --create-topic
-                                                      # backfill one day of event time at full speed
-
-Kafka (each flag wins over its environment variable and the --config file):
-${KafkaSettings.flagHelp(kafkaFlags.filter((name) => name !== "drain-timeout"))}
-  --topic NAME                 topic (env KAFKA_TOPIC; default customer-events)
-  --config FILE                Java/librdkafka .properties file, e.g. Confluent Cloud's client.properties
-                               (bootstrap.servers, security.protocol, sasl.*, ssl.ca.location, acks, ...)
-                               Precedence: flags > environment > file > defaults.
-  --create-topic               create the topic if it is missing, then wait for its leaders
-  --partitions N               partitions of a created topic (default 3)
-  --replication-factor N       replication factor of a created topic (default 1)
-
-Pace and stop:
-  --interval MIN..MAX          uniform random pause between events (default 100ms..1s, the original script's)
-  --rate N|max                 Poisson arrivals averaging N events/s, or no pause at all
-  --profile flat|diurnal|FILE  the rate's shape over event time, with --rate N as the mean over a week
-                               (default flat). diurnal: quiet nights, an evening peak, busier weekends;
-                               FILE: {"hourly": [24 weights], "weekday": [7, Monday first],
-                               "bursts": {"every": "1h", "duration": "2m", "multiplier": 5}}
-  --timezone TZ                the profile's clock: UTC (default), +02:00, Europe/Paris
-  --count N                    stop after N events
-  --duration D                 stop after D (event time when --start-time is given, else wall time)
-  Without --count or --duration the stream runs until Ctrl-C (SIGINT) or SIGTERM.
-  Ctrl-C stops generating at once and waits for in-flight batches; Ctrl-C again forces the exit.
-${KafkaSettings.flagHelp(["drain-timeout"])}
-
-Content:
-  --seed S                     make the stream reproducible (event ids included); printed when omitted
-  --mode sessions|independent  sessions: customer visits with views, recommendation clicks, carts and
-                               purchases in order (default); independent: each event drawn on its own
-  --customers N                customer pool size (default 5000)
-  --products N                 catalog size (default 500)
-  --start-time ISO             simulated event time from ISO, advancing by the drawn pauses; runs at full speed
-
-Output:
-  --dry-run                    write NDJSON events to stdout instead of Kafka (logs stay on stderr)
-  --summary-file PATH          write the summary as JSON: {generated, delivered, failed, deadLettered, ...}
-  --dead-letter-file PATH      write events that could not be delivered as NDJSON
-  --log-format pretty|json     default pretty
-  --log-level debug|info|warn|error   default info
-  --print [text|json]          each event on stdout once Kafka has it: a readable line (time, type,
-                               customer, product, figures, partition@offset), or NDJSON with json
-  --no-progress                no live progress line
-  -h, --help                   this help
-  -V, --version                the version
-
-Durations: 500ms, 10s, 5m, 1h, 1d.
-Exit codes: 0 all generated events delivered (also after Ctrl-C); 1 some could not be delivered;
-            2 bad usage or configuration, or the cluster refused us at start-up; 130 forced stop.
-`

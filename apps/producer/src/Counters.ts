@@ -11,6 +11,10 @@ export interface Summary {
   readonly failed: number
   readonly deadLettered: number
   readonly retries: number
+  /** Generated with an event time before their emission (--late-rate). */
+  readonly late: number
+  /** Sent again (--duplicate-rate): counted in generated too. */
+  readonly duplicatesInjected: number
   readonly elapsedMs: number
   /** Generated events by type. */
   readonly byType: Record<CustomerEvent.EventType, number>
@@ -28,6 +32,8 @@ export class Counters {
   failed = 0
   deadLettered = 0
   retries = 0
+  late = 0
+  duplicatesInjected = 0
   readonly byType: Record<CustomerEvent.EventType, number> = {
     productView: 0,
     addToCart: 0,
@@ -41,8 +47,10 @@ export class Counters {
     return this.generated - this.delivered - this.failed
   }
 
-  recordGenerated(events: ReadonlyArray<CustomerEvent.CustomerEvent>) {
+  recordGenerated(events: ReadonlyArray<CustomerEvent.CustomerEvent>, late = 0, duplicates = 0) {
     this.generated += events.length
+    this.late += late
+    this.duplicatesInjected += duplicates
     for (const event of events) this.byType[event.eventType]++
   }
 
@@ -77,6 +85,8 @@ export class Counters {
       failed: this.failed,
       deadLettered: this.deadLettered,
       retries: this.retries,
+      late: this.late,
+      duplicatesInjected: this.duplicatesInjected,
       elapsedMs: this.elapsedMs(),
       byType: { ...this.byType },
       ...context,

@@ -61,6 +61,10 @@ export const printSummary = (summary: Summary, dryRun: boolean) => {
     `  in ${seconds.toFixed(1)}s (${formatCount(rate)} events/s) to ${dryRun ? "stdout" : `topic ${summary.topic}`}${summary.client === undefined ? "" : ` (${summary.client})`}, seed ${summary.seed}`,
     `  by type: ${types}`,
   ]
+  if (summary.late > 0 || summary.duplicatesInjected > 0)
+    lines.push(
+      `  injected: ${formatCount(summary.late)} late, ${formatCount(summary.duplicatesInjected)} duplicates (counted in generated)`,
+    )
   if (summary.error !== undefined) lines.push(`  error: ${summary.error}`)
   for (const l of lines) Terminal.writeLine(l)
 }

@@ -36,7 +36,7 @@ export const run = (input: RunInput): Effect.Effect<Summary> =>
       // Generation stops at once on a stop; what was already generated still goes out.
       Stream.interruptWhen(control.stopped),
       Stream.map((batch) => {
-        counters.recordGenerated(batch.events)
+        counters.recordGenerated(batch.events, batch.late, batch.duplicates)
         return Chunk.unsafeFromArray(EventRecord.fromEvents(batch.events))
       }),
       Stream.flattenChunks,

@@ -21,6 +21,7 @@ import { Counters, type Summary } from "./Counters.js"
 import * as DeadLetterFile from "./DeadLetterFile.js"
 import * as DeliveryTarget from "./DeliveryTarget.js"
 import * as EventPrinter from "./EventPrinter.js"
+import { help } from "./Help.js"
 import * as Output from "./Output.js"
 import * as Run from "./Run.js"
 import { RunControl } from "./RunControl.js"
@@ -76,6 +77,8 @@ const runStream = (options: Cli.RunOptions, control: RunControl) =>
       products: options.products,
       pacing: options.pacing,
       ...(options.profile === undefined ? {} : { profile: options.profile, timeZone: options.timeZone }),
+      ...(options.late === undefined ? {} : { late: options.late }),
+      duplicateRate: options.duplicateRate,
       clock: options.startTime === undefined ? EventClock.wall() : EventClock.simulated(options.startTime),
     })
     const target = options.dryRun
@@ -158,7 +161,7 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   if (command === undefined) return 2
   switch (command._tag) {
     case "Help":
-      process.stdout.write(Cli.help)
+      process.stdout.write(help)
       return 0
     case "Version":
       process.stdout.write(`${packageJson.version}\n`)

@@ -9,6 +9,7 @@ import { type Catalog, defaultCustomers, defaultProducts, makeCatalog, makeCusto
 import type { CustomerEvent, EventType } from "./CustomerEvent.js"
 import type { EventClock } from "./EventClock.js"
 import * as EventClocks from "./EventClock.js"
+import { Disorder, type Lateness } from "./internal/disorder.js"
 import { independentEvents } from "./internal/independentEvents.js"
 import { makeIsoFormatter, Prng } from "./internal/Prng.js"
 import { RateCurve } from "./internal/rateCurve.js"
@@ -17,6 +18,7 @@ import { SessionEvents } from "./internal/sessionEvents.js"
 import { defaultPacing, drawPauseMs, type Pacing } from "./Pacing.js"
 import type { TrafficProfile } from "./TrafficProfile.js"
 
+export type { Lateness } from "./internal/disorder.js"
 export type Mode = "sessions" | "independent"
 export const modes: ReadonlyArray<Mode> = ["sessions", "independent"]
 
@@ -33,6 +35,10 @@ export interface Options {
   readonly profile?: TrafficProfile
   /** The profile's clock: "UTC" (default), "+02:00", or an IANA name. */
   readonly timeZone?: string
+  /** That fraction of events carry an event time earlier than their emission, by MIN..MAX ms. */
+  readonly late?: Lateness
+  /** That fraction of events are emitted again later (same event): at-least-once upstream. */
+  readonly duplicateRate?: number
 }
 
 /** A batch of events, each with the pause (ms) to wait after it, before the next event. */
@@ -41,6 +47,9 @@ export interface Batch {
   readonly pausesMs: ReadonlyArray<number>
   /** The sum of the pauses: from the first event of the batch to the event after the last one. */
   readonly spanMs: number
+  /** How many of the events are late (an event time before their emission), and how many are duplicates. */
+  readonly late: number
+  readonly duplicates: number
 }
 
 export interface EventGenerator {
@@ -93,6 +102,59 @@ const pauseDrawer = (rng: Prng, pacing: Pacing, options: Options): ((nowMs: numb
   return (nowMs, u) => curve.pauseAfter(nowMs, u)
 }
 
+/** What taking a batch needs from the generator. */
+interface Source {
+  readonly nextEvent: (timestamp: string) => CustomerEvent
+  readonly iso: (ms: number) => string
+  readonly clock: EventClock
+  readonly drawPause: (nowMs: number, u: number) => number
+  readonly rng: Prng
+}
+
+/** The events due within `withinMs` of the first, at most `maxEvents`, in order: the hot path. */
+const takeInOrder = (s: Source, maxEvents: number, withinMs: number): Batch => {
+  const events: Array<CustomerEvent> = []
+  const pauses: Array<number> = []
+  let spanMs = 0
+  do {
+    events.push(s.nextEvent(s.iso(s.clock.now())))
+    const pause = s.drawPause(s.clock.now(), s.rng.next())
+    pauses.push(pause)
+    s.clock.advance(pause)
+    spanMs += pause
+  } while (events.length < maxEvents && spanMs <= withinMs)
+  return { events, pausesMs: pauses, spanMs, late: 0, duplicates: 0 }
+}
+
+/** As `takeInOrder`, with late events and duplicates (a duplicate goes out with no pause of its own). */
+const takeDisordered = (s: Source, d: Disorder, maxEvents: number, withinMs: number): Batch => {
+  const events: Array<CustomerEvent> = []
+  const pauses: Array<number> = []
+  let spanMs = 0
+  let late = 0
+  let duplicates = 0
+  do {
+    const duplicate = d.dueDuplicate()
+    if (duplicate !== undefined) {
+      events.push(duplicate)
+      pauses.push(0)
+      duplicates++
+      continue
+    }
+    const now = s.clock.now()
+    const at = d.eventTime(now)
+    if (at < now) late++
+    const event = s.nextEvent(s.iso(Math.floor(at)))
+    d.emitted(event)
+    events.push(event)
+    const pause = s.drawPause(now, s.rng.next())
+    pauses.push(pause)
+    s.clock.advance(pause)
+    spanMs += pause
+  } while (events.length < maxEvents && spanMs <= withinMs)
+  return { events, pausesMs: pauses, spanMs, late, duplicates }
+}
+
 /** Builds the synchronous core from an explicit PRNG: used by `make`, and by tests and benchmarks. */
 export const makeWithPrng = (rng: Prng, options: Options = {}): EventGenerator => {
   const mode = options.mode ?? "sessions"
@@ -110,19 +172,20 @@ export const makeWithPrng = (rng: Prng, options: Options = {}): EventGenerator =
 
   const drawPause = pauseDrawer(rng, pacing, options)
 
-  const take = (maxEvents: number, withinMs: number): Batch => {
-    const events: Array<CustomerEvent> = []
-    const pauses: Array<number> = []
-    let spanMs = 0
-    do {
-      events.push(nextEvent(iso(clock.now())))
-      const pause = drawPause(clock.now(), rng.next())
-      pauses.push(pause)
-      clock.advance(pause)
-      spanMs += pause
-    } while (events.length < maxEvents && spanMs <= withinMs)
-    return { events, pausesMs: pauses, spanMs }
-  }
+  const disorder =
+    options.late === undefined && (options.duplicateRate ?? 0) === 0
+      ? undefined
+      : new Disorder(
+          new Prng(rng.nextU32(), rng.nextU32(), rng.nextU32(), rng.nextU32()),
+          options.late,
+          options.duplicateRate ?? 0,
+        )
+
+  const source: Source = { nextEvent, iso, clock, drawPause, rng }
+  const take = (maxEvents: number, withinMs: number): Batch =>
+    disorder === undefined
+      ? takeInOrder(source, maxEvents, withinMs)
+      : takeDisordered(source, disorder, maxEvents, withinMs)
 
   return { mode, catalog, next: (n) => take(n, Number.POSITIVE_INFINITY), take }
 }
