@@ -84,7 +84,9 @@ const printReport = (report: Report) => {
   const { lateness } = report
   lines.push(
     `lateness: ${formatCount(lateness.records)} records older than the newest before them in their partition` +
-      (lateness.records === 0 ? "" : ` (by ${lateness.meanMs} ms on average, ${lateness.maxMs} ms at most)`),
+      (lateness.records === 0
+        ? ""
+        : ` (by ${formatCount(lateness.meanMs)} ms on average, ${formatCount(lateness.maxMs)} ms at most)`),
   )
   if (report.expected !== undefined)
     lines.push(

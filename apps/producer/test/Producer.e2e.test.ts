@@ -220,6 +220,10 @@ describe("command line", () => {
     [["--print", "yaml"], 'error: --print: expected one of text, json, got "yaml"'],
     [["--linger", "5"], 'error: --linger: expected a duration such as 500ms, 10s, 5m or 1h, got "5"'],
     [["--profile", "diurnal"], "error: --profile: shapes a mean rate: give --rate N"],
+    [["--late-rate", "2"], 'error: --late-rate: expected a fraction from 0 to 1 such as 0.05, got "2"'],
+    [["--late-by", "1m..2m"], "error: --late-by: needs --late-rate P"],
+    [["--late-rate", "0.1", "--late-by", "5m..1m"], "error: --late-by: expected 0 < MIN <= MAX"],
+    [["--duplicate-rate", "-0.1"], "error: --duplicate-rate: expected a fraction from 0 to 1"],
     [
       ["--profile", "/nonexistent.json", "--rate", "5"],
       "error: --profile: expected flat, diurnal or a JSON file",
