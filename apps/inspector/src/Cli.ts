@@ -56,13 +56,13 @@ const expectedOf = (path: string): Expected => {
       (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message
     return Flags.fail("--summary", `cannot read ${path}: ${reason}`)
   }
-  const { late, duplicatesInjected } = summary
-  if (typeof late !== "number" || typeof duplicatesInjected !== "number")
+  const { late, duplicatesInjected, anomalies } = summary
+  if (typeof late !== "number" || typeof duplicatesInjected !== "number" || !Array.isArray(anomalies))
     return Flags.fail(
       "--summary",
-      `${path} is not a producer summary (no late and duplicatesInjected counts)`,
+      `${path} is not a producer summary (no late, duplicatesInjected and anomalies)`,
     )
-  return { late, duplicatesInjected }
+  return { late, duplicatesInjected, anomalies }
 }
 
 export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | undefined>): Command => {
@@ -125,9 +125,9 @@ What to read:
                                watermarks seen at the start)
   --max N                      stop after N records
 
-  --summary FILE               the producer's --summary-file of the run: its injected late events
-                               and duplicates (--late-rate, --duplicate-rate) are expected, not findings;
-                               the duplicates found must equal duplicatesInjected
+  --summary FILE               the producer's --summary-file of the run: its injected late events,
+                               duplicates and price glitches (--late-rate, --duplicate-rate, --anomaly)
+                               are expected, not findings; the duplicates found must equal duplicatesInjected
 
 Checks:
   Each record: the value decodes as an event; key = customerId; the headers event-type, event-id,

@@ -4,7 +4,7 @@
  * headers, timestamp), and the stream's invariants per session. Memory: one entry per session in
  * progress (the oldest are forgotten past a bound) and one per eventId, for duplicates.
  */
-import { CustomerEvent } from "@customer-events/events"
+import { Anomaly, CustomerEvent } from "@customer-events/events"
 import { KafkaConsumer } from "@customer-events/kafka"
 import { Either } from "effect"
 import { Lateness, type LatenessReport } from "./Lateness.js"
@@ -27,6 +27,8 @@ export type ViolationKind = (typeof violationKinds)[number]
 export interface Expected {
   readonly late: number
   readonly duplicatesInjected: number
+  /** The run's anomaly episodes: labelled records are expected, glitched prices not violations. */
+  readonly anomalies: ReadonlyArray<{ readonly kind: string; readonly events: number }>
 }
 
 export interface Report {
@@ -51,6 +53,8 @@ export interface Report {
   readonly duplicateExamples: ReadonlyArray<Finding>
   /** Records older than the newest before them in their partition. */
   readonly lateness: LatenessReport
+  /** Records carrying the `anomaly` header, by kind. */
+  readonly anomalies: Readonly<Record<string, number>>
   /** The producer's injected disorder, when told (--summary): duplicates must equal it. */
   readonly expected?: Expected
   readonly eventTime: { readonly first: string; readonly last: string } | null
@@ -93,6 +97,7 @@ export class Inspection {
   private first = ""
   private last = ""
   private readonly lateness = new Lateness()
+  private readonly anomalies: Record<string, number> = {}
 
   constructor(
     readonly topic: string,
@@ -134,6 +139,8 @@ export class Inspection {
     this.valid++
     this.byType[event.eventType]++
     this.lateness.add(record.partition, event.timestamp)
+    const anomaly = record.headers[Anomaly.headerName]
+    if (anomaly !== undefined) this.anomalies[anomaly] = (this.anomalies[anomaly] ?? 0) + 1
     if (this.first === "" || event.timestamp < this.first) this.first = event.timestamp
     if (event.timestamp > this.last) this.last = event.timestamp
     // A duplicate is the same event again: counted as such, not checked against its session twice.
@@ -148,7 +155,7 @@ export class Inspection {
       return
     }
     this.eventIds.add(event.eventId)
-    this.checkSession(event, at)
+    this.checkSession(event, at, anomaly)
   }
 
   private reject(finding: Finding) {
@@ -161,7 +168,11 @@ export class Inspection {
     if (this.violationExamples.length < listed) this.violationExamples.push({ ...finding, kind })
   }
 
-  private checkSession(event: CustomerEvent.CustomerEvent, at: { partition: number; offset: string }) {
+  private checkSession(
+    event: CustomerEvent.CustomerEvent,
+    at: { partition: number; offset: string },
+    anomaly: string | undefined,
+  ) {
     let session = this.sessions.get(event.sessionId)
     if (session === undefined) {
       this.sessionsSeen++
@@ -186,6 +197,8 @@ export class Inspection {
         path: "metadata.quantity",
         reason: `no earlier addToCart of ${event.productId} with quantity ${quantity} in session ${event.sessionId}`,
       })
+    // A price glitch the run says it injected is the point of the episode, not a finding.
+    if (anomaly === "price-glitch" && this.expected !== undefined) return
     const unitPrice = totalAmount / quantity
     const known = this.unitPrices.get(event.productId)
     if (known === undefined) this.unitPrices.set(event.productId, unitPrice)
@@ -249,6 +262,7 @@ export class Inspection {
       duplicates: this.duplicates,
       duplicateExamples: [...this.duplicateExamples],
       lateness: this.lateness.report(),
+      anomalies: { ...this.anomalies },
       ...(this.expected === undefined ? {} : { expected: this.expected }),
       eventTime: this.first === "" ? null : { first: this.first, last: this.last },
       eventsPerSecond: spanMs > 0 ? this.valid / (spanMs / 1000) : null,

@@ -88,6 +88,9 @@ const printReport = (report: Report) => {
         ? ""
         : ` (by ${formatCount(lateness.meanMs)} ms on average, ${formatCount(lateness.maxMs)} ms at most)`),
   )
+  const anomalies = Object.entries(report.anomalies)
+  if (anomalies.length > 0)
+    lines.push(`anomaly headers: ${anomalies.map(([kind, n]) => `${kind} ${formatCount(n)}`).join(", ")}`)
   if (report.expected !== undefined)
     lines.push(
       `expected from the run's summary: ${formatCount(report.expected.late)} late, ${formatCount(report.expected.duplicatesInjected)} duplicates (found ${formatCount(report.duplicates)})`,

@@ -5,7 +5,7 @@
 
 import { readFileSync } from "node:fs"
 import { Flags, Logging, Values } from "@customer-events/cli"
-import { EventGenerator, Pacing, TrafficProfile } from "@customer-events/events"
+import { Anomaly, EventGenerator, Pacing, TrafficProfile } from "@customer-events/events"
 import { KafkaSettings } from "@customer-events/kafka"
 import { Either, type LogLevel } from "effect"
 import * as EventPrinter from "./EventPrinter.js"
@@ -24,6 +24,8 @@ export interface RunOptions {
   readonly late: EventGenerator.Lateness | undefined
   /** --duplicate-rate: events sent again later. */
   readonly duplicateRate: number
+  /** --anomaly, repeatable: labelled anomaly episodes. */
+  readonly anomalies: ReadonlyArray<Anomaly.Episode>
   readonly count: number | undefined
   readonly durationMs: number | undefined
   readonly seed: string | undefined
@@ -76,6 +78,7 @@ const flags = {
   "late-rate": { type: "string" },
   "late-by": { type: "string" },
   "duplicate-rate": { type: "string" },
+  anomaly: { type: "string", multiple: true },
   timezone: { type: "string" },
   rate: { type: "string" },
   count: { type: "string" },
@@ -222,6 +225,7 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
       late: lateOf(v["late-rate"], v["late-by"]),
       duplicateRate:
         v["duplicate-rate"] === undefined ? 0 : fraction("--duplicate-rate", v["duplicate-rate"]),
+      anomalies: (v.anomaly ?? []).map((text) => Flags.value("--anomaly", text, Anomaly.parse)),
       count: v.count === undefined ? undefined : parseWhole("--count", v.count, 1),
       durationMs: v.duration === undefined ? undefined : parseDurationMs("--duration", v.duration),
       seed: v.seed === undefined ? undefined : Flags.value("--seed", v.seed, Values.nonEmpty),

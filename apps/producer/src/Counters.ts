@@ -3,7 +3,7 @@
  * dead-lettered. Each outcome counts its own records, so `pending = generated - delivered - failed`
  * is what still awaits an answer; the run ends when it is 0 (every record gets one outcome).
  */
-import type { CustomerEvent } from "@customer-events/events"
+import type { CustomerEvent, EventGenerator } from "@customer-events/events"
 
 export interface Summary {
   readonly generated: number
@@ -23,6 +23,8 @@ export interface Summary {
   readonly client?: string
   readonly seed: string
   readonly stoppedBy: "count" | "duration" | "signal" | "error" | "forced"
+  /** Each anomaly episode (--anomaly): its kind, event-time range and how many events it produced. */
+  readonly anomalies: ReadonlyArray<EventGenerator.EpisodeReport>
   readonly error?: string
 }
 
@@ -77,6 +79,7 @@ export class Counters {
     client?: string
     seed: string
     stoppedBy: Summary["stoppedBy"]
+    anomalies: Summary["anomalies"]
     error?: string
   }): Summary {
     return {

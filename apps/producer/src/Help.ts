@@ -38,6 +38,9 @@ Pace and stop:
   --late-rate P                that fraction of events carry an event time earlier than their emission
   --late-by MIN..MAX           by how much, uniformly (default 30s..10m)
   --duplicate-rate P           that fraction of events are sent again later (same event and eventId)
+  --anomaly KIND@START+DURATION  a labelled episode (repeatable), START from the first event time:
+                               bot-surge (one customer views at 20x the rate), price-glitch (purchases
+                               at 1/100 of the price), checkout-outage (no purchases); e.g. checkout-outage@30m+10m
   --count N                    stop after N events
   --duration D                 stop after D (event time when --start-time is given, else wall time)
   Without --count or --duration the stream runs until Ctrl-C (SIGINT) or SIGTERM.

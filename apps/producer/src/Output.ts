@@ -65,6 +65,10 @@ export const printSummary = (summary: Summary, dryRun: boolean) => {
     lines.push(
       `  injected: ${formatCount(summary.late)} late, ${formatCount(summary.duplicatesInjected)} duplicates (counted in generated)`,
     )
+  for (const episode of summary.anomalies)
+    lines.push(
+      `  anomaly ${episode.kind}: ${episode.start} .. ${episode.end}, ${formatCount(episode.events)} events`,
+    )
   if (summary.error !== undefined) lines.push(`  error: ${summary.error}`)
   for (const l of lines) Terminal.writeLine(l)
 }

@@ -37,7 +37,7 @@ export const run = (input: RunInput): Effect.Effect<Summary> =>
       Stream.interruptWhen(control.stopped),
       Stream.map((batch) => {
         counters.recordGenerated(batch.events, batch.late, batch.duplicates)
-        return Chunk.unsafeFromArray(EventRecord.fromEvents(batch.events))
+        return Chunk.unsafeFromArray(EventRecord.fromEvents(batch.events, batch.anomalies))
       }),
       Stream.flattenChunks,
     )
@@ -58,6 +58,7 @@ export const run = (input: RunInput): Effect.Effect<Summary> =>
       ...(target.client === undefined ? {} : { client: target.client }),
       seed: input.seed,
       stoppedBy: control.stoppedBy,
+      anomalies: input.generator.episodes(),
       ...(control.error === undefined ? {} : { error: control.error }),
     })
   })

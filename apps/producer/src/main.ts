@@ -79,6 +79,7 @@ const runStream = (options: Cli.RunOptions, control: RunControl) =>
       ...(options.profile === undefined ? {} : { profile: options.profile, timeZone: options.timeZone }),
       ...(options.late === undefined ? {} : { late: options.late }),
       duplicateRate: options.duplicateRate,
+      anomalies: options.anomalies,
       clock: options.startTime === undefined ? EventClock.wall() : EventClock.simulated(options.startTime),
     })
     const target = options.dryRun

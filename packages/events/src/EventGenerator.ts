@@ -5,19 +5,23 @@
  * plain synchronous code that yields events in batches, each with the pause before the next one.
  */
 import { Effect, Random } from "effect"
+import type { Episode } from "./Anomaly.js"
 import { type Catalog, defaultCustomers, defaultProducts, makeCatalog, makeCustomerPool } from "./Catalog.js"
-import type { CustomerEvent, EventType } from "./CustomerEvent.js"
+import type { EventType } from "./CustomerEvent.js"
 import type { EventClock } from "./EventClock.js"
 import * as EventClocks from "./EventClock.js"
+import { Anomalies, type EpisodeReport } from "./internal/anomalies.js"
 import { Disorder, type Lateness } from "./internal/disorder.js"
 import { independentEvents } from "./internal/independentEvents.js"
 import { makeIsoFormatter, Prng } from "./internal/Prng.js"
 import { RateCurve } from "./internal/rateCurve.js"
 import { Shop } from "./internal/Shop.js"
 import { SessionEvents } from "./internal/sessionEvents.js"
+import { type Batch, type Source, takeAltered, takeInOrder } from "./internal/take.js"
 import { defaultPacing, drawPauseMs, type Pacing } from "./Pacing.js"
 import type { TrafficProfile } from "./TrafficProfile.js"
 
+export type { EpisodeReport } from "./internal/anomalies.js"
 export type { Lateness } from "./internal/disorder.js"
 export type Mode = "sessions" | "independent"
 export const modes: ReadonlyArray<Mode> = ["sessions", "independent"]
@@ -39,18 +43,11 @@ export interface Options {
   readonly late?: Lateness
   /** That fraction of events are emitted again later (same event): at-least-once upstream. */
   readonly duplicateRate?: number
+  /** Labelled anomaly episodes, placed from the first event time on. */
+  readonly anomalies?: ReadonlyArray<Episode>
 }
 
-/** A batch of events, each with the pause (ms) to wait after it, before the next event. */
-export interface Batch {
-  readonly events: Array<CustomerEvent>
-  readonly pausesMs: ReadonlyArray<number>
-  /** The sum of the pauses: from the first event of the batch to the event after the last one. */
-  readonly spanMs: number
-  /** How many of the events are late (an event time before their emission), and how many are duplicates. */
-  readonly late: number
-  readonly duplicates: number
-}
+export type { Batch } from "./internal/take.js"
 
 export interface EventGenerator {
   readonly mode: Mode
@@ -62,6 +59,8 @@ export interface EventGenerator {
    * `maxEvents`: a pacer releases what is due since its last tick in one call.
    */
   readonly take: (maxEvents: number, withinMs: number) => Batch
+  /** The anomaly episodes so far: their event-time ranges and how many events each produced. */
+  readonly episodes: () => ReadonlyArray<EpisodeReport>
 }
 
 /**
@@ -102,59 +101,6 @@ const pauseDrawer = (rng: Prng, pacing: Pacing, options: Options): ((nowMs: numb
   return (nowMs, u) => curve.pauseAfter(nowMs, u)
 }
 
-/** What taking a batch needs from the generator. */
-interface Source {
-  readonly nextEvent: (timestamp: string) => CustomerEvent
-  readonly iso: (ms: number) => string
-  readonly clock: EventClock
-  readonly drawPause: (nowMs: number, u: number) => number
-  readonly rng: Prng
-}
-
-/** The events due within `withinMs` of the first, at most `maxEvents`, in order: the hot path. */
-const takeInOrder = (s: Source, maxEvents: number, withinMs: number): Batch => {
-  const events: Array<CustomerEvent> = []
-  const pauses: Array<number> = []
-  let spanMs = 0
-  do {
-    events.push(s.nextEvent(s.iso(s.clock.now())))
-    const pause = s.drawPause(s.clock.now(), s.rng.next())
-    pauses.push(pause)
-    s.clock.advance(pause)
-    spanMs += pause
-  } while (events.length < maxEvents && spanMs <= withinMs)
-  return { events, pausesMs: pauses, spanMs, late: 0, duplicates: 0 }
-}
-
-/** As `takeInOrder`, with late events and duplicates (a duplicate goes out with no pause of its own). */
-const takeDisordered = (s: Source, d: Disorder, maxEvents: number, withinMs: number): Batch => {
-  const events: Array<CustomerEvent> = []
-  const pauses: Array<number> = []
-  let spanMs = 0
-  let late = 0
-  let duplicates = 0
-  do {
-    const duplicate = d.dueDuplicate()
-    if (duplicate !== undefined) {
-      events.push(duplicate)
-      pauses.push(0)
-      duplicates++
-      continue
-    }
-    const now = s.clock.now()
-    const at = d.eventTime(now)
-    if (at < now) late++
-    const event = s.nextEvent(s.iso(Math.floor(at)))
-    d.emitted(event)
-    events.push(event)
-    const pause = s.drawPause(now, s.rng.next())
-    pauses.push(pause)
-    s.clock.advance(pause)
-    spanMs += pause
-  } while (events.length < maxEvents && spanMs <= withinMs)
-  return { events, pausesMs: pauses, spanMs, late, duplicates }
-}
-
 /** Builds the synchronous core from an explicit PRNG: used by `make`, and by tests and benchmarks. */
 export const makeWithPrng = (rng: Prng, options: Options = {}): EventGenerator => {
   const mode = options.mode ?? "sessions"
@@ -167,8 +113,9 @@ export const makeWithPrng = (rng: Prng, options: Options = {}): EventGenerator =
   const concurrentSessions = Math.max(1, Math.min(options.concurrentSessions ?? 64, customers.length))
   // Built in both modes: its sessions are the first draws of the PRNG, so a seed gives the same
   // independent-mode stream as it always has.
-  const sessions = new SessionEvents(rng, shop, concurrentSessions)
-  const nextEvent = mode === "sessions" ? sessions.next : independentEvents(rng, shop)
+  const conditions = { checkoutOpen: true }
+  const sessions = new SessionEvents(rng, shop, concurrentSessions, conditions)
+  const nextEvent = mode === "sessions" ? sessions.next : independentEvents(rng, shop, conditions)
 
   const drawPause = pauseDrawer(rng, pacing, options)
 
@@ -181,13 +128,29 @@ export const makeWithPrng = (rng: Prng, options: Options = {}): EventGenerator =
           options.duplicateRate ?? 0,
         )
 
+  const anomalies =
+    (options.anomalies ?? []).length === 0
+      ? undefined
+      : new Anomalies(
+          options.anomalies!,
+          new Prng(rng.nextU32(), rng.nextU32(), rng.nextU32(), rng.nextU32()),
+          shop,
+          conditions,
+        )
+
   const source: Source = { nextEvent, iso, clock, drawPause, rng }
   const take = (maxEvents: number, withinMs: number): Batch =>
-    disorder === undefined
+    disorder === undefined && anomalies === undefined
       ? takeInOrder(source, maxEvents, withinMs)
-      : takeDisordered(source, disorder, maxEvents, withinMs)
+      : takeAltered(source, disorder, anomalies, maxEvents, withinMs)
 
-  return { mode, catalog, next: (n) => take(n, Number.POSITIVE_INFINITY), take }
+  return {
+    mode,
+    catalog,
+    next: (n) => take(n, Number.POSITIVE_INFINITY),
+    take,
+    episodes: () => anomalies?.report(iso) ?? [],
+  }
 }
 
 /**

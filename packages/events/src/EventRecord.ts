@@ -2,6 +2,7 @@
  * The Kafka record of an event (DESIGN.md "The Kafka record"): key = customerId, value = the event
  * JSON, headers, record timestamp = event time. A plain shape, so this package needs no Kafka client.
  */
+import * as Anomaly from "./Anomaly.js"
 import { type CustomerEvent, encodeJson, schemaVersion } from "./CustomerEvent.js"
 
 export interface EventRecord {
@@ -31,9 +32,20 @@ export const fromEvent = (event: CustomerEvent): EventRecord => ({
   timestamp: String(Date.parse(event.timestamp)),
 })
 
-/** Encodes a batch once, on the way to the producer. */
-export const fromEvents = (events: ReadonlyArray<CustomerEvent>): Array<EventRecord> => {
+/**
+ * Encodes a batch once, on the way to the producer. `anomalies` (parallel to events) labels the
+ * records an anomaly episode produced with the header `anomaly: KIND`.
+ */
+export const fromEvents = (
+  events: ReadonlyArray<CustomerEvent>,
+  anomalies?: ReadonlyArray<Anomaly.Kind | undefined>,
+): Array<EventRecord> => {
   const out = new Array<EventRecord>(events.length)
-  for (let i = 0; i < events.length; i++) out[i] = fromEvent(events[i]!)
+  for (let i = 0; i < events.length; i++) {
+    const record = fromEvent(events[i]!)
+    const kind = anomalies?.[i]
+    out[i] =
+      kind === undefined ? record : { ...record, headers: { ...record.headers, [Anomaly.headerName]: kind } }
+  }
   return out
 }

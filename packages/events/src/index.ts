@@ -1,4 +1,5 @@
 /** Customer events: the contract, the catalog, seeded generators and Kafka record encoding. */
+export * as Anomaly from "./Anomaly.js"
 export * as Catalog from "./Catalog.js"
 export * as CustomerEvent from "./CustomerEvent.js"
 export * as EventClock from "./EventClock.js"

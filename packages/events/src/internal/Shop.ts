@@ -9,13 +9,13 @@ export class Shop {
     private readonly customers: ReadonlyArray<string>,
   ) {}
 
-  /** A product, by popularity. */
-  product(): Product {
-    return this.catalog.products[pickCumulative(this.rng, this.catalog.cumulativePopularity)]!
+  /** A product, by popularity (drawn from `rng`: the shop's own by default). */
+  product(rng: Prng = this.rng): Product {
+    return this.catalog.products[pickCumulative(rng, this.catalog.cumulativePopularity)]!
   }
 
-  customer(): string {
-    return this.customers[this.rng.int(this.customers.length)]!
+  customer(rng: Prng = this.rng): string {
+    return this.customers[rng.int(this.customers.length)]!
   }
 
   /** Most recommendations stay in the viewed product's category; never the viewed product itself. */

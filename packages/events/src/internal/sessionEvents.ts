@@ -5,6 +5,7 @@
  */
 import type { Product } from "../Catalog.js"
 import type { CustomerEvent, PaymentMethod, ViewSource } from "../CustomerEvent.js"
+import type { Conditions } from "./anomalies.js"
 import {
   addToCartChance,
   algorithm,
@@ -40,6 +41,8 @@ export class SessionEvents {
     private readonly rng: Prng,
     private readonly shop: Shop,
     concurrentSessions: number,
+    /** A checkout outage ends sessions without their purchases. */
+    private readonly conditions: Conditions = { checkoutOpen: true },
   ) {
     this.sessions = Array.from({ length: concurrentSessions }, () => this.newSession())
   }
@@ -115,7 +118,7 @@ export class SessionEvents {
       s.viewsLeft--
       return this.view(s, this.shop.product(), browseSource(this.rng), timestamp)
     }
-    if (s.cart.length > 0 && this.rng.next() < checkoutChance) {
+    if (s.cart.length > 0 && this.rng.next() < checkoutChance && this.conditions.checkoutOpen) {
       s.checkout = 0
       return this.step(s, timestamp)
     }

@@ -1,0 +1,42 @@
+/**
+ * Labelled anomaly episodes, for alerting tests: `KIND@START+DURATION`, START an offset from the
+ * stream's first event time. `bot-surge`: one customer views products at 20x the stream's rate;
+ * `price-glitch`: purchases at 1/100 of the unit price; `checkout-outage`: no purchases, carts still
+ * happen. Records an anomaly produces carry the header `anomaly: KIND`.
+ */
+import { Either } from "effect"
+
+export const kinds = ["bot-surge", "price-glitch", "checkout-outage"] as const
+export type Kind = (typeof kinds)[number]
+
+export const headerName = "anomaly"
+
+export interface Episode {
+  readonly kind: Kind
+  /** From the stream's first event time. */
+  readonly startOffsetMs: number
+  readonly durationMs: number
+}
+
+const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+const durationMs = (text: string): number | undefined => {
+  const match = text.match(/^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/)
+  return match === null ? undefined : Number(match[1]) * units[match[2]!]!
+}
+
+/** `checkout-outage@30m+10m`. */
+export const parse = (text: string): Either.Either<Episode, string> => {
+  const match = text.match(/^([a-z-]+)@([^+]+)\+(.+)$/)
+  if (match === null)
+    return Either.left(
+      `expected KIND@START+DURATION such as checkout-outage@30m+10m, got ${JSON.stringify(text)}`,
+    )
+  const kind = kinds.find((k) => k === match[1])
+  if (kind === undefined)
+    return Either.left(`expected a kind among ${kinds.join(", ")}, got ${JSON.stringify(match[1])}`)
+  const startOffsetMs = match[2] === "0" ? 0 : durationMs(match[2]!)
+  const duration = durationMs(match[3]!)
+  if (startOffsetMs === undefined || duration === undefined || !(duration > 0))
+    return Either.left(`expected durations such as 30m+10m, got ${JSON.stringify(`${match[2]}+${match[3]}`)}`)
+  return Either.right({ kind, startOffsetMs, durationMs: duration })
+}

@@ -1,0 +1,110 @@
+/**
+ * Taking a batch of events from the generator: in order (the hot path), or altered by late events,
+ * duplicates and anomaly episodes.
+ */
+import type { Kind } from "../Anomaly.js"
+import type { CustomerEvent } from "../CustomerEvent.js"
+import type { EventClock } from "../EventClock.js"
+import type { Anomalies } from "./anomalies.js"
+import type { Disorder } from "./disorder.js"
+import type { Prng } from "./Prng.js"
+
+/** A batch of events, each with the pause (ms) to wait after it, before the next event. */
+export interface Batch {
+  readonly events: Array<CustomerEvent>
+  readonly pausesMs: ReadonlyArray<number>
+  /** The sum of the pauses: from the first event of the batch to the event after the last one. */
+  readonly spanMs: number
+  /** How many of the events are late (an event time before their emission), and how many are duplicates. */
+  readonly late: number
+  readonly duplicates: number
+  /** With anomaly episodes: the kind each event is labelled with, if any (parallel to events). */
+  readonly anomalies?: ReadonlyArray<Kind | undefined>
+}
+
+/** What taking a batch needs from the generator. */
+export interface Source {
+  readonly nextEvent: (timestamp: string) => CustomerEvent
+  readonly iso: (ms: number) => string
+  readonly clock: EventClock
+  readonly drawPause: (nowMs: number, u: number) => number
+  readonly rng: Prng
+}
+
+/** The events due within `withinMs` of the first, at most `maxEvents`, in order: the hot path. */
+export const takeInOrder = (s: Source, maxEvents: number, withinMs: number): Batch => {
+  const events: Array<CustomerEvent> = []
+  const pauses: Array<number> = []
+  let spanMs = 0
+  do {
+    events.push(s.nextEvent(s.iso(s.clock.now())))
+    const pause = s.drawPause(s.clock.now(), s.rng.next())
+    pauses.push(pause)
+    s.clock.advance(pause)
+    spanMs += pause
+  } while (events.length < maxEvents && spanMs <= withinMs)
+  return { events, pausesMs: pauses, spanMs, late: 0, duplicates: 0 }
+}
+
+/**
+ * As `takeInOrder`, with late events, duplicates (sent with no pause of their own) and anomaly
+ * episodes (a glitched purchase, the bot's views after an event, no checkouts in an outage).
+ */
+export const takeAltered = (
+  s: Source,
+  d: Disorder | undefined,
+  a: Anomalies | undefined,
+  maxEvents: number,
+  withinMs: number,
+): Batch => {
+  const events: Array<CustomerEvent> = []
+  const labels: Array<Kind | undefined> = []
+  const pauses: Array<number> = []
+  let spanMs = 0
+  let late = 0
+  let duplicates = 0
+  do {
+    const queued = a?.nextQueued()
+    if (queued !== undefined) {
+      events.push(queued.view)
+      labels.push("bot-surge")
+      pauses.push(queued.pause)
+      spanMs += queued.pause
+      continue
+    }
+    const duplicate = d?.dueDuplicate()
+    if (duplicate !== undefined) {
+      events.push(duplicate)
+      labels.push(undefined)
+      pauses.push(0)
+      duplicates++
+      continue
+    }
+    const now = s.clock.now()
+    a?.at(now)
+    const at = d === undefined ? now : d.eventTime(now)
+    if (at < now) late++
+    const timestamp = s.iso(Math.floor(at))
+    const altered =
+      a === undefined
+        ? { event: s.nextEvent(timestamp), kind: undefined }
+        : a.apply(s.nextEvent(timestamp), now)
+    d?.emitted(altered.event)
+    events.push(altered.event)
+    labels.push(altered.kind)
+    const pause = s.drawPause(now, s.rng.next())
+    // The bot's views go out right after the event, at its emission time: the pause comes after them.
+    const botsFollow = a?.queueBotViews(now, s.iso(now), pause) === true
+    pauses.push(botsFollow ? 0 : pause)
+    s.clock.advance(pause)
+    if (!botsFollow) spanMs += pause
+  } while (events.length < maxEvents && spanMs <= withinMs)
+  return {
+    events,
+    pausesMs: pauses,
+    spanMs,
+    late,
+    duplicates,
+    ...(a === undefined ? {} : { anomalies: labels }),
+  }
+}
