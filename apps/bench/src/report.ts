@@ -83,8 +83,8 @@ const measures = (results: Results, settings: Settings) => {
     `| generator (slowest mode) | ${f(generatorMin)} events/s | >= 300,000 | ${generatorMin >= 300_000 ? "yes" : "no"} |`,
     line(
       "generator with the diurnal profile / flat (sessions, rate 20)",
-      rate(results.generators, "generator, sessions, rate 20 diurnal") /
-        rate(results.generators, "generator, sessions, rate 20 flat"),
+      rate(results.generators, "generator, sessions, rate 20 diurnal (generate + JSON)") /
+        rate(results.generators, "generator, sessions, rate 20 flat (generate + JSON)"),
       0.85,
     ),
     ...results.rates.map(
