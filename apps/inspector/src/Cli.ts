@@ -5,6 +5,7 @@ import { Flags, Logging } from "@customer-events/cli"
 import { KafkaSettings } from "@customer-events/kafka"
 import type { LogLevel } from "effect"
 import type { Expected, Mode } from "./Inspection.js"
+import { TruthCheck } from "./TruthCheck.js"
 
 export interface Options {
   readonly topic: string
@@ -18,6 +19,8 @@ export interface Options {
   readonly json: boolean
   /** --summary: the producer's summary of the run, whose injected disorder is expected. */
   readonly expected: Expected | undefined
+  /** --truth, repeatable: the producer's ground truth files, combined. */
+  readonly truth: TruthCheck | undefined
   readonly mode: Mode
   readonly logFormat: Logging.LogFormat
   readonly logLevel: LogLevel.LogLevel
@@ -39,6 +42,7 @@ const flags = {
   max: { type: "string" },
   json: { type: "boolean" },
   summary: { type: "string" },
+  truth: { type: "string", multiple: true },
   mode: { type: "string" },
   "log-format": { type: "string" },
   "log-level": { type: "string" },
@@ -73,6 +77,7 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
     Flags.fail("--from-time", "use either --from-beginning or --from-time, not both")
   if (v.follow && v["from-time"] !== undefined)
     Flags.fail("--from-time", "reads a bounded range: drop --follow")
+  if (v.follow && v.truth !== undefined) Flags.fail("--truth", "compares a bounded read: drop --follow")
   return {
     _tag: "Run",
     options: {
@@ -84,6 +89,7 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
       max: v.max === undefined ? undefined : Flags.whole("--max", v.max, 1),
       json: v.json === true,
       expected: v.summary === undefined ? undefined : expectedOf(v.summary),
+      truth: v.truth === undefined ? undefined : TruthCheck.load(v.truth),
       mode:
         v.mode === undefined ? "auto" : Flags.oneOf("--mode", v.mode, ["auto", "sessions", "independent"]),
       logFormat:
@@ -128,6 +134,9 @@ What to read:
   --summary FILE               the producer's --summary-file of the run: its injected late events,
                                duplicates and price glitches (--late-rate, --duplicate-rate, --anomaly)
                                are expected, not findings; the duplicates found must equal duplicatesInjected
+  --truth FILE                 the producer's --truth file (repeatable: the files of several instances are
+                               summed): the same aggregates are recomputed from the topic and compared
+                               window by window; the first window and figure that differ are named
 
 Checks:
   Each record: the value decodes as an event; key = customerId; the headers event-type, event-id,
@@ -140,6 +149,6 @@ Output:
   A report on stdout (--json: as JSON); a progress line on stderr. Ctrl-C prints the report so far.
   --log-format pretty|json, --log-level debug|info|warn|error, --no-progress
 
-Exit codes: 0 sound; 1 invalid records, violations or duplicates; 2 bad usage, or the cluster or
+Exit codes: 0 sound; 1 invalid records, violations, duplicates or a difference from the truth; 2 bad usage, or the cluster or
 topic could not be reached.
 `

@@ -9,6 +9,7 @@ import { KafkaConsumer } from "@customer-events/kafka"
 import { Either } from "effect"
 import { Lateness, type LatenessReport } from "./Lateness.js"
 import { checkRecord } from "./RecordCheck.js"
+import type { TruthCheck, TruthResult } from "./TruthCheck.js"
 
 export type Mode = "auto" | "sessions" | "independent"
 
@@ -53,10 +54,12 @@ export interface Report {
   readonly duplicateExamples: ReadonlyArray<Finding>
   /** Records older than the newest before them in their partition. */
   readonly lateness: LatenessReport
-  /** Records carrying the `anomaly` header, by kind. */
+  /** Events carrying the `anomaly` header, by kind (a duplicate's copies not counted again). */
   readonly anomalies: Readonly<Record<string, number>>
   /** The producer's injected disorder, when told (--summary): duplicates must equal it. */
   readonly expected?: Expected
+  /** --truth: the producer's ground truth against the topic's aggregates. */
+  readonly truth?: TruthResult
   readonly eventTime: { readonly first: string; readonly last: string } | null
   /** Valid events per second of event time. */
   readonly eventsPerSecond: number | null
@@ -105,6 +108,7 @@ export class Inspection {
     /** False when reading from a point in time: sessions cut by the start would show purchases without their carts. */
     readonly checkCarts = true,
     readonly expected?: Expected,
+    readonly truth?: TruthCheck,
   ) {}
 
   get count() {
@@ -140,11 +144,12 @@ export class Inspection {
     this.byType[event.eventType]++
     this.lateness.add(record.partition, event.timestamp)
     const anomaly = record.headers[Anomaly.headerName]
-    if (anomaly !== undefined) this.anomalies[anomaly] = (this.anomalies[anomaly] ?? 0) + 1
     if (this.first === "" || event.timestamp < this.first) this.first = event.timestamp
     if (event.timestamp > this.last) this.last = event.timestamp
     // A duplicate is the same event again: counted as such, not checked against its session twice.
-    if (this.eventIds.has(event.eventId)) {
+    const duplicate = this.eventIds.has(event.eventId)
+    this.truth?.add(event, duplicate)
+    if (duplicate) {
       this.duplicates++
       if (this.duplicateExamples.length < listed)
         this.duplicateExamples.push({
@@ -155,6 +160,8 @@ export class Inspection {
       return
     }
     this.eventIds.add(event.eventId)
+    // Labelled events, each once: a duplicate carries its original's label.
+    if (anomaly !== undefined) this.anomalies[anomaly] = (this.anomalies[anomaly] ?? 0) + 1
     this.checkSession(event, at, anomaly)
   }
 
@@ -210,13 +217,8 @@ export class Inspection {
       })
   }
 
-  report(ranges: Report["ranges"] = []): Report {
-    // Independent mode draws every event on its own: about one event per session.
-    const detected =
-      this.sessionsSeen > 0 && this.valid / this.sessionsSeen < 1.5 ? "independent" : "sessions"
-    const mode = this.mode === "auto" ? detected : this.mode
-    const sessionChecks = mode === "sessions"
-    const notes = [
+  private notes(sessionChecks: boolean): Array<string> {
+    return [
       ...(sessionChecks
         ? []
         : [
@@ -231,6 +233,15 @@ export class Inspection {
             `told the run injected ${this.expected.late} late events and ${this.expected.duplicatesInjected} duplicates: those are expected`,
           ]),
     ]
+  }
+
+  report(ranges: Report["ranges"] = []): Report {
+    // Independent mode draws every event on its own: about one event per session.
+    const detected =
+      this.sessionsSeen > 0 && this.valid / this.sessionsSeen < 1.5 ? "independent" : "sessions"
+    const mode = this.mode === "auto" ? detected : this.mode
+    const sessionChecks = mode === "sessions"
+    const notes = this.notes(sessionChecks)
     // Injected late events make sessions go back in time: that is the lateness asked for.
     const lateExpected = (this.expected?.late ?? 0) > 0
     const violations = {
@@ -245,6 +256,7 @@ export class Inspection {
         : Math.abs(this.duplicates - this.expected.duplicatesInjected)
     const findings =
       this.invalid + unexpectedDuplicates + Object.values(violations).reduce((a, b) => a + b, 0)
+    const truth = this.truth?.result()
     return {
       topic: this.topic,
       ranges,
@@ -264,9 +276,10 @@ export class Inspection {
       lateness: this.lateness.report(),
       anomalies: { ...this.anomalies },
       ...(this.expected === undefined ? {} : { expected: this.expected }),
+      ...(truth === undefined ? {} : { truth }),
       eventTime: this.first === "" ? null : { first: this.first, last: this.last },
       eventsPerSecond: spanMs > 0 ? this.valid / (spanMs / 1000) : null,
-      sound: findings === 0,
+      sound: findings === 0 && truth?.difference === undefined,
     }
   }
 }

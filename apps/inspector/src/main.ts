@@ -28,6 +28,7 @@ const inspect = (options: Cli.Options, stop: Deferred.Deferred<void>) =>
       options.mode,
       options.fromTime === undefined,
       options.expected,
+      options.truth,
     )
     let records: Stream.Stream<KafkaConsumer.ConsumedRecord, unknown>
     let ranges: ReadonlyArray<KafkaConsumer.PartitionRange> = []
@@ -94,6 +95,13 @@ const printReport = (report: Report) => {
   if (report.expected !== undefined)
     lines.push(
       `expected from the run's summary: ${formatCount(report.expected.late)} late, ${formatCount(report.expected.duplicatesInjected)} duplicates (found ${formatCount(report.duplicates)})`,
+    )
+  if (report.truth !== undefined)
+    lines.push(
+      `truth: ${report.truth.difference === undefined ? `matches the topic in all ${formatCount(report.truth.windows)} windows` : `DIFFERS: ${report.truth.difference}`}` +
+        (report.truth.later === 0
+          ? ""
+          : ` (${report.truth.later} later windows of the topic not in the truth yet)`),
     )
   lines.push(
     `violations: ${Object.entries(report.violations)

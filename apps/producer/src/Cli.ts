@@ -3,12 +3,12 @@
  * value validated once into typed RunOptions, and a --help that teaches by example.
  */
 
-import { readFileSync } from "node:fs"
 import { Flags, Logging, Values } from "@customer-events/cli"
-import { Anomaly, EventGenerator, Pacing, TrafficProfile } from "@customer-events/events"
+import { Anomaly, EventGenerator, type Pacing, type TrafficProfile } from "@customer-events/events"
 import { KafkaSettings } from "@customer-events/kafka"
-import { Either, type LogLevel } from "effect"
+import type { LogLevel } from "effect"
 import * as EventPrinter from "./EventPrinter.js"
+import * as Shaping from "./Shaping.js"
 
 export interface RunOptions {
   readonly topic: string
@@ -45,11 +45,19 @@ export interface RunOptions {
   readonly progress: boolean
   /** --print: each event on stdout as it is answered. */
   readonly print: EventPrinter.PrintFormat | undefined
+  /** --truth FILE with --truth-window: the ground truth per window of event time. */
+  readonly truth: { readonly file: string; readonly windowMs: number } | undefined
+  /** --reference-topics: where the catalog and the customer pool are written before the first event. */
+  readonly referenceTopics: { readonly products: string; readonly customers: string } | undefined
 }
+
+/** What `schema` prints: the event's JSON Schema, or a reference entity's, or a truth line's. */
+export const schemaEntities = ["event", "product", "customer", "truth"] as const
+export type SchemaEntity = (typeof schemaEntities)[number]
 
 export type Command =
   | { readonly _tag: "Run"; readonly options: RunOptions }
-  | { readonly _tag: "Schema" }
+  | { readonly _tag: "Schema"; readonly entity: SchemaEntity }
   | { readonly _tag: "Help" }
   | { readonly _tag: "Version" }
 
@@ -98,100 +106,61 @@ const flags = {
   "log-level": { type: "string" },
   "no-progress": { type: "boolean" },
   print: { type: "string" },
+  truth: { type: "string" },
+  "truth-window": { type: "string" },
+  "reference-topics": { type: "boolean" },
+  "products-topic": { type: "string" },
+  "customers-topic": { type: "string" },
+  entity: { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
 } as const
 
 const { fail, durationMs: parseDurationMs, whole: parseWhole, oneOf } = Flags
-
-/** `--interval MIN..MAX`, e.g. 100ms..1s. */
-export const parseInterval = (text: string): Pacing.Pacing => {
-  const parts = text.split("..")
-  if (parts.length !== 2)
-    return fail("--interval", `expected MIN..MAX such as 100ms..1s, got ${JSON.stringify(text)}`)
-  const minMs = parseDurationMs("--interval", parts[0]!)
-  const maxMs = parseDurationMs("--interval", parts[1]!)
-  if (minMs > maxMs) return fail("--interval", `MIN must not exceed MAX, got ${JSON.stringify(text)}`)
-  if (maxMs === 0) return Pacing.Pacing.Max()
-  return Pacing.Pacing.Interval({ minMs, maxMs })
-}
-
-/** `--rate N` (events/s, Poisson arrivals) or `--rate max`. */
-export const parseRate = (text: string): Pacing.Pacing => {
-  if (text === "max") return Pacing.Pacing.Max()
-  const n = Number(text)
-  if (!/^\d+(\.\d+)?$/.test(text) || !(n > 0) || n > 10_000_000)
-    return fail("--rate", `expected events per second (a number > 0) or "max", got ${JSON.stringify(text)}`)
-  return Pacing.Pacing.Rate({ perSecond: n })
-}
-
-const pacingOf = (rate: string | undefined, interval: string | undefined): Pacing.Pacing => {
-  if (interval !== undefined && rate !== undefined)
-    fail("--rate", "use either --rate or --interval, not both")
-  if (rate !== undefined) return parseRate(rate)
-  return interval !== undefined ? parseInterval(interval) : Pacing.defaultPacing
-}
-
-/** `--profile flat|diurnal|FILE`: a shape needs a mean rate to shape (`--rate N`). */
-const profileOf = (
-  text: string | undefined,
-  rate: string | undefined,
-): TrafficProfile.TrafficProfile | undefined => {
-  if (text === undefined || text === "flat") return undefined
-  if (rate === undefined || rate === "max")
-    return fail("--profile", "shapes a mean rate: give --rate N (events/s, the mean over a week)")
-  if (text === "diurnal") return TrafficProfile.diurnal
-  let json: unknown
-  try {
-    json = JSON.parse(readFileSync(text, "utf8"))
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message
-    return fail("--profile", `expected flat, diurnal or a JSON file; ${text}: ${reason}`)
-  }
-  return Either.getOrElse(TrafficProfile.decode(json, text), (reason) =>
-    fail("--profile", `${text}: ${reason}`),
-  )
-}
-
-/** A fraction from 0 to 1, e.g. 0.05. */
-const fraction = (flag: string, text: string): number => {
-  const n = Number(text)
-  if (!/^\d*\.?\d+$/.test(text) || !(n >= 0 && n <= 1))
-    return fail(flag, `expected a fraction from 0 to 1 such as 0.05, got ${JSON.stringify(text)}`)
-  return n
-}
-
-/** `--late-rate P --late-by MIN..MAX` (default 30s..10m). */
-const lateOf = (rate: string | undefined, by: string | undefined): EventGenerator.Lateness | undefined => {
-  if (rate === undefined) {
-    if (by !== undefined) fail("--late-by", "needs --late-rate P (the fraction of events that are late)")
-    return undefined
-  }
-  const parts = (by ?? "30s..10m").split("..")
-  if (parts.length !== 2)
-    return fail("--late-by", `expected MIN..MAX such as 30s..10m, got ${JSON.stringify(by)}`)
-  const minMs = parseDurationMs("--late-by", parts[0]!)
-  const maxMs = parseDurationMs("--late-by", parts[1]!)
-  if (!(minMs > 0) || minMs > maxMs)
-    return fail("--late-by", `expected 0 < MIN <= MAX, got ${JSON.stringify(by)}`)
-  return { rate: fraction("--late-rate", rate), minMs, maxMs }
-}
-
-const timeZoneOf = (text: string | undefined): string => {
-  if (text === undefined) return "UTC"
-  if (!TrafficProfile.isTimeZone(text))
-    return fail(
-      "--timezone",
-      `expected UTC, an offset such as +02:00, or a name such as Europe/Paris, got ${JSON.stringify(text)}`,
-    )
-  return text
-}
+const { pacingOf, profileOf, fraction, lateOf, timeZoneOf } = Shaping
 
 const parsePrint = (text: string | undefined, dryRun: boolean) => {
   if (text === undefined) return undefined
   if (dryRun) return fail("--print", "--dry-run already writes every event to stdout: use one or the other")
   return oneOf("--print", text, EventPrinter.printFormats)
+}
+
+/** `--truth FILE [--truth-window D]` (default 1m). */
+const truthOf = (file: string | undefined, window: string | undefined): RunOptions["truth"] => {
+  if (file === undefined) {
+    if (window !== undefined) fail("--truth-window", "needs --truth FILE (where the windows are written)")
+    return undefined
+  }
+  const windowMs = window === undefined ? 60_000 : parseDurationMs("--truth-window", window)
+  if (windowMs < 1000 || windowMs % 1000 !== 0)
+    return fail(
+      "--truth-window",
+      `expected whole seconds, at least 1s, such as 1m, got ${JSON.stringify(window)}`,
+    )
+  return { file: Flags.value("--truth", file, Values.nonEmpty), windowMs }
+}
+
+/** `--reference-topics [--products-topic T] [--customers-topic T]`: Kafka only, three distinct topics. */
+const referenceTopicsOf = (
+  v: {
+    readonly [K in "reference-topics" | "products-topic" | "customers-topic" | "dry-run"]?: string | boolean
+  },
+  topic: string,
+): RunOptions["referenceTopics"] => {
+  const named = (["products-topic", "customers-topic"] as const).find((f) => v[f] !== undefined)
+  if (v["reference-topics"] !== true) {
+    if (named !== undefined) fail(`--${named}`, "names a reference topic: add --reference-topics")
+    return undefined
+  }
+  if (v["dry-run"] === true) return fail("--reference-topics", "writes to Kafka: drop --dry-run")
+  const products = String(v["products-topic"] ?? `${topic}-products`)
+  const customers = String(v["customers-topic"] ?? `${topic}-customers`)
+  if (products === topic || customers === topic || products === customers)
+    return fail(
+      named === undefined ? "--reference-topics" : `--${named}`,
+      `the event topic, the products topic and the customers topic must differ (${topic}, ${products}, ${customers})`,
+    )
+  return { products, customers }
 }
 
 /** Parses argv (without the runtime and script) into a command; throws UsageError naming the flag. */
@@ -203,20 +172,34 @@ const withPrintFormat = (argv: ReadonlyArray<string>): Array<string> =>
     return arg === "--print" && bare ? ["--print", "text"] : [arg]
   })
 
+/** `schema [--entity E]`, the only subcommand. */
+const schemaCommand = (positionals: ReadonlyArray<string>, entity: string | undefined): Command => {
+  if (positionals.length === 0)
+    return fail("--entity", "chooses what the schema command prints: customer-events schema --entity product")
+  if (positionals[0] !== "schema" || positionals.length > 1)
+    fail(
+      "",
+      `unexpected argument ${JSON.stringify(positionals.find((p) => p !== "schema"))} (the only subcommand is "schema")`,
+    )
+  return {
+    _tag: "Schema",
+    entity: entity === undefined ? "event" : oneOf("--entity", entity, schemaEntities),
+  }
+}
+
 export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | undefined>): Command => {
   const parsed = Flags.parse(withPrintFormat(argv), flags)
   const v = parsed.values
   if (v.help) return { _tag: "Help" }
   if (v.version) return { _tag: "Version" }
-  if (parsed.positionals.length > 0) {
-    if (parsed.positionals[0] === "schema" && parsed.positionals.length === 1) return { _tag: "Schema" }
-    fail("", `unexpected argument ${JSON.stringify(parsed.positionals[0])} (the only subcommand is "schema")`)
-  }
+  if (parsed.positionals.length > 0 || v.entity !== undefined)
+    return schemaCommand(parsed.positionals, v.entity)
+  const topic = Flags.topic(v.topic, env, defaultTopic)
 
   return {
     _tag: "Run",
     options: {
-      topic: Flags.topic(v.topic, env, defaultTopic),
+      topic,
       configFile: v.config,
       kafka: KafkaSettings.givenFlags(kafkaFlags, v),
       pacing: pacingOf(v.rate, v.interval),
@@ -252,6 +235,8 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
         ]!,
       progress: v["no-progress"] !== true,
       print: parsePrint(v.print, v["dry-run"] === true),
+      truth: truthOf(v.truth, v["truth-window"]),
+      referenceTopics: referenceTopicsOf(v, topic),
     },
   }
 }

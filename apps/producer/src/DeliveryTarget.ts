@@ -9,7 +9,7 @@ import { type Duration, Effect, type Option, Stream } from "effect"
 export type Outcome =
   | {
       readonly _tag: "Delivered"
-      readonly records: ReadonlyArray<EventRecord.EventRecord>
+      readonly records: ReadonlyArray<EventRecord.Encoded>
       /** Where each record landed, in the records' order (empty when the target has no offsets). */
       readonly placements: ReadonlyArray<{ readonly partition: number; readonly offset: string }>
       readonly retries: number
@@ -17,7 +17,7 @@ export type Outcome =
     }
   | {
       readonly _tag: "Failed"
-      readonly records: ReadonlyArray<EventRecord.EventRecord>
+      readonly records: ReadonlyArray<EventRecord.Encoded>
       readonly reason: string
       /** The target will take nothing more (e.g. authorization): the run stops. */
       readonly fatal: boolean
@@ -41,7 +41,7 @@ export interface DeliveryTarget {
    * the reason it yields.
    */
   readonly deliver: (
-    records: Stream.Stream<EventRecord.EventRecord>,
+    records: Stream.Stream<EventRecord.Encoded>,
     abandon: Effect.Effect<string>,
   ) => Stream.Stream<Outcome>
 }

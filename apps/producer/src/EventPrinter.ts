@@ -31,7 +31,7 @@ const textLine = (event: CustomerEvent.CustomerEvent, where: string) =>
 export const format = (outcome: Outcome, as: PrintFormat): string => {
   let text = ""
   outcome.records.forEach((record, i) => {
-    const event = JSON.parse(record.value) as CustomerEvent.CustomerEvent
+    const event = record.event
     const placed = outcome._tag === "Delivered" ? outcome.placements[i] : undefined
     if (as === "json") {
       const status =

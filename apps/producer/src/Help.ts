@@ -6,7 +6,8 @@ export const help = `customer-events: stream realistic e-commerce customer event
 
 Usage:
   customer-events [options]          stream events (bun run apps/producer [options])
-  customer-events schema             print the JSON Schema of an event
+  customer-events schema [--entity event|product|customer|truth]
+                                     print a JSON Schema: an event (default), a reference entity, a truth line
 
 Examples:
   customer-events --create-topic                      # local broker, default pace (100ms..1s), until Ctrl-C
@@ -16,6 +17,8 @@ Examples:
   customer-events --dry-run --seed 42 --count 5 --start-time 2026-11-30T00:00:00Z   # NDJSON on stdout
   customer-events --start-time 2026-11-01T00:00:00Z --duration 24h --rate 20 --create-topic
                                                       # backfill one day of event time at full speed
+  customer-events --rate 200 --truth truth.ndjson --reference-topics --create-topic
+                                                      # the exact answer per minute, and tables to join
 
 Kafka (each flag wins over its environment variable and the --config file):
 ${KafkaSettings.flagHelp(kafkaFlags.filter((name) => name !== "drain-timeout"))}
@@ -63,6 +66,14 @@ Output:
   --log-level debug|info|warn|error   default info
   --print [text|json]          each event on stdout once Kafka has it: a readable line (time, type,
                                customer, product, figures, partition@offset), or NDJSON with json
+  --truth FILE                 the ground truth, one NDJSON line per window of event time once it is
+                               complete: events by type, purchases and revenue by category, distinct
+                               customers, duplicates; from delivered events only (schema --entity truth)
+  --truth-window D             the windows' length, aligned on the epoch (default 1m)
+  --reference-topics           first write the catalog and the customer pool to compacted topics
+                               TOPIC-products and TOPIC-customers (key = id, value = JSON)
+  --products-topic NAME        another name for the products topic
+  --customers-topic NAME       another name for the customers topic
   --no-progress                no live progress line
   -h, --help                   this help
   -V, --version                the version

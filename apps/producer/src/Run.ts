@@ -21,8 +21,12 @@ export interface RunInput {
   readonly counters: Counters
   readonly control: RunControl
   readonly drainTimeout: Duration.Duration
-  /** What else each outcome goes to, after it is counted: the dead-letter file, --print. */
+  /** What else each outcome goes to, after it is counted: the dead-letter file, --print, --truth. */
   readonly consumers: ReadonlyArray<(outcome: Outcome) => Effect.Effect<void>>
+  /** What else sees each generated batch with its records, once counted: --truth. */
+  readonly observers?: ReadonlyArray<
+    (batch: EventGenerator.Batch, records: ReadonlyArray<EventRecord.Encoded>) => void
+  >
 }
 
 export const run = (input: RunInput): Effect.Effect<Summary> =>
@@ -37,7 +41,9 @@ export const run = (input: RunInput): Effect.Effect<Summary> =>
       Stream.interruptWhen(control.stopped),
       Stream.map((batch) => {
         counters.recordGenerated(batch.events, batch.late, batch.duplicates)
-        return Chunk.unsafeFromArray(EventRecord.fromEvents(batch.events, batch.anomalies))
+        const encoded = EventRecord.fromEvents(batch.events, batch.anomalies)
+        for (const observe of input.observers ?? []) observe(batch, encoded)
+        return Chunk.unsafeFromArray(encoded)
       }),
       Stream.flattenChunks,
     )

@@ -12,7 +12,7 @@ const batchSize = 5000
 
 export const make = (): DeliveryTarget => {
   const writer = Bun.stdout.writer({ highWaterMark: 1 << 20 })
-  const write = (records: ReadonlyArray<EventRecord.EventRecord>) =>
+  const write = (records: ReadonlyArray<EventRecord.Encoded>) =>
     Effect.tryPromise(async () => {
       let text = ""
       for (const record of records) text += `${record.value}\n`

@@ -6,7 +6,15 @@
  */
 import { writeFileSync } from "node:fs"
 import { Failure, Flags, Logging, Terminal } from "@customer-events/cli"
-import { CustomerEvent, EventClock, EventGenerator, Pacing } from "@customer-events/events"
+import {
+  type Catalog,
+  CustomerEvent,
+  EventClock,
+  EventGenerator,
+  Pacing,
+  Reference,
+  Truth,
+} from "@customer-events/events"
 import {
   KafkaAdmin,
   KafkaConfig,
@@ -23,9 +31,11 @@ import * as DeliveryTarget from "./DeliveryTarget.js"
 import * as EventPrinter from "./EventPrinter.js"
 import { help } from "./Help.js"
 import * as Output from "./Output.js"
+import * as ReferenceTopics from "./ReferenceTopics.js"
 import * as Run from "./Run.js"
 import { RunControl } from "./RunControl.js"
 import * as StdoutTarget from "./StdoutTarget.js"
+import { TruthLog } from "./TruthLog.js"
 
 /** Start-up failures: all exit 2. */
 type StartupError = Flags.UsageError | KafkaError.KafkaError
@@ -61,9 +71,34 @@ const connect = (options: Cli.RunOptions) =>
             reason: `topic "${options.topic}" does not exist: pass --create-topic (with --partitions and --replication-factor) to create it`,
           })
         }
+        if (options.referenceTopics !== undefined)
+          yield* ReferenceTopics.ensure(admin, options.referenceTopics, options)
       }),
     )
     return yield* KafkaProducer.make(config)
+  })
+
+/** Kafka as the run's target: connected, topics checked, reference data written first when asked. */
+const kafkaTarget = (options: Cli.RunOptions, catalog: Catalog.Catalog) =>
+  Effect.gen(function* () {
+    const producer = yield* connect(options)
+    if (options.referenceTopics !== undefined)
+      yield* ReferenceTopics.write(producer, options.referenceTopics, catalog, options.customers)
+    return DeliveryTarget.kafka(producer, options.topic)
+  })
+
+/** --truth: the file is opened (emptied) before anything connects, so a bad path fails at once. */
+const openTruth = (options: Cli.RunOptions, catalog: Catalog.Catalog) =>
+  Effect.try({
+    try: () =>
+      options.truth === undefined
+        ? undefined
+        : new TruthLog(options.truth.file, options.truth.windowMs, (id) => catalog.byId.get(id)?.category),
+    catch: (error) =>
+      new Flags.UsageError({
+        flag: "--truth",
+        reason: `cannot write ${options.truth?.file}: ${(error as Error).message}`,
+      }),
   })
 
 const runStream = (options: Cli.RunOptions, control: RunControl) =>
@@ -82,9 +117,8 @@ const runStream = (options: Cli.RunOptions, control: RunControl) =>
       anomalies: options.anomalies,
       clock: options.startTime === undefined ? EventClock.wall() : EventClock.simulated(options.startTime),
     })
-    const target = options.dryRun
-      ? StdoutTarget.make()
-      : DeliveryTarget.kafka(yield* connect(options), options.topic)
+    const truth = yield* openTruth(options, generator.catalog)
+    const target = options.dryRun ? StdoutTarget.make() : yield* kafkaTarget(options, generator.catalog)
     const deadLetters =
       options.deadLetterFile === undefined ? undefined : DeadLetterFile.open(options.deadLetterFile)
     yield* Effect.addFinalizer(() => Effect.sync(() => deadLetters?.close()))
@@ -112,9 +146,15 @@ const runStream = (options: Cli.RunOptions, control: RunControl) =>
       consumers: [
         ...(deadLetters === undefined ? [] : [DeadLetterFile.consumer(deadLetters, counters)]),
         ...(options.print === undefined ? [] : [EventPrinter.make(options.print)]),
+        ...(truth === undefined ? [] : [truth.consumer]),
       ],
+      observers: truth === undefined ? [] : [truth.generated],
     })
     yield* Fiber.interrupt(progress)
+    if (truth !== undefined) {
+      truth.finish()
+      yield* Effect.logInfo(`truth: ${truth.windows} windows in ${truth.path}`)
+    }
     // A forced stop exits now, without waiting for the producer to close.
     if (summary.stoppedBy === "forced") yield* Effect.sync(() => process.exit(finish(summary, options)))
     return summary
@@ -157,6 +197,13 @@ const onSignals = (control: RunControl) => {
   process.on("SIGTERM", () => onSignal("SIGTERM"))
 }
 
+const schemaOf = (entity: Cli.SchemaEntity) =>
+  entity === "event"
+    ? CustomerEvent.jsonSchema()
+    : entity === "truth"
+      ? Truth.jsonSchema()
+      : Reference.jsonSchema(entity)
+
 const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   const command = Flags.parseCommand(() => Cli.parse(argv, process.env))
   if (command === undefined) return 2
@@ -168,7 +215,7 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       process.stdout.write(`${packageJson.version}\n`)
       return 0
     case "Schema":
-      process.stdout.write(`${JSON.stringify(CustomerEvent.jsonSchema(), null, 2)}\n`)
+      process.stdout.write(`${JSON.stringify(schemaOf(command.entity), null, 2)}\n`)
       return 0
     case "Run":
       break

@@ -234,6 +234,17 @@ describe("command line", () => {
       "error: --config: cannot read /nonexistent/client.properties: no such file",
     ],
     [["frobnicate"], 'error: unexpected argument "frobnicate"'],
+    [["--truth-window", "1m"], "error: --truth-window: needs --truth FILE"],
+    [["--truth", "t.ndjson", "--truth-window", "1500ms"], "error: --truth-window: expected whole seconds"],
+    [["--truth", "/nonexistent/dir/t.ndjson"], "error: --truth: cannot write /nonexistent/dir/t.ndjson"],
+    [["--products-topic", "p"], "error: --products-topic: names a reference topic: add --reference-topics"],
+    [["--reference-topics", "--dry-run"], "error: --reference-topics: writes to Kafka: drop --dry-run"],
+    [
+      ["--reference-topics", "--customers-topic", "customer-events"],
+      "error: --customers-topic: the event topic",
+    ],
+    [["schema", "--entity", "order"], "error: --entity: expected one of event, product, customer, truth"],
+    [["--entity", "product"], "error: --entity: chooses what the schema command prints"],
     [["--client", "rdkafka"], "error: --client: expected one of kafkajs, platformatic"],
     [
       ["--compression", "zstd", "--client", "kafkajs", "--count", "1"],
@@ -257,6 +268,11 @@ describe("command line", () => {
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
     const schema = await run(["schema"])
     expect(JSON.parse(schema.stdout).$schema).toBe("http://json-schema.org/draft-07/schema#")
+    for (const entity of ["product", "customer", "truth"]) {
+      const printed = await run(["schema", "--entity", entity])
+      expect(printed.code).toBe(0)
+      expect(JSON.parse(printed.stdout).$id).toContain(`:${entity === "truth" ? "truth-window" : entity}:1`)
+    }
   }, 30_000)
 
   test("--dry-run is deterministic by seed, NDJSON only on stdout, the same from the binary", async () => {

@@ -84,11 +84,25 @@ export const makeCatalog = (size: number = defaultProducts): Catalog => {
   }
 }
 
+/**
+ * The product behind an id, whatever the catalog's size (product N is the same in every catalog):
+ * for readers of a topic that do not know the run's --products. Undefined for an id no catalog makes.
+ */
+export const productOf = (id: string): Product | undefined => {
+  const match = /^prod-(\d{5,})$/.exec(id)
+  const index = match === null ? -1 : Number(match[1]) - 1
+  if (index < 0 || productId(index) !== id) return undefined
+  return makeProduct(index)
+}
+
+/** The customer id at an index of the pool: cust-000001 first. */
+export const customerId = (index: number): string => `cust-${String(index + 1).padStart(6, "0")}`
+
 /** The pool of customer ids: cust-000001 ... */
 export const makeCustomerPool = (size: number = defaultCustomers): ReadonlyArray<string> => {
   if (!Number.isInteger(size) || size < 1)
     throw new RangeError(`customers must be an integer >= 1, got ${size}`)
-  return Array.from({ length: size }, (_, i) => `cust-${String(i + 1).padStart(6, "0")}`)
+  return Array.from({ length: size }, (_, i) => customerId(i))
 }
 
 /** Total price of a quantity, rounded to cents. */

@@ -20,17 +20,32 @@ export const headerNames = {
   schemaVersion: "schema-version",
 } as const
 
-export const fromEvent = (event: CustomerEvent): EventRecord => ({
-  key: event.customerId,
-  value: encodeJson(event),
-  headers: {
+/** A record with the event it encodes, for whoever handles its outcome (the event itself is not sent). */
+export interface Encoded extends EventRecord {
+  readonly event: CustomerEvent
+}
+
+const encode = (event: CustomerEvent, anomaly: Anomaly.Kind | undefined): Encoded => {
+  const headers: Record<string, string> = {
     [headerNames.eventType]: event.eventType,
     [headerNames.eventId]: event.eventId,
     [headerNames.contentType]: "application/json",
     [headerNames.schemaVersion]: schemaVersion,
-  },
-  timestamp: String(Date.parse(event.timestamp)),
-})
+  }
+  if (anomaly !== undefined) headers[Anomaly.headerName] = anomaly
+  return {
+    key: event.customerId,
+    value: encodeJson(event),
+    headers,
+    timestamp: String(Date.parse(event.timestamp)),
+    event,
+  }
+}
+
+export const fromEvent = (event: CustomerEvent): EventRecord => {
+  const { event: _, ...record } = encode(event, undefined)
+  return record
+}
 
 /**
  * Encodes a batch once, on the way to the producer. `anomalies` (parallel to events) labels the
@@ -39,13 +54,8 @@ export const fromEvent = (event: CustomerEvent): EventRecord => ({
 export const fromEvents = (
   events: ReadonlyArray<CustomerEvent>,
   anomalies?: ReadonlyArray<Anomaly.Kind | undefined>,
-): Array<EventRecord> => {
-  const out = new Array<EventRecord>(events.length)
-  for (let i = 0; i < events.length; i++) {
-    const record = fromEvent(events[i]!)
-    const kind = anomalies?.[i]
-    out[i] =
-      kind === undefined ? record : { ...record, headers: { ...record.headers, [Anomaly.headerName]: kind } }
-  }
+): Array<Encoded> => {
+  const out = new Array<Encoded>(events.length)
+  for (let i = 0; i < events.length; i++) out[i] = encode(events[i]!, anomalies?.[i])
   return out
 }

@@ -89,3 +89,25 @@ describe("anomaly episodes", () => {
     expect(error("bot-surge@soon+1m")).toStartWith("expected durations such as 30m+10m")
   })
 })
+
+test("a duplicate of a labelled event carries its label, and the episode counts the event once", () => {
+  const generator = Effect.runSync(
+    EventGenerator.makeSeeded(4, {
+      pacing: Pacing.Pacing.Rate({ perSecond: 20 }),
+      clock: EventClock.simulated(start),
+      anomalies: [Either.getOrThrow(Anomaly.parse("price-glitch@0m+30m"))],
+      duplicateRate: 0.2,
+    }),
+  )
+  const labels = new Map<string, Array<string | undefined>>()
+  for (let i = 0; i < 20; i++) {
+    const batch = generator.take(1000, Number.POSITIVE_INFINITY)
+    for (const record of EventRecord.fromEvents(batch.events, batch.anomalies))
+      labels.set(record.event.eventId, [...(labels.get(record.event.eventId) ?? []), record.headers.anomaly])
+  }
+  const repeatedGlitches = [...labels.values()].filter((l) => l.length > 1 && l[0] === "price-glitch")
+  expect(repeatedGlitches.length).toBeGreaterThan(20)
+  for (const l of labels.values()) expect(new Set(l).size).toBe(1)
+  const labelled = [...labels.values()].filter((l) => l[0] === "price-glitch").length
+  expect(generator.episodes()[0]!.events).toBe(labelled)
+})

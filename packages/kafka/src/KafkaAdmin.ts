@@ -3,7 +3,7 @@
  * (partitions, replication factor) and wait for its leaders, and read its offsets.
  */
 import { Context, Effect, Layer, Schedule, type Scope } from "effect"
-import type { Admin } from "kafkajs"
+import { type Admin, ConfigResourceTypes } from "kafkajs"
 import { makeKafka } from "./internal/client.js"
 import { acquireConnected } from "./internal/connect.js"
 import { kafkajsCalls } from "./internal/kafkajsCalls.js"
@@ -44,6 +44,8 @@ export interface Service {
   /** Creates the topic if it is missing and waits for its leaders; `created` says which. */
   readonly ensureTopic: (spec: TopicSpec) => Effect.Effect<{ readonly created: boolean }, KafkaError>
   readonly deleteTopic: (topic: string) => Effect.Effect<void, KafkaError>
+  /** The topic's configs as the broker reports them (defaults included), e.g. cleanup.policy. */
+  readonly topicConfig: (topic: string) => Effect.Effect<Readonly<Record<string, string>>, KafkaError>
   readonly offsets: (topic: string) => Effect.Effect<ReadonlyArray<PartitionOffsets>, KafkaError>
 }
 
@@ -116,6 +118,18 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
 
     const deleteTopic = (topic: string) => call(topic, () => admin.deleteTopics({ topics: [topic] }))
 
+    const topicConfig = (topic: string) =>
+      call(topic, () =>
+        admin.describeConfigs({
+          includeSynonyms: false,
+          resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+        }),
+      ).pipe(
+        Effect.map(({ resources }) =>
+          Object.fromEntries((resources[0]?.configEntries ?? []).map((e) => [e.configName, e.configValue])),
+        ),
+      )
+
     const offsets = (topic: string) =>
       call(topic, () => admin.fetchTopicOffsets(topic)).pipe(
         Effect.map((list) =>
@@ -125,7 +139,7 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
         ),
       )
 
-    return KafkaAdmin.of({ describeTopic, topicExists, ensureTopic, deleteTopic, offsets })
+    return KafkaAdmin.of({ describeTopic, topicExists, ensureTopic, deleteTopic, topicConfig, offsets })
   })
 
 export const layer = (config: KafkaConfig.KafkaConfig): Layer.Layer<KafkaAdmin, KafkaError> =>

@@ -6,7 +6,7 @@
 import { test } from "bun:test"
 import { spawn } from "node:child_process"
 import { Duration, Effect, Logger, LogLevel, type Scope } from "effect"
-import { Kafka, logLevel } from "kafkajs"
+import { ConfigResourceTypes, Kafka, logLevel } from "kafkajs"
 
 /** The broker the tests use: KAFKA_BOOTSTRAP_SERVERS (set by `bun run test`) or the default local one. */
 export const bootstrap = process.env.KAFKA_BOOTSTRAP_SERVERS ?? "127.0.0.1:9092"
@@ -163,6 +163,21 @@ export const recordCount = async (topic: string, brokers = bootstrap): Promise<n
   }
 }
 
+/** A topic's configs as the broker reports them, read with a plain kafkajs admin. */
+export const topicConfig = async (topic: string, brokers = bootstrap): Promise<Record<string, string>> => {
+  const admin = kafkaFor(brokers).admin()
+  await admin.connect()
+  try {
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+    })
+    return Object.fromEntries(resources[0]!.configEntries.map((e) => [e.configName, e.configValue]))
+  } finally {
+    await admin.disconnect()
+  }
+}
+
 /** Writes records exactly as given, with a plain kafkajs producer: for hand-crafted (also bad) records. */
 export const produceRaw = async (
   topic: string,
@@ -258,3 +273,4 @@ export const readValuesWithJava = async (
   if (read.code !== 0) throw new Error(`Java's console consumer failed: ${read.stderr.slice(-500)}`)
   return read.stdout.split("\n").filter((line) => line !== "")
 }
+export * from "./truth.js"

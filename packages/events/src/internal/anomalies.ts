@@ -90,6 +90,11 @@ export class Anomalies {
     return true
   }
 
+  /** The event time of the bot views still queued (they all share one). */
+  earliestQueuedMs(): number | undefined {
+    return this.queue.length === 0 ? undefined : Date.parse(this.queue[0]!.timestamp)
+  }
+
   /** The next queued bot view, with its pause (the event's pause comes after the last one). */
   nextQueued(): { readonly view: ProductView; readonly pause: number } | undefined {
     const view = this.queue.shift()

@@ -4,6 +4,7 @@
  * the same event, same eventId, same key). Drawn from its own PRNG, so a stream without them is
  * unchanged, and reproducible by seed.
  */
+import type { Kind } from "../Anomaly.js"
 import type { CustomerEvent } from "../CustomerEvent.js"
 import type { Prng } from "./Prng.js"
 
@@ -19,7 +20,7 @@ const maxDuplicateDelay = 500
 
 export class Disorder {
   /** Duplicates waiting: the event, and how many more events go out before it. */
-  private readonly waiting: Array<{ event: CustomerEvent; after: number }> = []
+  private readonly waiting: Array<{ event: CustomerEvent; kind: Kind | undefined; after: number }> = []
 
   constructor(
     private readonly rng: Prng,
@@ -33,17 +34,36 @@ export class Disorder {
     return nowMs - (this.late.minMs + (this.late.maxMs - this.late.minMs) * this.rng.next())
   }
 
-  /** Called for each new event: it may be sent again later. */
-  emitted(event: CustomerEvent): void {
+  /**
+   * Called for each new event, with the anomaly it is labelled with: it may be sent again later,
+   * with the same label (true when it will be).
+   */
+  emitted(event: CustomerEvent, kind: Kind | undefined): boolean {
     for (const w of this.waiting) w.after--
-    if (this.duplicateRate > 0 && this.rng.next() < this.duplicateRate)
-      this.waiting.push({ event, after: 1 + Math.floor(this.rng.next() * maxDuplicateDelay) })
+    if (!(this.duplicateRate > 0 && this.rng.next() < this.duplicateRate)) return false
+    this.waiting.push({ event, kind, after: 1 + Math.floor(this.rng.next() * maxDuplicateDelay) })
+    return true
   }
 
-  /** A duplicate whose turn has come, if any. */
-  dueDuplicate(): CustomerEvent | undefined {
+  /** How much earlier than its emission an event can be stamped. */
+  get maxLateMs(): number {
+    return this.late?.maxMs ?? 0
+  }
+
+  /** The earliest event time of the duplicates still to be sent. */
+  earliestWaitingMs(): number | undefined {
+    let earliest: number | undefined
+    for (const w of this.waiting) {
+      const ms = Date.parse(w.event.timestamp)
+      if (earliest === undefined || ms < earliest) earliest = ms
+    }
+    return earliest
+  }
+
+  /** A duplicate whose turn has come, with its label, if any. */
+  dueDuplicate(): { readonly event: CustomerEvent; readonly kind: Kind | undefined } | undefined {
     const i = this.waiting.findIndex((w) => w.after <= 0)
     if (i < 0) return undefined
-    return this.waiting.splice(i, 1)[0]!.event
+    return this.waiting.splice(i, 1)[0]!
   }
 }

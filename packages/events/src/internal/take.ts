@@ -20,6 +20,10 @@ export interface Batch {
   readonly duplicates: number
   /** With anomaly episodes: the kind each event is labelled with, if any (parallel to events). */
   readonly anomalies?: ReadonlyArray<Kind | undefined>
+  /** The earliest event time (epoch ms) any event after this batch can carry: windows before it are complete. */
+  readonly watermarkMs: number
+  /** With duplicates: the events of this batch that are sent more than once (originals and copies). */
+  readonly repeated?: ReadonlySet<CustomerEvent>
 }
 
 /** What taking a batch needs from the generator. */
@@ -43,8 +47,16 @@ export const takeInOrder = (s: Source, maxEvents: number, withinMs: number): Bat
     s.clock.advance(pause)
     spanMs += pause
   } while (events.length < maxEvents && spanMs <= withinMs)
-  return { events, pausesMs: pauses, spanMs, late: 0, duplicates: 0 }
+  return { events, pausesMs: pauses, spanMs, late: 0, duplicates: 0, watermarkMs: s.clock.now() }
 }
+
+/** The earliest event time still to come: a late event, a duplicate waiting, a queued bot view. */
+const watermark = (s: Source, d: Disorder | undefined, a: Anomalies | undefined): number =>
+  Math.min(
+    Math.floor(s.clock.now() - (d?.maxLateMs ?? 0)),
+    d?.earliestWaitingMs() ?? Number.POSITIVE_INFINITY,
+    a?.earliestQueuedMs() ?? Number.POSITIVE_INFINITY,
+  )
 
 /**
  * As `takeInOrder`, with late events, duplicates (sent with no pause of their own) and anomaly
@@ -63,6 +75,7 @@ export const takeAltered = (
   let spanMs = 0
   let late = 0
   let duplicates = 0
+  const repeated = new Set<CustomerEvent>()
   do {
     const queued = a?.nextQueued()
     if (queued !== undefined) {
@@ -74,8 +87,9 @@ export const takeAltered = (
     }
     const duplicate = d?.dueDuplicate()
     if (duplicate !== undefined) {
-      events.push(duplicate)
-      labels.push(undefined)
+      events.push(duplicate.event)
+      repeated.add(duplicate.event)
+      labels.push(duplicate.kind)
       pauses.push(0)
       duplicates++
       continue
@@ -89,7 +103,7 @@ export const takeAltered = (
       a === undefined
         ? { event: s.nextEvent(timestamp), kind: undefined }
         : a.apply(s.nextEvent(timestamp), now)
-    d?.emitted(altered.event)
+    if (d?.emitted(altered.event, altered.kind) === true) repeated.add(altered.event)
     events.push(altered.event)
     labels.push(altered.kind)
     const pause = s.drawPause(now, s.rng.next())
@@ -99,12 +113,10 @@ export const takeAltered = (
     s.clock.advance(pause)
     if (!botsFollow) spanMs += pause
   } while (events.length < maxEvents && spanMs <= withinMs)
+  const batch = { events, pausesMs: pauses, spanMs, late, duplicates, watermarkMs: watermark(s, d, a) }
   return {
-    events,
-    pausesMs: pauses,
-    spanMs,
-    late,
-    duplicates,
+    ...batch,
     ...(a === undefined ? {} : { anomalies: labels }),
+    ...(repeated.size === 0 ? {} : { repeated }),
   }
 }

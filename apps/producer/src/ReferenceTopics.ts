@@ -1,0 +1,104 @@
+/**
+ * --reference-topics: the catalog and the customer pool in their own compacted topics (key = id,
+ * value = the entity's JSON, packages/events Reference), written before the first event so that a
+ * join finds every id the events carry. Both are the same in every run, so rewriting them only
+ * adds versions that compaction folds away.
+ */
+import { Flags } from "@customer-events/cli"
+import { type Catalog, Reference } from "@customer-events/events"
+import type { KafkaAdmin, KafkaError, KafkaProducer } from "@customer-events/kafka"
+import { Effect, Stream } from "effect"
+
+export interface Topics {
+  readonly products: string
+  readonly customers: string
+}
+
+const compacted = { "cleanup.policy": "compact" } as const
+
+/** Creates the missing ones compacted; an existing one must be compacted already. */
+export const ensure = (
+  admin: KafkaAdmin.Service,
+  topics: Topics,
+  layout: { readonly partitions: number; readonly replicationFactor: number },
+): Effect.Effect<void, KafkaError.KafkaError | Flags.UsageError> =>
+  Effect.forEach(
+    [
+      ["--products-topic", topics.products],
+      ["--customers-topic", topics.customers],
+    ] as const,
+    ([flag, topic]) =>
+      Effect.gen(function* () {
+        const { created } = yield* admin.ensureTopic({
+          topic,
+          partitions: layout.partitions,
+          replicationFactor: layout.replicationFactor,
+          configs: compacted,
+        })
+        if (created) return yield* Effect.logInfo(`created compacted topic ${topic}`)
+        const policy = (yield* admin.topicConfig(topic))["cleanup.policy"] ?? "delete"
+        if (!policy.split(",").includes("compact"))
+          return yield* new Flags.UsageError({
+            flag,
+            reason: `topic "${topic}" exists with cleanup.policy=${policy}: a reference topic must be compacted (delete it, or name another)`,
+          })
+      }),
+    { discard: true },
+  )
+
+const record = (id: string, entity: string, value: unknown) => ({
+  key: id,
+  value: JSON.stringify(value),
+  headers: { "content-type": "application/json", entity, "schema-version": "1" },
+})
+
+/** Writes one entity list to its topic; any record Kafka does not take fails the start-up. */
+const writeAll = <A>(
+  producer: KafkaProducer.Service,
+  topic: string,
+  flag: string,
+  entities: Iterable<A>,
+  toRecord: (a: A) => ReturnType<typeof record>,
+) =>
+  producer.deliver(topic, Stream.fromIterable(entities).pipe(Stream.map(toRecord))).pipe(
+    Stream.runFold({ delivered: 0, failed: 0, reason: "" }, (acc, outcome) =>
+      outcome._tag === "Delivered"
+        ? { ...acc, delivered: acc.delivered + outcome.records.length }
+        : { ...acc, failed: acc.failed + outcome.records.length, reason: outcome.error.message },
+    ),
+    Effect.flatMap((result) =>
+      result.failed === 0
+        ? Effect.succeed(result.delivered)
+        : new Flags.UsageError({
+            flag,
+            reason: `${result.failed} records could not be written to ${topic}: ${result.reason}`,
+          }),
+    ),
+  )
+
+/** The whole catalog and customer pool, before the first event. */
+export const write = (
+  producer: KafkaProducer.Service,
+  topics: Topics,
+  catalog: Catalog.Catalog,
+  customers: number,
+): Effect.Effect<void, Flags.UsageError> =>
+  Effect.gen(function* () {
+    const products = yield* writeAll(
+      producer,
+      topics.products,
+      "--products-topic",
+      Reference.products(catalog),
+      (p) => record(p.productId, "product", p),
+    )
+    const written = yield* writeAll(
+      producer,
+      topics.customers,
+      "--customers-topic",
+      Reference.customers(customers),
+      (c) => record(c.customerId, "customer", c),
+    )
+    yield* Effect.logInfo(
+      `reference data: ${products} products in ${topics.products}, ${written} customers in ${topics.customers}`,
+    )
+  })

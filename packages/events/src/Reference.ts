@@ -1,0 +1,136 @@
+/**
+ * Reference data behind the ids of the events, for pipelines to join against (README "Reference
+ * topics"): each product of the catalog and each customer of the pool as an entity with its own
+ * contract. Like the catalog, an entity depends only on its index, never on the run's seed, so every
+ * run that writes to a topic agrees on what prod-00042 costs and where cust-000042 lives.
+ */
+import { JSONSchema, Schema } from "effect"
+import { type Catalog, customerId, type Product } from "./Catalog.js"
+import { Amount, CategorySchema, CustomerId, ProductId } from "./CustomerEvent.js"
+import { Prng } from "./internal/Prng.js"
+
+export const regions = ["north-america", "south-america", "europe", "asia", "oceania", "africa"] as const
+export const tiers = ["standard", "silver", "gold", "platinum"] as const
+
+const literals = <const L extends ReadonlyArray<string>>(values: L) =>
+  Schema.Literal(...(values as unknown as [L[number]]))
+
+export const ProductEntity = Schema.Struct({
+  productId: ProductId,
+  name: Schema.NonEmptyString,
+  category: CategorySchema,
+  unitPrice: Amount,
+}).annotations({
+  identifier: "Product",
+  title: "Product",
+  description: "A product of the catalog; a purchase's totalAmount is quantity x unitPrice.",
+})
+export type ProductEntity = typeof ProductEntity.Type
+
+/** A calendar date, YYYY-MM-DD. */
+const CalendarDate = Schema.String.pipe(Schema.pattern(/^\d{4}-\d{2}-\d{2}$/)).annotations({
+  jsonSchema: { type: "string", format: "date" },
+})
+
+export const CustomerEntity = Schema.Struct({
+  customerId: CustomerId,
+  name: Schema.NonEmptyString,
+  region: literals(regions),
+  tier: literals(tiers),
+  signupDate: CalendarDate,
+}).annotations({
+  identifier: "Customer",
+  title: "Customer",
+  description: "A customer of the pool: where they live, their loyalty tier, when they signed up.",
+})
+export type CustomerEntity = typeof CustomerEntity.Type
+
+const nouns: Record<Product["category"], ReadonlyArray<string>> = {
+  electronics: ["Headphones", "Charger", "Smart Speaker", "Keyboard", "Monitor", "Camera", "Tablet"],
+  books: ["Novel", "Cookbook", "Field Guide", "Biography", "Atlas", "Poetry Collection"],
+  clothing: ["Jacket", "T-Shirt", "Jeans", "Sweater", "Scarf", "Sneakers", "Dress"],
+  home: ["Lamp", "Cushion", "Skillet", "Kettle", "Throw Blanket", "Vase", "Knife Set"],
+  beauty: ["Face Cream", "Shampoo", "Lip Balm", "Perfume", "Serum", "Nail Polish"],
+  sports: ["Yoga Mat", "Running Shoes", "Water Bottle", "Dumbbells", "Tennis Racket", "Helmet"],
+  toys: ["Puzzle", "Building Set", "Plush Bear", "Board Game", "Kite", "Toy Train"],
+  grocery: ["Coffee Beans", "Olive Oil", "Green Tea", "Dark Chocolate", "Pasta", "Honey"],
+}
+const adjectives = ["Classic", "Compact", "Deluxe", "Everyday", "Organic", "Pro", "Vintage", "Wireless"]
+const firstNames = ["Ava", "Ben", "Chloe", "Diego", "Emma", "Farah", "Hiro", "Ines", "Jonas", "Kemi", "Liam"]
+const moreFirstNames = ["Maya", "Noah", "Olga", "Priya", "Quinn", "Rosa", "Sven", "Tariq", "Yuki", "Zoe"]
+const lastNames = ["Adeyemi", "Brown", "Chen", "Dubois", "Garcia", "Haddad", "Ivanova", "Kim", "Larsen"]
+const moreLastNames = ["Martin", "Nakamura", "Okafor", "Patel", "Rossi", "Silva", "Schmidt", "Walsh"]
+const allFirst = [...firstNames, ...moreFirstNames]
+const allLast = [...lastNames, ...moreLastNames]
+/** Shares of the customers by region and by tier. */
+const regionWeights = [0.34, 0.08, 0.3, 0.2, 0.04, 0.04]
+const tierWeights = [0.62, 0.24, 0.11, 0.03]
+
+// Fixed seed of the customer attributes, independent of the run's seed (like the catalog's).
+const customerSeed = 0x5eed_c057
+
+const pickWeighted = (u: number, weights: ReadonlyArray<number>): number => {
+  let acc = 0
+  for (let i = 0; i < weights.length; i++) {
+    acc += weights[i]!
+    if (u < acc) return i
+  }
+  return weights.length - 1
+}
+
+/** The product's entity: its name is drawn from its id, so it is stable too. */
+export const product = (p: Product): ProductEntity => {
+  const rng = Prng.fromNumber(Number(p.id.slice(5)) * 0x2545f491)
+  const noun = nouns[p.category]
+  return {
+    productId: p.id,
+    name: `${adjectives[rng.int(adjectives.length)]} ${noun[rng.int(noun.length)]}`,
+    category: p.category,
+    unitPrice: p.unitPrice,
+  }
+}
+
+const signupFrom = Date.UTC(2015, 0, 1)
+const signupTo = Date.UTC(2026, 6, 1)
+const dayMs = 86_400_000
+
+/** The customer at an index of the pool (cust-000001 is index 0). */
+export const customer = (index: number): CustomerEntity => {
+  const rng = Prng.fromNumber(customerSeed ^ Math.imul(index + 1, 0x9e3779b1))
+  const signup = signupFrom + Math.floor(rng.next() * ((signupTo - signupFrom) / dayMs)) * dayMs
+  return {
+    customerId: customerId(index),
+    name: `${allFirst[rng.int(allFirst.length)]} ${allLast[rng.int(allLast.length)]}`,
+    region: regions[pickWeighted(rng.next(), regionWeights)]!,
+    tier: tiers[pickWeighted(rng.next(), tierWeights)]!,
+    signupDate: new Date(signup).toISOString().slice(0, 10),
+  }
+}
+
+/** Every product of the catalog, as entities. */
+export const products = (catalog: Catalog): ReadonlyArray<ProductEntity> => catalog.products.map(product)
+
+/** The customers of a pool of that size, one at a time (a big pool is never held whole). */
+export function* customers(size: number): Generator<CustomerEntity> {
+  for (let i = 0; i < size; i++) yield customer(i)
+}
+
+export const entities = ["product", "customer"] as const
+export type Entity = (typeof entities)[number]
+
+/** The JSON Schema (Draft 7) of an entity, printed by `schema --entity product|customer`. */
+export const jsonSchema = (entity: Entity): Record<string, unknown> => {
+  const schema = entity === "product" ? ProductEntity : CustomerEntity
+  const definitions: Record<string, JSONSchema.JsonSchema7> = {}
+  const root = JSONSchema.fromAST(schema.ast, {
+    definitions,
+    definitionPath: "#/definitions/",
+    topLevelReferenceStrategy: "skip",
+  })
+  return {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    $id: `urn:customer-events:schema:${entity}:1`,
+    ...root,
+    ...(Object.keys(definitions).length === 0 ? {} : { definitions }),
+  }
+}
