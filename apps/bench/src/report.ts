@@ -13,6 +13,10 @@ export interface Results {
   readonly many: ReadonlyArray<Row>
   /** The app with the default client, and Java, with more events (Java's JIT warm). */
   readonly long: ReadonlyArray<Row>
+  /** The app with --workers 1 and 2. */
+  readonly workers: ReadonlyArray<Row>
+  /** Peak RSS of a dry run and start-up time, with the default pools and with big ones. */
+  readonly pools: Record<"default" | "big", { readonly peakRssMb: number; readonly startMs: number }>
   readonly averageBytes: number
   readonly sustained: { events: number; rssStart: number; rssPeak: number; rssEnd: number }
   readonly rates: ReadonlyArray<{ target: number; achieved: number; errorPercent: number }>
@@ -37,6 +41,16 @@ const entryTable = (rows: ReadonlyArray<Row>) =>
 
 const rate = (rows: ReadonlyArray<Row>, entry: string) =>
   rows.find((r) => r.entry === entry)?.eventsPerSecond ?? Number.NaN
+
+/** --workers 2 against 1, and what 100M customers and 10M products cost over the default pools. */
+const scaleLines = ({ workers, pools }: Results) => {
+  const extraRss = pools.big.peakRssMb - pools.default.peakRssMb
+  return [
+    `| app --workers 2 / --workers 1 (3 partitions, broker on the same 2 cores) | ${f(rate(workers, "producer app, --workers 2") / rate(workers, "producer app, --workers 1"), 2)} | (reported) | |`,
+    `| big pools (100M customers, 10M products): extra peak RSS over the default | ${f(extraRss)} MB | <= 50 MB | ${extraRss <= 50 ? "yes" : "no"} |`,
+    `| big pools: start and exit of a one-event dry run (default: ${f(pools.default.startMs)} ms) | ${f(pools.big.startMs)} ms | < 1,000 ms | ${pools.big.startMs < 1000 ? "yes" : "no"} |`,
+  ]
+}
 
 /** Each measure: its result, target and whether it was met. */
 const measures = (results: Results, settings: Settings) => {
@@ -92,6 +106,7 @@ const measures = (results: Results, settings: Settings) => {
         `| rate accuracy at ${f(r.target)}/s | ${f(r.achieved)}/s (${f(r.errorPercent, 2)}% off) | <= 2% | ${r.errorPercent <= 2 ? "yes" : "no"} |`,
     ),
     `| time to first event | ${f(results.timeToFirstMs)} ms | | |`,
+    ...scaleLines(results),
     `| SIGINT to exit at max rate | ${f(exit.ms)} ms, exit ${exit.code}, ${exit.lost} lost | <= 2,000 ms, 0 lost | ${exit.ms <= 2000 && exit.lost === 0 ? "yes" : "no"} |`,
   ].join("\n")
 }
@@ -109,7 +124,7 @@ const versions = () => {
 }
 
 export const report = (results: Results, settings: Settings) => {
-  const tables = `${entryTable([...results.generators, ...results.few, ...results.many, ...results.long])}\n\n${measures(results, settings)}`
+  const tables = `${entryTable([...results.generators, ...results.few, ...results.many, ...results.long, ...results.workers])}\n\n${measures(results, settings)}`
   const markdown = `# Benchmarks
 
 Produced by \`bun run bench${settings.quick ? " --quick" : ""}\` on ${new Date().toISOString().slice(0, 10)}. Every entry ran in the same

@@ -20,6 +20,8 @@ test("bun run bench --quick completes and writes its table", async () => {
     "hand-written kafkajs loop",
     "hand-written platformatic loop",
     "Java ProducerPerformance",
+    "producer app, --workers 1",
+    "producer app, --workers 2",
   ])
     expect(report).toContain(`| ${entry}`)
   for (const client of ["kafkajs", "platformatic"])
@@ -28,6 +30,8 @@ test("bun run bench --quick completes and writes its table", async () => {
     )
   expect(report).toMatch(/\| 48 +\| /)
   expect(report).toContain("SIGINT to exit at max rate")
+  expect(report).toMatch(/\| app --workers 2 \/ --workers 1 .*\| \d+\.\d\d \|/)
+  expect(report).toContain("big pools (100M customers, 10M products): extra peak RSS")
   expect(stdout).toContain("| entry | partitions | events |")
   rmSync(dir, { recursive: true, force: true })
 }, 300_000)

@@ -4,7 +4,7 @@
  */
 
 import { Flags, Logging, Values } from "@customer-events/cli"
-import { Anomaly, EventGenerator, type Pacing, type TrafficProfile } from "@customer-events/events"
+import { Anomaly, EventGenerator, Pacing, type TrafficProfile } from "@customer-events/events"
 import { KafkaSettings } from "@customer-events/kafka"
 import type { LogLevel } from "effect"
 import * as EventPrinter from "./EventPrinter.js"
@@ -47,6 +47,10 @@ export interface RunOptions {
   readonly print: EventPrinter.PrintFormat | undefined
   /** --truth FILE with --truth-window: the ground truth per window of event time. */
   readonly truth: { readonly file: string; readonly windowMs: number } | undefined
+  /** --instance I/N: one of N instances, each with its share of the customers and 1/N of the rate. */
+  readonly instance: EventGenerator.Instance | undefined
+  /** --workers N: this many instances in Bun workers behind one progress line and one summary. */
+  readonly workers: number
   /** --reference-topics: where the catalog and the customer pool are written before the first event. */
   readonly referenceTopics: { readonly products: string; readonly customers: string } | undefined
 }
@@ -112,9 +116,15 @@ const flags = {
   "products-topic": { type: "string" },
   "customers-topic": { type: "string" },
   entity: { type: "string" },
+  instance: { type: "string" },
+  workers: { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
 } as const
+
+/** Whether a flag of this command line takes a value (--topic NAME) or stands alone (--dry-run). */
+export const takesValue = (name: string): boolean =>
+  (flags as Record<string, { readonly type: string }>)[name]?.type === "string"
 
 const { fail, durationMs: parseDurationMs, whole: parseWhole, oneOf } = Flags
 const { pacingOf, profileOf, fraction, lateOf, timeZoneOf } = Shaping
@@ -123,6 +133,42 @@ const parsePrint = (text: string | undefined, dryRun: boolean) => {
   if (text === undefined) return undefined
   if (dryRun) return fail("--print", "--dry-run already writes every event to stdout: use one or the other")
   return oneOf("--print", text, EventPrinter.printFormats)
+}
+
+/** `--instance I/N`: 1 <= I <= N, and at least one customer per instance. */
+const instanceOf = (text: string | undefined, customers: number): EventGenerator.Instance | undefined => {
+  if (text === undefined) return undefined
+  const match = /^(\d+)\/(\d+)$/.exec(text)
+  const [index, of] = match === null ? [0, 0] : [Number(match[1]), Number(match[2])]
+  if (!(index >= 1 && index <= of && of <= 10_000))
+    return fail(
+      "--instance",
+      `expected I/N with 1 <= I <= N <= 10000, such as 2/4, got ${JSON.stringify(text)}`,
+    )
+  if (customers < of) return fail("--instance", `${of} instances need at least ${of} customers (--customers)`)
+  return { index, of }
+}
+
+/** `--count N` is the command's: one of several instances sends its share (N split as evenly as can be). */
+const shareOfCount = (count: number, instance: EventGenerator.Instance | undefined) =>
+  instance === undefined
+    ? count
+    : Math.floor(count / instance.of) + (instance.index <= count % instance.of ? 1 : 0)
+
+/** `--workers N`: each worker is a Kafka producer of its own; what writes one shared stream cannot be split. */
+const workersOf = (
+  text: string | undefined,
+  v: { readonly [K in "dry-run" | "print" | "truth"]?: unknown },
+) => {
+  if (text === undefined) return 1
+  const n = parseWhole("--workers", text, 1, 64)
+  const single = (["dry-run", "print", "truth"] as const).find((f) => v[f] !== undefined)
+  if (n > 1 && single !== undefined)
+    fail(
+      "--workers",
+      `--${single} writes one stream: run it with one worker, or run instances with --instance I/N`,
+    )
+  return n
 }
 
 /** `--truth FILE [--truth-window D]` (default 1m). */
@@ -195,6 +241,10 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
   if (parsed.positionals.length > 0 || v.entity !== undefined)
     return schemaCommand(parsed.positionals, v.entity)
   const topic = Flags.topic(v.topic, env, defaultTopic)
+  const customers =
+    v.customers === undefined ? 5000 : parseWhole("--customers", v.customers, 1, 1_000_000_000)
+  const instance = instanceOf(v.instance, customers)
+  const pacing = pacingOf(v.rate, v.interval)
 
   return {
     _tag: "Run",
@@ -202,19 +252,19 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
       topic,
       configFile: v.config,
       kafka: KafkaSettings.givenFlags(kafkaFlags, v),
-      pacing: pacingOf(v.rate, v.interval),
+      pacing: instance === undefined ? pacing : Pacing.shareOf(pacing, instance.of),
       profile: profileOf(v.profile, v.rate),
       timeZone: timeZoneOf(v.timezone),
       late: lateOf(v["late-rate"], v["late-by"]),
       duplicateRate:
         v["duplicate-rate"] === undefined ? 0 : fraction("--duplicate-rate", v["duplicate-rate"]),
       anomalies: (v.anomaly ?? []).map((text) => Flags.value("--anomaly", text, Anomaly.parse)),
-      count: v.count === undefined ? undefined : parseWhole("--count", v.count, 1),
+      count: v.count === undefined ? undefined : shareOfCount(parseWhole("--count", v.count, 1), instance),
       durationMs: v.duration === undefined ? undefined : parseDurationMs("--duration", v.duration),
       seed: v.seed === undefined ? undefined : Flags.value("--seed", v.seed, Values.nonEmpty),
       mode: v.mode === undefined ? "sessions" : oneOf("--mode", v.mode, EventGenerator.modes),
-      customers: v.customers === undefined ? 5000 : parseWhole("--customers", v.customers, 1, 10_000_000),
-      products: v.products === undefined ? 500 : parseWhole("--products", v.products, 2, 1_000_000),
+      customers,
+      products: v.products === undefined ? 500 : parseWhole("--products", v.products, 2, 100_000_000),
       startTime: v["start-time"] === undefined ? undefined : Flags.instant("--start-time", v["start-time"]),
       dryRun: v["dry-run"] === true,
       createTopic: v["create-topic"] === true,
@@ -237,6 +287,8 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
       print: parsePrint(v.print, v["dry-run"] === true),
       truth: truthOf(v.truth, v["truth-window"]),
       referenceTopics: referenceTopicsOf(v, topic),
+      instance,
+      workers: workersOf(v.workers, v),
     },
   }
 }

@@ -22,6 +22,10 @@ export interface Summary {
   /** The Kafka client library (absent in a dry run). */
   readonly client?: string
   readonly seed: string
+  /** "I/N" for one of several instances (--instance, or a worker of --workers). */
+  readonly instance?: string
+  /** How many workers ran (--workers), when more than one. */
+  readonly workers?: number
   readonly stoppedBy: "count" | "duration" | "signal" | "error" | "forced"
   /** Each anomaly episode (--anomaly): its kind, event-time range and how many events it produced. */
   readonly anomalies: ReadonlyArray<EventGenerator.EpisodeReport>
@@ -78,6 +82,7 @@ export class Counters {
     topic: string
     client?: string
     seed: string
+    instance?: string
     stoppedBy: Summary["stoppedBy"]
     anomalies: Summary["anomalies"]
     error?: string

@@ -16,9 +16,12 @@ export interface DeadLetterFile {
   readonly close: () => void
 }
 
-/** Creates (or empties) the file at start, so it always reflects this run. */
-export const open = (path: string): DeadLetterFile => {
-  const fd = openSync(path, "w")
+/**
+ * Creates (or empties) the file at start, so it always reflects this run; `append`: a worker of
+ * --workers adds to the file its parent emptied (each batch is one write, so lines never mix).
+ */
+export const open = (path: string, append = false): DeadLetterFile => {
+  const fd = openSync(path, append ? "a" : "w")
   return {
     path,
     write: (records) => {

@@ -54,9 +54,15 @@ Content:
   --seed S                     make the stream reproducible (event ids included); printed when omitted
   --mode sessions|independent  sessions: customer visits with views, recommendation clicks, carts and
                                purchases in order (default); independent: each event drawn on its own
-  --customers N                customer pool size (default 5000)
-  --products N                 catalog size (default 500)
+  --customers N                customer pool size (default 5000, up to 1,000,000,000: it costs no memory)
+  --products N                 catalog size (default 500, up to 100,000,000)
   --start-time ISO             simulated event time from ISO, advancing by the drawn pauses; runs at full speed
+
+Scale:
+  --instance I/N               one of N instances (on one machine or many): its own share of the customers,
+                               1/N of the rate and of --count, events drawn from (seed, I), header instance
+  --workers N                  N instances in Bun workers, each with its own Kafka producer, behind one
+                               progress line and one summary (topics and reference data set up once)
 
 Output:
   --dry-run                    write NDJSON events to stdout instead of Kafka (logs stay on stderr)

@@ -58,7 +58,7 @@ export const printSummary = (summary: Summary, dryRun: boolean) => {
     .join(", ")
   const lines = [
     `summary (${summary.stoppedBy}): ${formatCount(summary.generated)} generated, ${formatCount(summary.delivered)} ${dryRun ? "written" : "delivered"}, ${formatCount(summary.failed)} failed, ${formatCount(summary.deadLettered)} dead-lettered, ${formatCount(summary.retries)} retries`,
-    `  in ${seconds.toFixed(1)}s (${formatCount(rate)} events/s) to ${dryRun ? "stdout" : `topic ${summary.topic}`}${summary.client === undefined ? "" : ` (${summary.client})`}, seed ${summary.seed}`,
+    `  in ${seconds.toFixed(1)}s (${formatCount(rate)} events/s) to ${dryRun ? "stdout" : `topic ${summary.topic}`}${summary.client === undefined ? "" : ` (${summary.client})`}, seed ${summary.seed}${summary.instance === undefined ? "" : `, instance ${summary.instance}`}${summary.workers === undefined ? "" : `, ${summary.workers} workers`}`,
     `  by type: ${types}`,
   ]
   if (summary.late > 0 || summary.duplicatesInjected > 0)

@@ -16,6 +16,8 @@ export interface RunInput {
   /** The topic, for the summary. */
   readonly topic: string
   readonly seed: string
+  /** "I/N" when this run is one of several instances: a header on every record, and in the summary. */
+  readonly instance?: string
   readonly generator: EventGenerator.EventGenerator
   readonly pacer: Pacer.PacerOptions
   readonly counters: Counters
@@ -41,7 +43,7 @@ export const run = (input: RunInput): Effect.Effect<Summary> =>
       Stream.interruptWhen(control.stopped),
       Stream.map((batch) => {
         counters.recordGenerated(batch.events, batch.late, batch.duplicates)
-        const encoded = EventRecord.fromEvents(batch.events, batch.anomalies)
+        const encoded = EventRecord.fromEvents(batch.events, batch.anomalies, input.instance)
         for (const observe of input.observers ?? []) observe(batch, encoded)
         return Chunk.unsafeFromArray(encoded)
       }),
@@ -63,6 +65,7 @@ export const run = (input: RunInput): Effect.Effect<Summary> =>
       topic: input.topic,
       ...(target.client === undefined ? {} : { client: target.client }),
       seed: input.seed,
+      ...(input.instance === undefined ? {} : { instance: input.instance }),
       stoppedBy: control.stoppedBy,
       anomalies: input.generator.episodes(),
       ...(control.error === undefined ? {} : { error: control.error }),

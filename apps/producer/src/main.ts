@@ -6,167 +6,21 @@
  */
 import { writeFileSync } from "node:fs"
 import { Failure, Flags, Logging, Terminal } from "@customer-events/cli"
-import {
-  type Catalog,
-  CustomerEvent,
-  EventClock,
-  EventGenerator,
-  Pacing,
-  Reference,
-  Truth,
-} from "@customer-events/events"
-import {
-  KafkaAdmin,
-  KafkaConfig,
-  type KafkaError,
-  KafkaProducer,
-  quietKafkaJsTimerWarnings,
-} from "@customer-events/kafka"
-import { Cause, Duration, Effect, Exit, Fiber, Option } from "effect"
+import { CustomerEvent, Reference, Truth } from "@customer-events/events"
+import { type KafkaError, quietKafkaJsTimerWarnings } from "@customer-events/kafka"
+import { Cause, Effect, Exit, Option } from "effect"
 import packageJson from "../package.json" with { type: "json" }
 import * as Cli from "./Cli.js"
 import { Counters, type Summary } from "./Counters.js"
-import * as DeadLetterFile from "./DeadLetterFile.js"
-import * as DeliveryTarget from "./DeliveryTarget.js"
-import * as EventPrinter from "./EventPrinter.js"
 import { help } from "./Help.js"
 import * as Output from "./Output.js"
-import * as ReferenceTopics from "./ReferenceTopics.js"
-import * as Run from "./Run.js"
+import * as Production from "./Production.js"
 import { RunControl } from "./RunControl.js"
-import * as StdoutTarget from "./StdoutTarget.js"
-import { TruthLog } from "./TruthLog.js"
+import * as Workers from "./Workers.js"
+import * as WorkerThread from "./WorkerThread.js"
 
 /** Start-up failures: all exit 2. */
 type StartupError = Flags.UsageError | KafkaError.KafkaError
-
-const connect = (options: Cli.RunOptions) =>
-  Effect.gen(function* () {
-    const loaded = yield* KafkaConfig.load({
-      configFile: options.configFile,
-      flags: options.kafka,
-    })
-    if (loaded.unknownKeys.length > 0)
-      yield* Effect.logWarning(
-        `${options.configFile}: ignoring keys this producer does not use: ${loaded.unknownKeys.join(", ")}`,
-      )
-    const config = loaded.config
-    yield* Effect.logInfo(`connecting to ${KafkaConfig.describe(config)}`)
-    yield* Effect.scoped(
-      Effect.gen(function* () {
-        const admin = yield* KafkaAdmin.make(config)
-        if (options.createTopic) {
-          const { created } = yield* admin.ensureTopic({
-            topic: options.topic,
-            partitions: options.partitions,
-            replicationFactor: options.replicationFactor,
-          })
-          if (created)
-            yield* Effect.logInfo(
-              `created topic ${options.topic} (${options.partitions} partitions, replication factor ${options.replicationFactor})`,
-            )
-        } else if (!(yield* admin.topicExists(options.topic))) {
-          return yield* new Flags.UsageError({
-            flag: "--topic",
-            reason: `topic "${options.topic}" does not exist: pass --create-topic (with --partitions and --replication-factor) to create it`,
-          })
-        }
-        if (options.referenceTopics !== undefined)
-          yield* ReferenceTopics.ensure(admin, options.referenceTopics, options)
-      }),
-    )
-    return yield* KafkaProducer.make(config)
-  })
-
-/** Kafka as the run's target: connected, topics checked, reference data written first when asked. */
-const kafkaTarget = (options: Cli.RunOptions, catalog: Catalog.Catalog) =>
-  Effect.gen(function* () {
-    const producer = yield* connect(options)
-    if (options.referenceTopics !== undefined)
-      yield* ReferenceTopics.write(producer, options.referenceTopics, catalog, options.customers)
-    return DeliveryTarget.kafka(producer, options.topic)
-  })
-
-/** --truth: the file is opened (emptied) before anything connects, so a bad path fails at once. */
-const openTruth = (options: Cli.RunOptions, catalog: Catalog.Catalog) =>
-  Effect.try({
-    try: () =>
-      options.truth === undefined
-        ? undefined
-        : new TruthLog(options.truth.file, options.truth.windowMs, (id) => catalog.byId.get(id)?.category),
-    catch: (error) =>
-      new Flags.UsageError({
-        flag: "--truth",
-        reason: `cannot write ${options.truth?.file}: ${(error as Error).message}`,
-      }),
-  })
-
-const runStream = (options: Cli.RunOptions, control: RunControl) =>
-  Effect.gen(function* () {
-    const seed = options.seed ?? String(Math.floor(Math.random() * 2 ** 31))
-    if (options.seed === undefined)
-      yield* Effect.logInfo(`seed ${seed} (pass --seed ${seed} to reproduce this stream)`)
-    const generator = yield* EventGenerator.makeSeeded(seed, {
-      mode: options.mode,
-      customers: options.customers,
-      products: options.products,
-      pacing: options.pacing,
-      ...(options.profile === undefined ? {} : { profile: options.profile, timeZone: options.timeZone }),
-      ...(options.late === undefined ? {} : { late: options.late }),
-      duplicateRate: options.duplicateRate,
-      anomalies: options.anomalies,
-      clock: options.startTime === undefined ? EventClock.wall() : EventClock.simulated(options.startTime),
-    })
-    const truth = yield* openTruth(options, generator.catalog)
-    const target = options.dryRun ? StdoutTarget.make() : yield* kafkaTarget(options, generator.catalog)
-    const deadLetters =
-      options.deadLetterFile === undefined ? undefined : DeadLetterFile.open(options.deadLetterFile)
-    yield* Effect.addFinalizer(() => Effect.sync(() => deadLetters?.close()))
-    const counters = new Counters()
-    yield* Effect.logInfo(startLine(options, target))
-    const progress = yield* Effect.fork(
-      Output.progress(counters, options.progress && !options.dryRun, target.latency),
-    )
-    control.begin()
-    const summary = yield* Run.run({
-      target,
-      topic: options.topic,
-      seed,
-      generator,
-      counters,
-      control,
-      drainTimeout: target.drainTimeout,
-      pacer: Run.pacerOptions({
-        pacingIsMax: options.pacing._tag === "Max",
-        startTime: options.startTime,
-        count: options.count,
-        durationMs: options.durationMs,
-        maxGroup: target.maxGroup,
-      }),
-      consumers: [
-        ...(deadLetters === undefined ? [] : [DeadLetterFile.consumer(deadLetters, counters)]),
-        ...(options.print === undefined ? [] : [EventPrinter.make(options.print)]),
-        ...(truth === undefined ? [] : [truth.consumer]),
-      ],
-      observers: truth === undefined ? [] : [truth.generated],
-    })
-    yield* Fiber.interrupt(progress)
-    if (truth !== undefined) {
-      truth.finish()
-      yield* Effect.logInfo(`truth: ${truth.windows} windows in ${truth.path}`)
-    }
-    // A forced stop exits now, without waiting for the producer to close.
-    if (summary.stoppedBy === "forced") yield* Effect.sync(() => process.exit(finish(summary, options)))
-    return summary
-  })
-
-const startLine = (options: Cli.RunOptions, target: DeliveryTarget.DeliveryTarget) =>
-  `streaming ${options.mode} events to ${target.description}: ${Pacing.describe(options.pacing)}` +
-  (options.profile === undefined ? "" : `, profile ${options.profile.name} (${options.timeZone})`) +
-  (options.count !== undefined ? `, ${options.count} events` : "") +
-  (options.durationMs !== undefined ? `, for ${Duration.format(Duration.millis(options.durationMs))}` : "") +
-  (options.startTime !== undefined ? `, event time from ${new Date(options.startTime).toISOString()}` : "") +
-  (options.count === undefined && options.durationMs === undefined ? " until Ctrl-C" : "")
 
 const finish = (summary: Summary, options: Cli.RunOptions) => {
   if (options.summaryFile !== undefined)
@@ -223,16 +77,21 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   const options = command.options
   const control = new RunControl()
   onSignals(control)
+  const ended = (summary: Summary) =>
+    // A forced stop exits now, without waiting for the producer to close.
+    summary.stoppedBy === "forced" ? Effect.sync(() => process.exit(finish(summary, options))) : Effect.void
+  const stream =
+    options.workers > 1
+      ? Workers.run(argv, options, control)
+      : Production.runStream(options, { control, counters: new Counters(), ended })
   const exit = await Effect.runPromiseExit(
-    Effect.scoped(runStream(options, control)).pipe(
-      Effect.provide(Logging.layer(options.logFormat, options.logLevel)),
-    ),
+    Effect.scoped(stream).pipe(Effect.provide(Logging.layer(options.logFormat, options.logLevel))),
   )
   if (Exit.isSuccess(exit)) return finish(exit.value, options)
   const failure = Cause.failureOption(exit.cause)
   if (Option.isSome(failure)) {
-    const error: StartupError = failure.value
-    Terminal.writeLine(`error: ${error.message}`)
+    const error: StartupError | string = failure.value
+    Terminal.writeLine(`error: ${typeof error === "string" ? error : error.message}`)
     return 2
   }
   Terminal.writeLine(`error: ${Failure.oneLine(exit.cause)}`)
@@ -240,6 +99,10 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
 }
 
 quietKafkaJsTimerWarnings()
-process.exitCode = await main(Bun.argv.slice(2))
-// kafkajs may leave timers behind after disconnecting: do not wait for them.
-process.exit()
+// The same entry point runs each worker of --workers (Workers.ts starts it with Bun.main).
+if (!Bun.isMainThread) WorkerThread.serve()
+else {
+  process.exitCode = await main(Bun.argv.slice(2))
+  // kafkajs may leave timers behind after disconnecting: do not wait for them.
+  process.exit()
+}

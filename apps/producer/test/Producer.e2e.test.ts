@@ -111,6 +111,18 @@ for (const client of KafkaConfig.clients)
       expectValidRecords(records)
     }, 120_000)
 
+    test("the compiled binary runs --workers too: each worker is the binary's own entry point", async () => {
+      const topic = uniqueTopic("binary-workers")
+      const result = await run(
+        ["--count", "4000", "--rate", "max", "--topic", topic, "--create-topic", "--workers", "2"],
+        withClient,
+        "compiled binary",
+      )
+      expect(result.code, result.stderr).toBe(0)
+      expect(result.stderr).toContain("4,000 delivered")
+      expect(await recordsIn(topic)).toBe(4000)
+    }, 120_000)
+
     test("--print json: each event once, with the partition and offset where the topic holds it", async () => {
       const topic = uniqueTopic("print")
       await createTopic(topic)
@@ -245,6 +257,10 @@ describe("command line", () => {
     ],
     [["schema", "--entity", "order"], "error: --entity: expected one of event, product, customer, truth"],
     [["--entity", "product"], "error: --entity: chooses what the schema command prints"],
+    [["--workers", "2", "--dry-run"], "error: --workers: --dry-run writes one stream"],
+    [["--workers", "0"], "error: --workers: expected a whole number from 1"],
+    [["--instance", "3/2"], "error: --instance: expected I/N with 1 <= I <= N"],
+    [["--instance", "1/4", "--customers", "3"], "error: --instance: 4 instances need at least 4 customers"],
     [["--client", "rdkafka"], "error: --client: expected one of kafkajs, platformatic"],
     [
       ["--compression", "zstd", "--client", "kafkajs", "--count", "1"],

@@ -30,7 +30,7 @@ const play = (file: string, options: EventGenerator.Options, batches: number) =>
       ...options,
     }),
   )
-  const truth = new TruthLog(file, windowMs, (id) => generator.catalog.byId.get(id)?.category)
+  const truth = new TruthLog(file, windowMs, (id) => generator.catalog.find(id)?.category)
   const waiting: Array<Array<EventRecord.Encoded>> = []
   const delivered: Array<EventRecord.Encoded> = []
   const linesSeen: Array<number> = []

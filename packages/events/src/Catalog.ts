@@ -7,6 +7,8 @@ import { type Category, categories } from "./CustomerEvent.js"
 import { cumulate, Prng } from "./internal/Prng.js"
 
 export interface Product {
+  /** Its popularity rank, from 0 (the most popular). */
+  readonly index: number
   readonly id: string
   readonly category: Category
   /** Unit price with 2 decimals, in a plausible range for the category. */
@@ -15,19 +17,31 @@ export interface Product {
   readonly popularity: number
 }
 
+/**
+ * A catalog of any size at a bounded cost: a product is derived from its index (by hashing), and
+ * only the most popular ones are held in memory, for the draws that need a list.
+ */
 export interface Catalog {
-  readonly products: ReadonlyArray<Product>
-  readonly byId: ReadonlyMap<string, Product>
-  readonly byCategory: ReadonlyMap<Category, ReadonlyArray<Product>>
-  /** Cumulative popularity, for weighted picks. */
+  readonly size: number
+  /** The product at a popularity rank (0 is the most popular). */
+  readonly at: (index: number) => Product
+  /** The product with that id, if this catalog has it. */
+  readonly find: (id: string) => Product | undefined
+  /** The most popular products: the whole catalog up to `heldProducts`, the first ones beyond. */
+  readonly popular: ReadonlyArray<Product>
+  readonly popularByCategory: ReadonlyMap<Category, ReadonlyArray<Product>>
+  /** Cumulative popularity of `popular`: an exact table draw for a catalog held whole. */
   readonly cumulativePopularity: Float64Array
 }
+
+/** Products held in memory at most (about 6 MB): a bigger catalog draws the rest without a table. */
+export const heldProducts = 50_000
 
 export const defaultProducts = 500
 export const defaultCustomers = 5000
 
 /** Zipf exponent: with 500 products the top 10% take a little over half of the views. */
-const zipfExponent = 1.05
+export const zipfExponent = 1.05
 
 /** Price ranges (low, high) per category; prices are drawn log-uniformly inside. */
 const priceRanges: Record<Category, readonly [number, number]> = {
@@ -58,6 +72,7 @@ const makeProduct = (index: number): Product => {
   const [low, high] = priceRanges[category]
   const raw = Math.exp(Math.log(low) + rng.next() * (Math.log(high) - Math.log(low)))
   return {
+    index,
     id: productId(index),
     category,
     unitPrice: shopPrice(raw, rng),
@@ -69,18 +84,24 @@ const makeProduct = (index: number): Product => {
 export const makeCatalog = (size: number = defaultProducts): Catalog => {
   if (!Number.isInteger(size) || size < 2)
     throw new RangeError(`products must be an integer >= 2, got ${size}`)
-  const products = Array.from({ length: size }, (_, i) => makeProduct(i))
-  const byCategory = new Map<Category, Array<Product>>()
-  for (const product of products) {
-    const list = byCategory.get(product.category)
+  const popular = Array.from({ length: Math.min(size, heldProducts) }, (_, i) => makeProduct(i))
+  const popularByCategory = new Map<Category, Array<Product>>()
+  for (const product of popular) {
+    const list = popularByCategory.get(product.category)
     if (list) list.push(product)
-    else byCategory.set(product.category, [product])
+    else popularByCategory.set(product.category, [product])
   }
+  const at = (index: number) => popular[index] ?? makeProduct(index)
   return {
-    products,
-    byId: new Map(products.map((p) => [p.id, p])),
-    byCategory,
-    cumulativePopularity: cumulate(products.map((p) => p.popularity)),
+    size,
+    at,
+    find: (id) => {
+      const product = productOf(id)
+      return product !== undefined && product.index < size ? at(product.index) : undefined
+    },
+    popular,
+    popularByCategory,
+    cumulativePopularity: cumulate(popular.map((p) => p.popularity)),
   }
 }
 
@@ -97,13 +118,6 @@ export const productOf = (id: string): Product | undefined => {
 
 /** The customer id at an index of the pool: cust-000001 first. */
 export const customerId = (index: number): string => `cust-${String(index + 1).padStart(6, "0")}`
-
-/** The pool of customer ids: cust-000001 ... */
-export const makeCustomerPool = (size: number = defaultCustomers): ReadonlyArray<string> => {
-  if (!Number.isInteger(size) || size < 1)
-    throw new RangeError(`customers must be an integer >= 1, got ${size}`)
-  return Array.from({ length: size }, (_, i) => customerId(i))
-}
 
 /** Total price of a quantity, rounded to cents. */
 export const totalAmount = (product: Product, quantity: number): number =>

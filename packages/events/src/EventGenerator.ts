@@ -6,7 +6,7 @@
  */
 import { Effect, Random } from "effect"
 import type { Episode } from "./Anomaly.js"
-import { type Catalog, defaultCustomers, defaultProducts, makeCatalog, makeCustomerPool } from "./Catalog.js"
+import { type Catalog, defaultCustomers, defaultProducts, makeCatalog } from "./Catalog.js"
 import type { EventType } from "./CustomerEvent.js"
 import type { EventClock } from "./EventClock.js"
 import * as EventClocks from "./EventClock.js"
@@ -26,10 +26,18 @@ export type { Lateness } from "./internal/disorder.js"
 export type Mode = "sessions" | "independent"
 export const modes: ReadonlyArray<Mode> = ["sessions", "independent"]
 
+/** One of `of` instances (1-based `index`): customers with index mod `of` = `index` - 1 are its own. */
+export interface Instance {
+  readonly index: number
+  readonly of: number
+}
+
 export interface Options {
   readonly mode?: Mode
   readonly customers?: number
   readonly products?: number
+  /** One of several instances: it draws only its own share of the customers. */
+  readonly instance?: Instance
   readonly pacing?: Pacing
   /** Stamps events; default the wall clock. */
   readonly clock?: EventClock
@@ -105,12 +113,20 @@ const pauseDrawer = (rng: Prng, pacing: Pacing, options: Options): ((nowMs: numb
 export const makeWithPrng = (rng: Prng, options: Options = {}): EventGenerator => {
   const mode = options.mode ?? "sessions"
   const catalog = makeCatalog(options.products ?? defaultProducts)
-  const customers = makeCustomerPool(options.customers ?? defaultCustomers)
-  const shop = new Shop(rng, catalog, customers)
+  const customers = options.customers ?? defaultCustomers
+  const instance = options.instance ?? { index: 1, of: 1 }
+  if (!Number.isInteger(customers) || customers < instance.of)
+    throw new RangeError(
+      `customers must be an integer >= ${instance.of} (one per instance), got ${customers}`,
+    )
+  const shop = new Shop(rng, catalog, { size: customers, instance: instance.index, of: instance.of })
   const pacing = options.pacing ?? defaultPacing
   const clock = options.clock ?? EventClocks.wall()
   const iso = makeIso()
-  const concurrentSessions = Math.max(1, Math.min(options.concurrentSessions ?? 64, customers.length))
+  const concurrentSessions = Math.max(
+    1,
+    Math.min(options.concurrentSessions ?? 64, Math.floor(customers / instance.of)),
+  )
   // Built in both modes: its sessions are the first draws of the PRNG, so a seed gives the same
   // independent-mode stream as it always has.
   const conditions = { checkoutOpen: true }
@@ -164,6 +180,13 @@ export const make = (options: Options = {}): Effect.Effect<EventGenerator> =>
     return makeWithPrng(new Prng(words[0]!, words[1]!, words[2]!, words[3]!), options)
   })
 
-/** Reproducible by seed: the same seed and options give the same events. */
-export const makeSeeded = (seed: string | number, options: Options = {}): Effect.Effect<EventGenerator> =>
-  make(options).pipe(Effect.withRandom(Random.make(seed)))
+/**
+ * Reproducible by seed: the same seed and options give the same events. One of several instances
+ * draws from (seed, instance), so instances differ from each other and each is reproducible alone.
+ */
+export const makeSeeded = (seed: string | number, options: Options = {}): Effect.Effect<EventGenerator> => {
+  const instance = options.instance
+  const drawnFrom =
+    instance === undefined || instance.of === 1 ? seed : `${seed}#${instance.index}/${instance.of}`
+  return make(options).pipe(Effect.withRandom(Random.make(drawnFrom)))
+}

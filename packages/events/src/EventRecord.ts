@@ -18,6 +18,8 @@ export const headerNames = {
   eventId: "event-id",
   contentType: "content-type",
   schemaVersion: "schema-version",
+  /** "I/N" on the records of one of several instances (--instance, --workers). */
+  instance: "instance",
 } as const
 
 /** A record with the event it encodes, for whoever handles its outcome (the event itself is not sent). */
@@ -25,7 +27,7 @@ export interface Encoded extends EventRecord {
   readonly event: CustomerEvent
 }
 
-const encode = (event: CustomerEvent, anomaly: Anomaly.Kind | undefined): Encoded => {
+const encode = (event: CustomerEvent, anomaly: Anomaly.Kind | undefined, instance?: string): Encoded => {
   const headers: Record<string, string> = {
     [headerNames.eventType]: event.eventType,
     [headerNames.eventId]: event.eventId,
@@ -33,6 +35,7 @@ const encode = (event: CustomerEvent, anomaly: Anomaly.Kind | undefined): Encode
     [headerNames.schemaVersion]: schemaVersion,
   }
   if (anomaly !== undefined) headers[Anomaly.headerName] = anomaly
+  if (instance !== undefined) headers[headerNames.instance] = instance
   return {
     key: event.customerId,
     value: encodeJson(event),
@@ -49,13 +52,15 @@ export const fromEvent = (event: CustomerEvent): EventRecord => {
 
 /**
  * Encodes a batch once, on the way to the producer. `anomalies` (parallel to events) labels the
- * records an anomaly episode produced with the header `anomaly: KIND`.
+ * records an anomaly episode produced with the header `anomaly: KIND`; `instance` ("I/N") labels
+ * every record with the header `instance`.
  */
 export const fromEvents = (
   events: ReadonlyArray<CustomerEvent>,
   anomalies?: ReadonlyArray<Anomaly.Kind | undefined>,
+  instance?: string,
 ): Array<Encoded> => {
   const out = new Array<Encoded>(events.length)
-  for (let i = 0; i < events.length; i++) out[i] = encode(events[i]!, anomalies?.[i])
+  for (let i = 0; i < events.length; i++) out[i] = encode(events[i]!, anomalies?.[i], instance)
   return out
 }

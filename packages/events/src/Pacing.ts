@@ -40,3 +40,15 @@ export const describe = (pacing: Pacing): string => {
       return "rate max"
   }
 }
+
+/** The pacing of one of `n` instances that together keep this one: each at 1/n of the rate. */
+export const shareOf = (pacing: Pacing, n: number): Pacing => {
+  switch (pacing._tag) {
+    case "Max":
+      return pacing
+    case "Rate":
+      return Pacing.Rate({ perSecond: pacing.perSecond / n })
+    case "Interval":
+      return Pacing.Interval({ minMs: pacing.minMs * n, maxMs: pacing.maxMs * n })
+  }
+}

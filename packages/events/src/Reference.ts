@@ -107,8 +107,10 @@ export const customer = (index: number): CustomerEntity => {
   }
 }
 
-/** Every product of the catalog, as entities. */
-export const products = (catalog: Catalog): ReadonlyArray<ProductEntity> => catalog.products.map(product)
+/** Every product of the catalog, as entities, one at a time (a big catalog is never held whole). */
+export function* products(catalog: Catalog): Generator<ProductEntity> {
+  for (let i = 0; i < catalog.size; i++) yield product(catalog.at(i))
+}
 
 /** The customers of a pool of that size, one at a time (a big pool is never held whole). */
 export function* customers(size: number): Generator<CustomerEntity> {

@@ -52,7 +52,7 @@ describe("anomaly episodes", () => {
       for (const { event } of glitched) {
         expect(within(event, 20, 30)).toBe(true)
         if (event.eventType !== "purchase") throw new Error("only purchases are glitched")
-        const unit = catalog.byId.get(event.productId)!.unitPrice
+        const unit = catalog.find(event.productId)!.unitPrice
         expect(event.metadata.totalAmount).toBe(
           Math.max(0.01, Math.round(unit * event.metadata.quantity) / 100),
         )

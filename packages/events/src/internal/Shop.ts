@@ -1,26 +1,49 @@
-/** The shop a generator draws from: its catalog (Zipf-popular products) and its customers. */
-import type { Catalog, Product } from "../Catalog.js"
+/**
+ * The shop a generator draws from: its catalog (Zipf-popular products) and its customers (the
+ * instance's share of the pool). Neither is held whole: a big catalog is drawn without a table, and
+ * a customer is an index turned into an id.
+ */
+import { type Catalog, customerId, heldProducts, type Product, zipfExponent } from "../Catalog.js"
 import { type Prng, pickCumulative } from "./Prng.js"
+import { ZipfSampler } from "./zipf.js"
+
+/** Which customers an instance owns: index i of the pool with i mod `of` = `instance` - 1. */
+export interface CustomerShare {
+  readonly size: number
+  /** 1-based. */
+  readonly instance: number
+  readonly of: number
+}
 
 export class Shop {
+  /** For a catalog bigger than what is held: the table draw needs every product's weight. */
+  private readonly zipf: ZipfSampler | undefined
+  private readonly owned: number
+
   constructor(
     private readonly rng: Prng,
     readonly catalog: Catalog,
-    private readonly customers: ReadonlyArray<string>,
-  ) {}
+    private readonly customers: CustomerShare,
+  ) {
+    this.zipf = catalog.size > heldProducts ? new ZipfSampler(catalog.size, zipfExponent) : undefined
+    this.owned = Math.floor((customers.size - customers.instance + customers.of) / customers.of)
+  }
 
   /** A product, by popularity (drawn from `rng`: the shop's own by default). */
   product(rng: Prng = this.rng): Product {
-    return this.catalog.products[pickCumulative(rng, this.catalog.cumulativePopularity)]!
+    if (this.zipf === undefined)
+      return this.catalog.popular[pickCumulative(rng, this.catalog.cumulativePopularity)]!
+    return this.catalog.at(this.zipf.sample(rng) - 1)
   }
 
+  /** A customer of this instance's share, uniformly. */
   customer(rng: Prng = this.rng): string {
-    return this.customers[rng.int(this.customers.length)]!
+    return customerId(this.customers.instance - 1 + rng.int(this.owned) * this.customers.of)
   }
 
   /** Most recommendations stay in the viewed product's category; never the viewed product itself. */
   recommend(viewed: Product): Product {
-    const sameCategory = this.catalog.byCategory.get(viewed.category)!
+    const sameCategory = this.catalog.popularByCategory.get(viewed.category) ?? []
     for (let attempt = 0; attempt < 4; attempt++) {
       const candidate =
         sameCategory.length > 1 && this.rng.next() < 0.7
@@ -28,7 +51,6 @@ export class Shop {
           : this.product()
       if (candidate.id !== viewed.id) return candidate
     }
-    const index = this.catalog.products.indexOf(viewed)
-    return this.catalog.products[(index + 1) % this.catalog.products.length]!
+    return this.catalog.at((viewed.index + 1) % this.catalog.size)
   }
 }

@@ -1,0 +1,174 @@
+/**
+ * One producer run from parsed options: connect (topics checked or created, reference data
+ * written), generate, deliver, account, and return the summary. The command line (main.ts) and each
+ * worker of --workers (Workers.ts) run it the same way.
+ */
+import { Flags } from "@customer-events/cli"
+import { type Catalog, EventClock, EventGenerator, Pacing } from "@customer-events/events"
+import { KafkaAdmin, KafkaConfig, KafkaProducer } from "@customer-events/kafka"
+import { Duration, Effect, Fiber } from "effect"
+import type * as Cli from "./Cli.js"
+import type { Counters, Summary } from "./Counters.js"
+import * as DeadLetterFile from "./DeadLetterFile.js"
+import * as DeliveryTarget from "./DeliveryTarget.js"
+import * as EventPrinter from "./EventPrinter.js"
+import * as Output from "./Output.js"
+import * as ReferenceTopics from "./ReferenceTopics.js"
+import * as Run from "./Run.js"
+import type { RunControl } from "./RunControl.js"
+import * as StdoutTarget from "./StdoutTarget.js"
+import { TruthLog } from "./TruthLog.js"
+
+export const connect = (options: Cli.RunOptions) =>
+  Effect.gen(function* () {
+    const loaded = yield* KafkaConfig.load({
+      configFile: options.configFile,
+      flags: options.kafka,
+    })
+    if (loaded.unknownKeys.length > 0)
+      yield* Effect.logWarning(
+        `${options.configFile}: ignoring keys this producer does not use: ${loaded.unknownKeys.join(", ")}`,
+      )
+    const config = loaded.config
+    yield* Effect.logInfo(`connecting to ${KafkaConfig.describe(config)}`)
+    yield* Effect.scoped(
+      Effect.gen(function* () {
+        const admin = yield* KafkaAdmin.make(config)
+        if (options.createTopic) {
+          const { created } = yield* admin.ensureTopic({
+            topic: options.topic,
+            partitions: options.partitions,
+            replicationFactor: options.replicationFactor,
+          })
+          if (created)
+            yield* Effect.logInfo(
+              `created topic ${options.topic} (${options.partitions} partitions, replication factor ${options.replicationFactor})`,
+            )
+        } else if (!(yield* admin.topicExists(options.topic))) {
+          return yield* new Flags.UsageError({
+            flag: "--topic",
+            reason: `topic "${options.topic}" does not exist: pass --create-topic (with --partitions and --replication-factor) to create it`,
+          })
+        }
+        if (options.referenceTopics !== undefined)
+          yield* ReferenceTopics.ensure(admin, options.referenceTopics, options)
+      }),
+    )
+    return yield* KafkaProducer.make(config)
+  })
+
+/** Kafka as the run's target: connected, topics checked, reference data written first when asked. */
+const kafkaTarget = (options: Cli.RunOptions, catalog: Catalog.Catalog) =>
+  Effect.gen(function* () {
+    const producer = yield* connect(options)
+    if (options.referenceTopics !== undefined)
+      yield* ReferenceTopics.write(producer, options.referenceTopics, catalog, options.customers)
+    return DeliveryTarget.kafka(producer, options.topic)
+  })
+
+/** --truth: the file is opened (emptied) before anything connects, so a bad path fails at once. */
+const openTruth = (options: Cli.RunOptions, catalog: Catalog.Catalog) =>
+  Effect.try({
+    try: () =>
+      options.truth === undefined
+        ? undefined
+        : new TruthLog(options.truth.file, options.truth.windowMs, (id) => catalog.find(id)?.category),
+    catch: (error) =>
+      new Flags.UsageError({
+        flag: "--truth",
+        reason: `cannot write ${options.truth?.file}: ${(error as Error).message}`,
+      }),
+  })
+
+/** What the caller gives a run: its control, its counters, and what to do the moment it has its summary. */
+export interface Hooks {
+  readonly control: RunControl
+  readonly counters: Counters
+  /** A worker of --workers: the dead-letter file is shared, emptied by the parent. */
+  readonly appendDeadLetters?: boolean
+  /** Called before the producer closes: a forced stop exits here, without waiting for that. */
+  readonly ended: (summary: Summary) => Effect.Effect<void>
+}
+
+/** The seed given, or a new one, logged so that the stream can be reproduced. */
+export const seedOf = (options: Cli.RunOptions) =>
+  Effect.gen(function* () {
+    if (options.seed !== undefined) return options.seed
+    const seed = String(Math.floor(Math.random() * 2 ** 31))
+    yield* Effect.logInfo(`seed ${seed} (pass --seed ${seed} to reproduce this stream)`)
+    return seed
+  })
+
+/** What the generator is told by the command line. */
+const generatorOptions = (options: Cli.RunOptions): EventGenerator.Options => ({
+  mode: options.mode,
+  customers: options.customers,
+  products: options.products,
+  pacing: options.pacing,
+  ...(options.profile === undefined ? {} : { profile: options.profile, timeZone: options.timeZone }),
+  ...(options.late === undefined ? {} : { late: options.late }),
+  duplicateRate: options.duplicateRate,
+  anomalies: options.anomalies,
+  clock: options.startTime === undefined ? EventClock.wall() : EventClock.simulated(options.startTime),
+  ...(options.instance === undefined ? {} : { instance: options.instance }),
+})
+
+/** One producer run, from parsed options to its summary. */
+export const runStream = (options: Cli.RunOptions, hooks: Hooks) =>
+  Effect.gen(function* () {
+    const { control, counters } = hooks
+    const seed = yield* seedOf(options)
+    const generator = yield* EventGenerator.makeSeeded(seed, generatorOptions(options))
+    const truth = yield* openTruth(options, generator.catalog)
+    const target = options.dryRun ? StdoutTarget.make() : yield* kafkaTarget(options, generator.catalog)
+    const deadLetters =
+      options.deadLetterFile === undefined
+        ? undefined
+        : DeadLetterFile.open(options.deadLetterFile, hooks.appendDeadLetters)
+    yield* Effect.addFinalizer(() => Effect.sync(() => deadLetters?.close()))
+    yield* Effect.logInfo(startLine(options, target))
+    const progress = yield* Effect.fork(
+      Output.progress(counters, options.progress && !options.dryRun, target.latency),
+    )
+    control.begin()
+    const summary = yield* Run.run({
+      target,
+      topic: options.topic,
+      seed,
+      ...(options.instance === undefined
+        ? {}
+        : { instance: `${options.instance.index}/${options.instance.of}` }),
+      generator,
+      counters,
+      control,
+      drainTimeout: target.drainTimeout,
+      pacer: Run.pacerOptions({
+        pacingIsMax: options.pacing._tag === "Max",
+        startTime: options.startTime,
+        count: options.count,
+        durationMs: options.durationMs,
+        maxGroup: target.maxGroup,
+      }),
+      consumers: [
+        ...(deadLetters === undefined ? [] : [DeadLetterFile.consumer(deadLetters, counters)]),
+        ...(options.print === undefined ? [] : [EventPrinter.make(options.print)]),
+        ...(truth === undefined ? [] : [truth.consumer]),
+      ],
+      observers: truth === undefined ? [] : [truth.generated],
+    })
+    yield* Fiber.interrupt(progress)
+    if (truth !== undefined) {
+      truth.finish()
+      yield* Effect.logInfo(`truth: ${truth.windows} windows in ${truth.path}`)
+    }
+    yield* hooks.ended(summary)
+    return summary
+  })
+
+export const startLine = (options: Cli.RunOptions, target: DeliveryTarget.DeliveryTarget) =>
+  `streaming ${options.mode} events to ${target.description}: ${Pacing.describe(options.pacing)}` +
+  (options.profile === undefined ? "" : `, profile ${options.profile.name} (${options.timeZone})`) +
+  (options.count !== undefined ? `, ${options.count} events` : "") +
+  (options.durationMs !== undefined ? `, for ${Duration.format(Duration.millis(options.durationMs))}` : "") +
+  (options.startTime !== undefined ? `, event time from ${new Date(options.startTime).toISOString()}` : "") +
+  (options.count === undefined && options.durationMs === undefined ? " until Ctrl-C" : "")
