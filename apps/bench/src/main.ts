@@ -16,7 +16,7 @@ import { appEntry, clients, generatorEntry, javaEntry, loopEntry, type Payloads 
 import { rateAccuracy, sustained, timeToExit, timeToFirstEvent } from "./extras.js"
 import { best, log, type Row, root } from "./measure.js"
 import { type Results, report } from "./report.js"
-import { pools, workersEntries } from "./scale.js"
+import { pools, scaleEntries } from "./scale.js"
 import * as Topics from "./topics.js"
 
 const { values } = parseArgs({
@@ -89,7 +89,7 @@ const main = async () => {
     await appEntry(settings.defaultClient, 3, settings.longEvents, payloads, work),
     await javaEntry(3, settings.longEvents, payloads),
   ]
-  const workers = await workersEntries(settings.events, payloads.averageBytes, work, settings.rounds)
+  const workers = await scaleEntries(settings.events, payloads.averageBytes, work, settings.rounds)
   const results: Results = {
     generators,
     few,

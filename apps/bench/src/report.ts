@@ -13,7 +13,7 @@ export interface Results {
   readonly many: ReadonlyArray<Row>
   /** The app with the default client, and Java, with more events (Java's JIT warm). */
   readonly long: ReadonlyArray<Row>
-  /** The app with --workers 1 and 2. */
+  /** The app with --workers 1 and 2, and with --metrics-port scraped. */
   readonly workers: ReadonlyArray<Row>
   /** Peak RSS of a dry run and start-up time, with the default pools and with big ones. */
   readonly pools: Record<"default" | "big", { readonly peakRssMb: number; readonly startMs: number }>
@@ -45,8 +45,11 @@ const rate = (rows: ReadonlyArray<Row>, entry: string) =>
 /** --workers 2 against 1, and what 100M customers and 10M products cost over the default pools. */
 const scaleLines = ({ workers, pools }: Results) => {
   const extraRss = pools.big.peakRssMb - pools.default.peakRssMb
+  const metricsRatio =
+    rate(workers, "producer app, --metrics-port") / rate(workers, "producer app, --workers 1")
   return [
     `| app --workers 2 / --workers 1 (3 partitions, broker on the same 2 cores) | ${f(rate(workers, "producer app, --workers 2") / rate(workers, "producer app, --workers 1"), 2)} | (reported) | |`,
+    `| cost of --metrics-port scraped every second: 1 - rate with / rate without | ${f(100 * (1 - metricsRatio), 1)}% | < 3% | ${1 - metricsRatio < 0.03 ? "yes" : "no"} |`,
     `| big pools (100M customers, 10M products): extra peak RSS over the default | ${f(extraRss)} MB | <= 50 MB | ${extraRss <= 50 ? "yes" : "no"} |`,
     `| big pools: start and exit of a one-event dry run (default: ${f(pools.default.startMs)} ms) | ${f(pools.big.startMs)} ms | < 1,000 ms | ${pools.big.startMs < 1000 ? "yes" : "no"} |`,
   ]

@@ -22,6 +22,7 @@ test("bun run bench --quick completes and writes its table", async () => {
     "Java ProducerPerformance",
     "producer app, --workers 1",
     "producer app, --workers 2",
+    "producer app, --metrics-port",
   ])
     expect(report).toContain(`| ${entry}`)
   for (const client of ["kafkajs", "platformatic"])
@@ -32,6 +33,7 @@ test("bun run bench --quick completes and writes its table", async () => {
   expect(report).toContain("SIGINT to exit at max rate")
   expect(report).toMatch(/\| app --workers 2 \/ --workers 1 .*\| \d+\.\d\d \|/)
   expect(report).toContain("big pools (100M customers, 10M products): extra peak RSS")
+  expect(report).toMatch(/\| cost of --metrics-port scraped every second.*\| -?\d+\.\d% \|/)
   expect(stdout).toContain("| entry | partitions | events |")
   rmSync(dir, { recursive: true, force: true })
 }, 300_000)

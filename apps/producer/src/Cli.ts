@@ -8,6 +8,8 @@ import { Anomaly, EventGenerator, Pacing, type TrafficProfile } from "@customer-
 import { KafkaSettings } from "@customer-events/kafka"
 import type { LogLevel } from "effect"
 import * as EventPrinter from "./EventPrinter.js"
+import * as RunExtras from "./RunExtras.js"
+import * as Scaling from "./Scaling.js"
 import * as Shaping from "./Shaping.js"
 
 export interface RunOptions {
@@ -51,6 +53,8 @@ export interface RunOptions {
   readonly instance: EventGenerator.Instance | undefined
   /** --workers N: this many instances in Bun workers behind one progress line and one summary. */
   readonly workers: number
+  /** --metrics-port N (--metrics-host, --metrics-linger): /metrics for Prometheus while the run goes. */
+  readonly metrics: { readonly host: string; readonly port: number; readonly lingerMs: number } | undefined
   /** --reference-topics: where the catalog and the customer pool are written before the first event. */
   readonly referenceTopics: { readonly products: string; readonly customers: string } | undefined
 }
@@ -118,6 +122,9 @@ const flags = {
   entity: { type: "string" },
   instance: { type: "string" },
   workers: { type: "string" },
+  "metrics-port": { type: "string" },
+  "metrics-host": { type: "string" },
+  "metrics-linger": { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
 } as const
@@ -128,85 +135,13 @@ export const takesValue = (name: string): boolean =>
 
 const { fail, durationMs: parseDurationMs, whole: parseWhole, oneOf } = Flags
 const { pacingOf, profileOf, fraction, lateOf, timeZoneOf } = Shaping
+const { instanceOf, shareOfCount, workersOf } = Scaling
+const { metricsOf, truthOf, referenceTopicsOf } = RunExtras
 
 const parsePrint = (text: string | undefined, dryRun: boolean) => {
   if (text === undefined) return undefined
   if (dryRun) return fail("--print", "--dry-run already writes every event to stdout: use one or the other")
   return oneOf("--print", text, EventPrinter.printFormats)
-}
-
-/** `--instance I/N`: 1 <= I <= N, and at least one customer per instance. */
-const instanceOf = (text: string | undefined, customers: number): EventGenerator.Instance | undefined => {
-  if (text === undefined) return undefined
-  const match = /^(\d+)\/(\d+)$/.exec(text)
-  const [index, of] = match === null ? [0, 0] : [Number(match[1]), Number(match[2])]
-  if (!(index >= 1 && index <= of && of <= 10_000))
-    return fail(
-      "--instance",
-      `expected I/N with 1 <= I <= N <= 10000, such as 2/4, got ${JSON.stringify(text)}`,
-    )
-  if (customers < of) return fail("--instance", `${of} instances need at least ${of} customers (--customers)`)
-  return { index, of }
-}
-
-/** `--count N` is the command's: one of several instances sends its share (N split as evenly as can be). */
-const shareOfCount = (count: number, instance: EventGenerator.Instance | undefined) =>
-  instance === undefined
-    ? count
-    : Math.floor(count / instance.of) + (instance.index <= count % instance.of ? 1 : 0)
-
-/** `--workers N`: each worker is a Kafka producer of its own; what writes one shared stream cannot be split. */
-const workersOf = (
-  text: string | undefined,
-  v: { readonly [K in "dry-run" | "print" | "truth"]?: unknown },
-) => {
-  if (text === undefined) return 1
-  const n = parseWhole("--workers", text, 1, 64)
-  const single = (["dry-run", "print", "truth"] as const).find((f) => v[f] !== undefined)
-  if (n > 1 && single !== undefined)
-    fail(
-      "--workers",
-      `--${single} writes one stream: run it with one worker, or run instances with --instance I/N`,
-    )
-  return n
-}
-
-/** `--truth FILE [--truth-window D]` (default 1m). */
-const truthOf = (file: string | undefined, window: string | undefined): RunOptions["truth"] => {
-  if (file === undefined) {
-    if (window !== undefined) fail("--truth-window", "needs --truth FILE (where the windows are written)")
-    return undefined
-  }
-  const windowMs = window === undefined ? 60_000 : parseDurationMs("--truth-window", window)
-  if (windowMs < 1000 || windowMs % 1000 !== 0)
-    return fail(
-      "--truth-window",
-      `expected whole seconds, at least 1s, such as 1m, got ${JSON.stringify(window)}`,
-    )
-  return { file: Flags.value("--truth", file, Values.nonEmpty), windowMs }
-}
-
-/** `--reference-topics [--products-topic T] [--customers-topic T]`: Kafka only, three distinct topics. */
-const referenceTopicsOf = (
-  v: {
-    readonly [K in "reference-topics" | "products-topic" | "customers-topic" | "dry-run"]?: string | boolean
-  },
-  topic: string,
-): RunOptions["referenceTopics"] => {
-  const named = (["products-topic", "customers-topic"] as const).find((f) => v[f] !== undefined)
-  if (v["reference-topics"] !== true) {
-    if (named !== undefined) fail(`--${named}`, "names a reference topic: add --reference-topics")
-    return undefined
-  }
-  if (v["dry-run"] === true) return fail("--reference-topics", "writes to Kafka: drop --dry-run")
-  const products = String(v["products-topic"] ?? `${topic}-products`)
-  const customers = String(v["customers-topic"] ?? `${topic}-customers`)
-  if (products === topic || customers === topic || products === customers)
-    return fail(
-      named === undefined ? "--reference-topics" : `--${named}`,
-      `the event topic, the products topic and the customers topic must differ (${topic}, ${products}, ${customers})`,
-    )
-  return { products, customers }
 }
 
 /** Parses argv (without the runtime and script) into a command; throws UsageError naming the flag. */
@@ -289,6 +224,7 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
       referenceTopics: referenceTopicsOf(v, topic),
       instance,
       workers: workersOf(v.workers, v),
+      metrics: metricsOf(v),
     },
   }
 }

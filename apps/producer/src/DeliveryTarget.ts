@@ -52,7 +52,7 @@ export const kafka = (producer: KafkaProducer.Service, topic: string): DeliveryT
   client: producer.config.client,
   drainTimeout: producer.config.drainTimeout,
   maxGroup: producer.config.batchMaxRecords,
-  latency: ProducerMetrics.latencyPercentiles(producer.config.clientId),
+  latency: ProducerMetrics.latencyPercentiles(producer.config, topic),
   deliver: (records, abandon) =>
     producer
       .deliver(topic, records, {

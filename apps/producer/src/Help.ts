@@ -80,6 +80,8 @@ Output:
                                TOPIC-products and TOPIC-customers (key = id, value = JSON)
   --products-topic NAME        another name for the products topic
   --customers-topic NAME       another name for the customers topic
+  --metrics-port N             serve /metrics (Prometheus text format) while the run goes, on --metrics-host
+                               (default 127.0.0.1); --metrics-linger D keeps it up for D after the summary
   --no-progress                no live progress line
   -h, --help                   this help
   -V, --version                the version

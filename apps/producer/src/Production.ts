@@ -6,7 +6,7 @@
 import { Flags } from "@customer-events/cli"
 import { type Catalog, EventClock, EventGenerator, Pacing } from "@customer-events/events"
 import { KafkaAdmin, KafkaConfig, KafkaProducer } from "@customer-events/kafka"
-import { Duration, Effect, Fiber } from "effect"
+import { Duration, Effect, Fiber, Schedule } from "effect"
 import type * as Cli from "./Cli.js"
 import type { Counters, Summary } from "./Counters.js"
 import * as DeadLetterFile from "./DeadLetterFile.js"
@@ -16,6 +16,7 @@ import * as Output from "./Output.js"
 import * as ReferenceTopics from "./ReferenceTopics.js"
 import * as Run from "./Run.js"
 import type { RunControl } from "./RunControl.js"
+import * as RunMetrics from "./RunMetrics.js"
 import * as StdoutTarget from "./StdoutTarget.js"
 import { TruthLog } from "./TruthLog.js"
 
@@ -99,6 +100,10 @@ export const seedOf = (options: Cli.RunOptions) =>
     return seed
   })
 
+/** The instance label of one of several instances. */
+export const instanceLabel = (options: Cli.RunOptions): { instance?: string } =>
+  options.instance === undefined ? {} : { instance: `${options.instance.index}/${options.instance.of}` }
+
 /** What the generator is told by the command line. */
 const generatorOptions = (options: Cli.RunOptions): EventGenerator.Options => ({
   mode: options.mode,
@@ -112,6 +117,21 @@ const generatorOptions = (options: Cli.RunOptions): EventGenerator.Options => ({
   clock: options.startTime === undefined ? EventClock.wall() : EventClock.simulated(options.startTime),
   ...(options.instance === undefined ? {} : { instance: options.instance }),
 })
+
+/** --metrics-port: the run's metrics published every second; the effect returned publishes the last. */
+const publishMetrics = (options: Cli.RunOptions, target: DeliveryTarget.DeliveryTarget, counters: Counters) =>
+  Effect.gen(function* () {
+    const labels = { topic: options.topic, client: target.client ?? "none", ...instanceLabel(options) }
+    const publish = RunMetrics.publisher(labels, options.pacing, false)
+    if (options.metrics === undefined) return Effect.void
+    yield* Effect.forkScoped(
+      Effect.suspend(() => publish(counters)).pipe(
+        Effect.repeat(Schedule.spaced("1 second")),
+        Effect.delay("1 second"),
+      ),
+    )
+    return Effect.suspend(() => publish(counters))
+  })
 
 /** One producer run, from parsed options to its summary. */
 export const runStream = (options: Cli.RunOptions, hooks: Hooks) =>
@@ -130,14 +150,13 @@ export const runStream = (options: Cli.RunOptions, hooks: Hooks) =>
     const progress = yield* Effect.fork(
       Output.progress(counters, options.progress && !options.dryRun, target.latency),
     )
+    const publishLast = yield* publishMetrics(options, target, counters)
     control.begin()
     const summary = yield* Run.run({
       target,
       topic: options.topic,
       seed,
-      ...(options.instance === undefined
-        ? {}
-        : { instance: `${options.instance.index}/${options.instance.of}` }),
+      ...instanceLabel(options),
       generator,
       counters,
       control,
@@ -157,6 +176,7 @@ export const runStream = (options: Cli.RunOptions, hooks: Hooks) =>
       observers: truth === undefined ? [] : [truth.generated],
     })
     yield* Fiber.interrupt(progress)
+    yield* publishLast
     if (truth !== undefined) {
       truth.finish()
       yield* Effect.logInfo(`truth: ${truth.windows} windows in ${truth.path}`)

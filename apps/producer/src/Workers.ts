@@ -6,7 +6,7 @@
  * goes to every worker, which drains and reports: the sum adds up as a single run's does.
  */
 import { writeFileSync } from "node:fs"
-import { Catalog } from "@customer-events/events"
+import { Catalog, Pacing } from "@customer-events/events"
 import { Deferred, Effect, Exit, Fiber, FiberId, Option } from "effect"
 import * as Cli from "./Cli.js"
 import { Counters, type Summary } from "./Counters.js"
@@ -14,6 +14,7 @@ import * as Output from "./Output.js"
 import * as Production from "./Production.js"
 import * as ReferenceTopics from "./ReferenceTopics.js"
 import type { RunControl } from "./RunControl.js"
+import * as RunMetrics from "./RunMetrics.js"
 import type { FromWorker, Snapshot, ToWorker } from "./WorkerThread.js"
 
 /** Flags the parent handles itself: a worker never gets them. */
@@ -29,6 +30,9 @@ const parentOnly = [
   "customers-topic",
   "summary-file",
   "no-progress",
+  "metrics-port",
+  "metrics-host",
+  "metrics-linger",
 ]
 
 /** The command line without the given flags (and their values). */
@@ -44,9 +48,13 @@ export const withoutFlags = (argv: ReadonlyArray<string>, names: ReadonlyArray<s
 }
 
 /** Worker k's command line: its instance within the command's (--instance I/N splits further). */
-const workerArgv = (argv: ReadonlyArray<string>, options: Cli.RunOptions, seed: string, k: number) => {
+const instanceOf = (options: Cli.RunOptions, k: number) => {
   const parent = options.instance ?? { index: 1, of: 1 }
-  const instance = `${(parent.index - 1) * options.workers + k}/${parent.of * options.workers}`
+  return `${(parent.index - 1) * options.workers + k}/${parent.of * options.workers}`
+}
+
+const workerArgv = (argv: ReadonlyArray<string>, options: Cli.RunOptions, seed: string, k: number) => {
+  const instance = instanceOf(options, k)
   const quiet = argv.some((a) => a.startsWith("--log-level")) ? [] : ["--log-level", "warn"]
   return [
     ...withoutFlags(argv, parentOnly),
@@ -59,7 +67,7 @@ const workerArgv = (argv: ReadonlyArray<string>, options: Cli.RunOptions, seed: 
   ]
 }
 
-/** Topics checked or created, reference data written: once, before any worker starts. */
+/** Topics checked or created, reference data written: once, before any worker starts. The client's name. */
 const prepare = (options: Cli.RunOptions) =>
   Effect.scoped(
     Effect.gen(function* () {
@@ -71,8 +79,16 @@ const prepare = (options: Cli.RunOptions) =>
           Catalog.makeCatalog(options.products),
           options.customers,
         )
+      return producer.config.client
     }),
   )
+
+/** --metrics-port: worker k's counters as the parent's metrics, labelled with its instance. */
+const publisherOf = (options: Cli.RunOptions, client: string, k: number) => {
+  if (options.metrics === undefined) return () => Effect.void
+  const labels = { topic: options.topic, client, instance: instanceOf(options, k) }
+  return RunMetrics.publisher(labels, Pacing.shareOf(options.pacing, options.workers), true)
+}
 
 /** The workers' summaries as one run's. */
 export const combine = (
@@ -123,15 +139,24 @@ interface Started {
   readonly done: Deferred.Deferred<Summary, string>
 }
 
-const start = (argv: ReadonlyArray<string>, snapshots: Array<Snapshot | undefined>, k: number): Started => {
+const start = (
+  argv: ReadonlyArray<string>,
+  snapshots: Array<Snapshot | undefined>,
+  k: number,
+  publish: (figures: RunMetrics.Figures) => Effect.Effect<void>,
+): Started => {
   const worker = new Worker(Bun.main)
   const done = Deferred.unsafeMake<Summary, string>(FiberId.none)
   const fail = (reason: string) => Deferred.unsafeDone(done, Exit.fail(`worker ${k + 1}: ${reason}`))
   worker.onmessage = (event: MessageEvent<FromWorker>) => {
     const message = event.data
-    if (message.type === "progress") snapshots[k] = message.snapshot
-    else if (message.type === "summary") Deferred.unsafeDone(done, Exit.succeed(message.summary))
-    else fail(message.message)
+    if (message.type === "progress") {
+      snapshots[k] = message.snapshot
+      Effect.runSync(publish(message.snapshot))
+    } else if (message.type === "summary") {
+      Effect.runSync(publish(message.summary))
+      Deferred.unsafeDone(done, Exit.succeed(message.summary))
+    } else fail(message.message)
   }
   worker.onerror = (event) => fail(event.message)
   worker.postMessage({ type: "start", argv } satisfies ToWorker)
@@ -142,7 +167,7 @@ const start = (argv: ReadonlyArray<string>, snapshots: Array<Snapshot | undefine
 export const run = (argv: ReadonlyArray<string>, options: Cli.RunOptions, control: RunControl) =>
   Effect.gen(function* () {
     const startedAt = performance.now()
-    yield* prepare(options)
+    const client = yield* prepare(options)
     const seed = yield* Production.seedOf(options)
     if (options.deadLetterFile !== undefined) writeFileSync(options.deadLetterFile, "")
     const snapshots: Array<Snapshot | undefined> = new Array(options.workers).fill(undefined)
@@ -150,7 +175,9 @@ export const run = (argv: ReadonlyArray<string>, options: Cli.RunOptions, contro
       `streaming with ${options.workers} workers, each its own instance and Kafka producer`,
     )
     control.begin()
-    const workers = snapshots.map((_, k) => start(workerArgv(argv, options, seed, k + 1), snapshots, k))
+    const workers = snapshots.map((_, k) =>
+      start(workerArgv(argv, options, seed, k + 1), snapshots, k, publisherOf(options, client, k + 1)),
+    )
     const tell = (message: ToWorker) =>
       Effect.sync(() => {
         for (const w of workers) w.worker.postMessage(message)

@@ -13,6 +13,7 @@ import packageJson from "../package.json" with { type: "json" }
 import * as Cli from "./Cli.js"
 import { Counters, type Summary } from "./Counters.js"
 import { help } from "./Help.js"
+import * as MetricsServer from "./MetricsServer.js"
 import * as Output from "./Output.js"
 import * as Production from "./Production.js"
 import { RunControl } from "./RunControl.js"
@@ -74,29 +75,63 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     case "Run":
       break
   }
-  const options = command.options
-  const control = new RunControl()
-  onSignals(control)
-  const ended = (summary: Summary) =>
-    // A forced stop exits now, without waiting for the producer to close.
-    summary.stoppedBy === "forced" ? Effect.sync(() => process.exit(finish(summary, options))) : Effect.void
-  const stream =
-    options.workers > 1
-      ? Workers.run(argv, options, control)
-      : Production.runStream(options, { control, counters: new Counters(), ended })
-  const exit = await Effect.runPromiseExit(
-    Effect.scoped(stream).pipe(Effect.provide(Logging.layer(options.logFormat, options.logLevel))),
-  )
-  if (Exit.isSuccess(exit)) return finish(exit.value, options)
-  const failure = Cause.failureOption(exit.cause)
-  if (Option.isSome(failure)) {
-    const error: StartupError | string = failure.value
-    Terminal.writeLine(`error: ${typeof error === "string" ? error : error.message}`)
+  return runCommand(argv, command.options)
+}
+
+/** Serves /metrics from before the run starts until after its summary (and --metrics-linger). */
+const withMetrics = async (options: Cli.RunOptions, run: () => Promise<number>): Promise<number> => {
+  if (options.metrics === undefined) return run()
+  const { host, port, lingerMs } = options.metrics
+  let server: MetricsServer.MetricsServer
+  try {
+    server = await MetricsServer.start(host, port, packageJson.version)
+  } catch (error) {
+    Terminal.writeLine(`error: ${(error as Error).message}`)
     return 2
   }
-  Terminal.writeLine(`error: ${Failure.oneLine(exit.cause)}`)
-  return 1
+  const code = await run()
+  // Lingering lets a last scrape see the final figures; Ctrl-C ends it at once.
+  if (lingerMs > 0)
+    await Promise.race([Bun.sleep(lingerMs), new Promise((end) => process.once("SIGINT", end))])
+  await server.close()
+  return code
 }
+
+const runCommand = (argv: ReadonlyArray<string>, options: Cli.RunOptions) =>
+  withMetrics(options, async () => {
+    const control = new RunControl()
+    onSignals(control)
+    const ended = (summary: Summary) =>
+      // A forced stop exits now, without waiting for the producer to close.
+      summary.stoppedBy === "forced" ? Effect.sync(() => process.exit(finish(summary, options))) : Effect.void
+    const stream =
+      options.workers > 1
+        ? Workers.run(argv, options, control)
+        : Production.runStream(options, { control, counters: new Counters(), ended })
+    const label = Production.instanceLabel(options).instance
+    const exit = await Effect.runPromiseExit(
+      Effect.scoped(stream).pipe(
+        label === undefined ? (e) => e : Effect.tagMetrics("instance", label),
+        options.metrics === undefined
+          ? (e) => e
+          : (e) =>
+              Effect.zipRight(
+                Effect.logInfo(`metrics at http://${options.metrics?.host}:${options.metrics?.port}/metrics`),
+                e,
+              ),
+        Effect.provide(Logging.layer(options.logFormat, options.logLevel)),
+      ),
+    )
+    if (Exit.isSuccess(exit)) return finish(exit.value, options)
+    const failure = Cause.failureOption(exit.cause)
+    if (Option.isSome(failure)) {
+      const error: StartupError | string = failure.value
+      Terminal.writeLine(`error: ${typeof error === "string" ? error : error.message}`)
+      return 2
+    }
+    Terminal.writeLine(`error: ${Failure.oneLine(exit.cause)}`)
+    return 1
+  })
 
 quietKafkaJsTimerWarnings()
 // The same entry point runs each worker of --workers (Workers.ts starts it with Bun.main).

@@ -82,7 +82,7 @@ const connectClient: Record<
 export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, KafkaError, Scope.Scope> =>
   Effect.gen(function* () {
     const inFlight = new InFlight()
-    const disconnects = ProducerMetrics.forClient(config.clientId).disconnects
+    const disconnects = ProducerMetrics.forClient(config).disconnects
     const client = yield* Effect.acquireRelease(connectClient[config.client](config), (client) =>
       inFlight
         .drain(config.drainTimeout)

@@ -1,35 +1,82 @@
 /**
- * Producer metrics (Effect Metric), tagged by client id: records sent, acknowledged and failed,
- * retries, and the batch acknowledgement latency as a histogram. Updated once per batch.
+ * Producer metrics (Effect Metric), named after the Java producer's (record-send, record-error,
+ * record-retry, batch-size, request-latency, requests-in-flight) under the prefix customer_events_,
+ * tagged by topic, client library and client id: records sent, delivered and failed, retries, the
+ * batch size and the acknowledgement latency (histograms, records and seconds), batches in flight.
+ * Updated once per batch. An app exports them as they are (the producer's --metrics-port).
  */
 import { Effect, Metric, MetricBoundaries, Option } from "effect"
 
-export const recordsSent = Metric.counter("kafka_producer_records_sent", { incremental: true })
-export const recordsAcked = Metric.counter("kafka_producer_records_acked", { incremental: true })
-export const recordsFailed = Metric.counter("kafka_producer_records_failed", { incremental: true })
-export const retries = Metric.counter("kafka_producer_retries", { incremental: true })
-export const disconnects = Metric.counter("kafka_producer_disconnects", { incremental: true })
-export const batchLatencyMs = Metric.histogram(
-  "kafka_producer_batch_ack_latency_ms",
-  MetricBoundaries.exponential({ start: 1, factor: 2, count: 18 }),
+export const recordsSent = Metric.counter("customer_events_records_sent", {
+  incremental: true,
+  description: "records handed to Kafka in a batch (each batch once, retries aside)",
+})
+export const recordsDelivered = Metric.counter("customer_events_records_delivered", {
+  incremental: true,
+  description: "records Kafka acknowledged",
+})
+export const recordsFailed = Metric.counter("customer_events_records_failed", {
+  incremental: true,
+  description:
+    "records given up on: a non-retriable error, the delivery timeout, or a stop that could not wait",
+})
+export const retries = Metric.counter("customer_events_retries", {
+  incremental: true,
+  description: "batch attempts after the first",
+})
+export const disconnects = Metric.counter("customer_events_disconnects", {
+  incremental: true,
+  description: "connections to the cluster lost",
+})
+export const batchSize = Metric.histogram(
+  "customer_events_batch_size",
+  MetricBoundaries.exponential({ start: 1, factor: 2, count: 14 }),
+  "records per batch",
+)
+export const ackLatencySeconds = Metric.histogram(
+  "customer_events_ack_latency_seconds",
+  MetricBoundaries.exponential({ start: 0.001, factor: 2, count: 18 }),
   "time from a batch's first send to its acknowledgement (or final failure), retries included",
 )
+export const batchesInFlight = Metric.gauge("customer_events_batches_in_flight", {
+  description: "batches sent and not answered yet",
+})
 
-export const forClient = (clientId: string) => {
-  const sent = Metric.tagged(recordsSent, "client_id", clientId)
-  const acked = Metric.tagged(recordsAcked, "client_id", clientId)
-  const failed = Metric.tagged(recordsFailed, "client_id", clientId)
-  const retried = Metric.tagged(retries, "client_id", clientId)
-  const latency = Metric.tagged(batchLatencyMs, "client_id", clientId)
+/** Every producer metric of one client, tagged. */
+export const forClient = (tags: { readonly clientId: string; readonly client: string }) => {
+  const tag = <Type, In, Out>(metric: Metric.Metric<Type, In, Out>) =>
+    metric.pipe(Metric.tagged("client_id", tags.clientId), Metric.tagged("client", tags.client))
+  const [sent, ok, failed, retried, size, latency, inFlight] = [
+    tag(recordsSent),
+    tag(recordsDelivered),
+    tag(recordsFailed),
+    tag(retries),
+    tag(batchSize),
+    tag(ackLatencySeconds),
+    tag(batchesInFlight),
+  ]
+  const forTopic = <Type, In, Out>(metric: Metric.Metric<Type, In, Out>, topic: string) =>
+    Metric.tagged(metric, "topic", topic)
   return {
-    disconnects: Metric.tagged(disconnects, "client_id", clientId),
-    recordBatch: (records: number, batchRetries: number, latencyMs: number, delivered: boolean) =>
+    disconnects: tag(disconnects),
+    /** A batch goes out (+1) or is answered (-1). */
+    inFlight: (topic: string, change: 1 | -1) => Metric.incrementBy(forTopic(inFlight, topic), change),
+    recordBatch: (
+      topic: string,
+      records: number,
+      batchRetries: number,
+      latencyMs: number,
+      delivered: boolean,
+    ) =>
       Effect.all(
         [
-          Metric.incrementBy(sent, records),
-          Metric.incrementBy(delivered ? acked : failed, records),
-          Metric.incrementBy(retried, batchRetries),
-          Metric.update(latency, latencyMs),
+          Metric.incrementBy(forTopic(sent, topic), records),
+          // Both, one by 0: each series exists from the first batch on, as Prometheus prefers.
+          Metric.incrementBy(forTopic(ok, topic), delivered ? records : 0),
+          Metric.incrementBy(forTopic(failed, topic), delivered ? 0 : records),
+          Metric.incrementBy(forTopic(retried, topic), batchRetries),
+          Metric.update(forTopic(size, topic), records),
+          Metric.update(forTopic(latency, topic), latencyMs / 1000),
         ],
         { discard: true },
       ),
@@ -37,17 +84,31 @@ export const forClient = (clientId: string) => {
 }
 
 export interface LatencyPercentiles {
+  /** Milliseconds. */
   readonly p50: number
   readonly p99: number
 }
 
 /**
- * The batch latency's p50 and p99 so far, from the histogram (each the upper bound of its bucket,
- * so within a factor of 2), or none before the first batch.
+ * The batch latency's p50 and p99 so far in ms, from the histogram (each the upper bound of its
+ * bucket, so within a factor of 2), or none before the first batch. Read with the same tags (and
+ * the caller's metric labels) that the updates carry.
  */
-export const latencyPercentiles = (clientId: string): Effect.Effect<Option.Option<LatencyPercentiles>> =>
-  Effect.map(Metric.value(Metric.tagged(batchLatencyMs, "client_id", clientId)), (state) => {
-    if (state.count === 0) return Option.none()
-    const at = (p: number) => state.buckets.find(([, count]) => count >= p * state.count)?.[0] ?? state.max
-    return Option.some({ p50: at(0.5), p99: at(0.99) })
-  })
+export const latencyPercentiles = (
+  tags: { readonly clientId: string; readonly client: string },
+  topic: string,
+): Effect.Effect<Option.Option<LatencyPercentiles>> =>
+  Effect.map(
+    Metric.value(
+      ackLatencySeconds.pipe(
+        Metric.tagged("client_id", tags.clientId),
+        Metric.tagged("client", tags.client),
+        Metric.tagged("topic", topic),
+      ),
+    ),
+    (state) => {
+      if (state.count === 0) return Option.none()
+      const at = (p: number) => state.buckets.find(([, count]) => count >= p * state.count)?.[0] ?? state.max
+      return Option.some({ p50: at(0.5) * 1000, p99: at(0.99) * 1000 })
+    },
+  )

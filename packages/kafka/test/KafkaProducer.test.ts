@@ -138,7 +138,7 @@ for (const client of KafkaConfig.clients) {
         const topic = uniqueTopic("interrupt")
         yield* Effect.promise(() => createTopic(topic, { partitions: 3 }))
         const clientId = uniqueTopic("client")
-        const disconnects = ProducerMetrics.forClient(clientId).disconnects
+        const disconnects = ProducerMetrics.forClient({ clientId, client }).disconnects
         let delivered = 0
         const fiber = yield* Effect.fork(
           Effect.scoped(

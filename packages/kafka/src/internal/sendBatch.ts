@@ -85,7 +85,7 @@ const delivered = <R extends ProducerRecord>(
 ) => {
   const latencyMs = performance.now() - started
   const retries = Math.max(0, state.attempts - 1)
-  return Effect.as(sender.metrics.recordBatch(records.length, retries, latencyMs, true), {
+  return Effect.as(sender.metrics.recordBatch(state.topic, records.length, retries, latencyMs, true), {
     _tag: "Delivered" as const,
     records,
     metadata: metadataOf(state),
@@ -107,7 +107,7 @@ const failed = <R extends ProducerRecord>(
   const latencyMs = performance.now() - started
   const retries = Math.max(0, state.attempts - 1)
   return sender.metrics
-    .recordBatch(records.length, retries, latencyMs, false)
+    .recordBatch(state.topic, records.length, retries, latencyMs, false)
     .pipe(
       Effect.zipRight(Effect.logWarning(`batch of ${records.length} records failed: ${error.message}`)),
       Effect.as({ _tag: "Failed" as const, records, error, retries, latencyMs }),
@@ -119,7 +119,7 @@ export const makeSendBatch = (config: KafkaConfig, session: ClientSession): Send
     config,
     session,
     schedule: retrySchedule(config.retry, config.deliveryTimeout),
-    metrics: ProducerMetrics.forClient(config.clientId),
+    metrics: ProducerMetrics.forClient(config),
   }
   return <R extends ProducerRecord>(topic: string, records: ReadonlyArray<R>) =>
     Effect.suspend((): Effect.Effect<BatchOutcome<R>> => {
@@ -141,6 +141,18 @@ export const makeSendBatch = (config: KafkaConfig, session: ClientSession): Send
           onSuccess: () => delivered(sender, state, records, started),
           onFailure: (error) => failed(sender, state, records, started, error),
         }),
+        // Given up on by the caller (deliver's abandon): its records failed, for the metrics too.
+        Effect.onInterrupt(() =>
+          sender.metrics.recordBatch(
+            topic,
+            records.length,
+            Math.max(0, state.attempts - 1),
+            performance.now() - started,
+            false,
+          ),
+        ),
+        Effect.ensuring(sender.metrics.inFlight(topic, -1)),
+        (sending) => Effect.zipRight(sender.metrics.inFlight(topic, 1), sending),
       )
     })
 }
