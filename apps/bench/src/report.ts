@@ -49,6 +49,7 @@ const scaleLines = ({ workers, pools }: Results) => {
     rate(workers, "producer app, --metrics-port") / rate(workers, "producer app, --workers 1")
   return [
     `| app --workers 2 / --workers 1 (3 partitions, broker on the same 2 cores) | ${f(rate(workers, "producer app, --workers 2") / rate(workers, "producer app, --workers 1"), 2)} | (reported) | |`,
+    `| app under Deno / under Bun (informational) | ${f(rate(workers, "producer app under Deno") / rate(workers, "producer app, --workers 1"), 2)} | (reported) | |`,
     `| cost of --metrics-port scraped every second: 1 - rate with / rate without | ${f(100 * (1 - metricsRatio), 1)}% | < 3% | ${1 - metricsRatio < 0.03 ? "yes" : "no"} |`,
     `| big pools (100M customers, 10M products): extra peak RSS over the default | ${f(extraRss)} MB | <= 50 MB | ${extraRss <= 50 ? "yes" : "no"} |`,
     `| big pools: start and exit of a one-event dry run (default: ${f(pools.default.startMs)} ms) | ${f(pools.big.startMs)} ms | < 1,000 ms | ${pools.big.startMs < 1000 ? "yes" : "no"} |`,

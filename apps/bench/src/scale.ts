@@ -1,6 +1,6 @@
 /**
- * Scaling entries: the app with --workers 1 and 2, and with and without --metrics-port scraped every
- * second (alternating, the best of each), and the cost of big pools: a dry run of the same events
+ * Scaling entries: the app with --workers 1 and 2, with --metrics-port scraped every second, and
+ * under Deno (alternating, the best of each), and the cost of big pools: a dry run of the same events
  * with the default pools and with 100 million customers and 10 million products (peak RSS), and
  * the time to start and exit with each.
  */
@@ -33,12 +33,13 @@ const appRun = async (
   work: string,
   note: string,
   port?: number,
+  command: ReadonlyArray<string> = producerCommand,
 ) => {
   log(`${name}, ${events} events`)
   const topic = await newTopic(name.replaceAll(/[^a-z0-9]+/g, "-"), 3)
   const summaryFile = join(work, `${topic}.json`)
   const running = measure([
-    ...producerCommand,
+    ...command,
     ...["--rate", "max", "--count", String(events), "--topic", topic, ...args],
     ...["--summary-file", summaryFile],
   ])
@@ -76,6 +77,17 @@ export const scaleEntries = async (events: number, averageBytes: number, work: s
         work,
         "default client; /metrics scraped every second",
         metricsPort,
+      ),
+    () =>
+      appRun(
+        "producer app under Deno",
+        [],
+        events,
+        averageBytes,
+        work,
+        "default client; informational",
+        undefined,
+        ["deno", "run", "-A", ...producerCommand.slice(1)],
       ),
   ]
   for (let round = 0; round < rounds; round++)

@@ -23,6 +23,7 @@ test("bun run bench --quick completes and writes its table", async () => {
     "producer app, --workers 1",
     "producer app, --workers 2",
     "producer app, --metrics-port",
+    "producer app under Deno",
   ])
     expect(report).toContain(`| ${entry}`)
   for (const client of ["kafkajs", "platformatic"])

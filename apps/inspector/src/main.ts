@@ -156,5 +156,5 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
 }
 
 quietKafkaJsTimerWarnings()
-process.exitCode = await main(Bun.argv.slice(2))
+process.exitCode = await main(process.argv.slice(2))
 process.exit()

@@ -7,6 +7,7 @@
 import type { CustomerEvent } from "@customer-events/events"
 import { Effect } from "effect"
 import type { Outcome } from "./DeliveryTarget.js"
+import * as Runtime from "./Runtime.js"
 
 export type PrintFormat = "text" | "json"
 export const printFormats: ReadonlyArray<PrintFormat> = ["text", "json"]
@@ -54,10 +55,6 @@ export const format = (outcome: Outcome, as: PrintFormat): string => {
 
 /** An outcome consumer that prints every event of each outcome to stdout. */
 export const make = (as: PrintFormat) => {
-  const writer = Bun.stdout.writer({ highWaterMark: 1 << 20 })
-  return (outcome: Outcome): Effect.Effect<void> =>
-    Effect.promise(async () => {
-      writer.write(format(outcome, as))
-      await writer.flush()
-    })
+  const writer = Runtime.stdout()
+  return (outcome: Outcome): Effect.Effect<void> => Effect.promise(() => writer.write(format(outcome, as)))
 }

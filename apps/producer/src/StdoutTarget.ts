@@ -7,17 +7,17 @@ import type { EventRecord } from "@customer-events/events"
 import { KafkaConfig } from "@customer-events/kafka"
 import { Chunk, Duration, Effect, Option, Stream } from "effect"
 import type { DeliveryTarget, Outcome } from "./DeliveryTarget.js"
+import * as Runtime from "./Runtime.js"
 
 const batchSize = 5000
 
 export const make = (): DeliveryTarget => {
-  const writer = Bun.stdout.writer({ highWaterMark: 1 << 20 })
+  const writer = Runtime.stdout()
   const write = (records: ReadonlyArray<EventRecord.Encoded>) =>
     Effect.tryPromise(async () => {
       let text = ""
       for (const record of records) text += `${record.value}\n`
-      writer.write(text)
-      await writer.flush()
+      await writer.write(text)
     }).pipe(
       Effect.match({
         onSuccess: (): Outcome => ({ _tag: "Delivered", records, placements: [], retries: 0, latencyMs: 0 }),

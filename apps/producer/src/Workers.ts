@@ -15,6 +15,7 @@ import * as Production from "./Production.js"
 import * as ReferenceTopics from "./ReferenceTopics.js"
 import type { RunControl } from "./RunControl.js"
 import * as RunMetrics from "./RunMetrics.js"
+import * as Runtime from "./Runtime.js"
 import type { FromWorker, Snapshot, ToWorker } from "./WorkerThread.js"
 
 /** Flags the parent handles itself: a worker never gets them. */
@@ -145,7 +146,7 @@ const start = (
   k: number,
   publish: (figures: RunMetrics.Figures) => Effect.Effect<void>,
 ): Started => {
-  const worker = new Worker(Bun.main)
+  const worker = Runtime.startWorker()
   const done = Deferred.unsafeMake<Summary, string>(FiberId.none)
   const fail = (reason: string) => Deferred.unsafeDone(done, Exit.fail(`worker ${k + 1}: ${reason}`))
   worker.onmessage = (event: MessageEvent<FromWorker>) => {

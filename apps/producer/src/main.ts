@@ -17,6 +17,7 @@ import * as MetricsServer from "./MetricsServer.js"
 import * as Output from "./Output.js"
 import * as Production from "./Production.js"
 import { RunControl } from "./RunControl.js"
+import * as Runtime from "./Runtime.js"
 import * as Workers from "./Workers.js"
 import * as WorkerThread from "./WorkerThread.js"
 
@@ -92,7 +93,7 @@ const withMetrics = async (options: Cli.RunOptions, run: () => Promise<number>):
   const code = await run()
   // Lingering lets a last scrape see the final figures; Ctrl-C ends it at once.
   if (lingerMs > 0)
-    await Promise.race([Bun.sleep(lingerMs), new Promise((end) => process.once("SIGINT", end))])
+    await Promise.race([Runtime.sleep(lingerMs), new Promise((end) => process.once("SIGINT", end))])
   await server.close()
   return code
 }
@@ -134,10 +135,10 @@ const runCommand = (argv: ReadonlyArray<string>, options: Cli.RunOptions) =>
   })
 
 quietKafkaJsTimerWarnings()
-// The same entry point runs each worker of --workers (Workers.ts starts it with Bun.main).
-if (!Bun.isMainThread) WorkerThread.serve()
+// The same entry point runs each worker of --workers (Workers.ts starts it).
+if (!Runtime.isMainThread) WorkerThread.serve()
 else {
-  process.exitCode = await main(Bun.argv.slice(2))
+  process.exitCode = await main(Runtime.args())
   // kafkajs may leave timers behind after disconnecting: do not wait for them.
   process.exit()
 }
