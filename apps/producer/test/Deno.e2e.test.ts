@@ -9,7 +9,14 @@ import { mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { KafkaConfig } from "@customer-events/kafka"
-import { bootstrap, recordCount, runCommand, startInGroup, uniqueTopic } from "@customer-events/test-support"
+import {
+  bootstrap,
+  recordCount,
+  runCommand,
+  startInGroup,
+  uniqueTopic,
+  until,
+} from "@customer-events/test-support"
 
 const work = mkdtempSync(join(tmpdir(), "deno-e2e-"))
 const deno = {
@@ -18,14 +25,6 @@ const deno = {
 }
 const bun = ["bun", "run", "apps/producer"]
 const env = { KAFKA_BOOTSTRAP_SERVERS: bootstrap }
-
-const until = async (condition: () => Promise<boolean>, what: string, timeoutMs = 60_000) => {
-  const deadline = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await Bun.sleep(100)
-  }
-}
 
 describe("under Deno", () => {
   const start = ["--start-time", "2026-11-30T00:00:00Z", "--seed", "7"]

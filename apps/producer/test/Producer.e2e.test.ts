@@ -17,6 +17,7 @@ import {
   repoRoot,
   startInGroup,
   uniqueTopic,
+  until,
 } from "@customer-events/test-support"
 import { Either } from "effect"
 
@@ -39,14 +40,6 @@ const run = (
   env: Record<string, string> = {},
   path: PathName = "bun run apps/producer",
 ) => start(path, args, env).finished
-
-const until = async (condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000) => {
-  const deadline = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await Bun.sleep(100)
-  }
-}
 
 const recordsIn = recordCount
 

@@ -15,19 +15,12 @@ import {
   runCommand,
   startInGroup,
   uniqueTopic,
+  until,
 } from "@customer-events/test-support"
 
 const work = mkdtempSync(join(tmpdir(), "scale-e2e-"))
 const producer = ["bun", "run", "apps/producer"]
 const customerIndex = (id: string) => Number(id.slice(5)) - 1
-
-const until = async (condition: () => Promise<boolean>, what: string, timeoutMs = 60_000) => {
-  const deadline = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await Bun.sleep(100)
-  }
-}
 
 describe("--instance I/N", () => {
   const dryRun = (instance: string) =>

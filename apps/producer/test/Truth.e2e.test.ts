@@ -21,19 +21,12 @@ import {
   topicConfig,
   truthLines,
   uniqueTopic,
+  until,
   withoutEmptyEnds,
 } from "@customer-events/test-support"
 
 const work = mkdtempSync(join(tmpdir(), "truth-e2e-"))
 const producer = ["bun", "run", "apps/producer"]
-
-const until = async (condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 60_000) => {
-  const deadline = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await Bun.sleep(100)
-  }
-}
 
 const lineCount = (file: string) => {
   try {

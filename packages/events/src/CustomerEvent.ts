@@ -2,7 +2,8 @@
  * The customer event contract (DESIGN.md "The event"): one Effect Schema per event type, their
  * discriminated union, JSON string codecs, the JSON Schema, and decode errors that name the path.
  */
-import { Data, Either, JSONSchema, ParseResult, Schema } from "effect"
+import { Data, Either, ParseResult, Schema } from "effect"
+import { draft7 } from "./internal/draft7.js"
 
 /** Version of this contract, sent in the `schema-version` record header. */
 export const schemaVersion = "1"
@@ -236,12 +237,4 @@ export const schemaId = `urn:customer-events:schema:customer-event:${schemaVersi
  * The JSON Schema (Draft 7) of an event, printed by the producer's `schema` command: the union at
  * the root (no top-level "$ref"), its parts under Draft 7's "definitions".
  */
-export const jsonSchema = (): Record<string, unknown> => {
-  const definitions: Record<string, JSONSchema.JsonSchema7> = {}
-  const root = JSONSchema.fromAST(CustomerEvent.ast, {
-    definitions,
-    definitionPath: "#/definitions/",
-    topLevelReferenceStrategy: "skip",
-  })
-  return { $schema: "http://json-schema.org/draft-07/schema#", $id: schemaId, ...root, definitions }
-}
+export const jsonSchema = (): Record<string, unknown> => draft7(CustomerEvent, schemaId)

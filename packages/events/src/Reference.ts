@@ -4,9 +4,10 @@
  * contract. Like the catalog, an entity depends only on its index, never on the run's seed, so every
  * run that writes to a topic agrees on what prod-00042 costs and where cust-000042 lives.
  */
-import { JSONSchema, Schema } from "effect"
+import { Schema } from "effect"
 import { type Catalog, customerId, type Product } from "./Catalog.js"
 import { Amount, CategorySchema, CustomerId, ProductId } from "./CustomerEvent.js"
+import { draft7 } from "./internal/draft7.js"
 import { Prng } from "./internal/Prng.js"
 
 export const regions = ["north-america", "south-america", "europe", "asia", "oceania", "africa"] as const
@@ -121,18 +122,5 @@ export const entities = ["product", "customer"] as const
 export type Entity = (typeof entities)[number]
 
 /** The JSON Schema (Draft 7) of an entity, printed by `schema --entity product|customer`. */
-export const jsonSchema = (entity: Entity): Record<string, unknown> => {
-  const schema = entity === "product" ? ProductEntity : CustomerEntity
-  const definitions: Record<string, JSONSchema.JsonSchema7> = {}
-  const root = JSONSchema.fromAST(schema.ast, {
-    definitions,
-    definitionPath: "#/definitions/",
-    topLevelReferenceStrategy: "skip",
-  })
-  return {
-    $schema: "http://json-schema.org/draft-07/schema#",
-    $id: `urn:customer-events:schema:${entity}:1`,
-    ...root,
-    ...(Object.keys(definitions).length === 0 ? {} : { definitions }),
-  }
-}
+export const jsonSchema = (entity: Entity): Record<string, unknown> =>
+  draft7(entity === "product" ? ProductEntity : CustomerEntity, `urn:customer-events:schema:${entity}:1`)

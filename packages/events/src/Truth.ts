@@ -4,7 +4,7 @@
  * own JSON Schema. The producer tallies what Kafka acknowledged; the inspector tallies the topic;
  * both go through `Tally`, and `firstDifference` compares them window by window.
  */
-import { Either, JSONSchema, ParseResult, Schema } from "effect"
+import { Either, ParseResult, Schema } from "effect"
 import {
   type Category,
   CategorySchema,
@@ -14,6 +14,7 @@ import {
   eventTypes,
   Timestamp,
 } from "./CustomerEvent.js"
+import { draft7 } from "./internal/draft7.js"
 
 const Count = Schema.Int.pipe(Schema.greaterThanOrEqualTo(0)).annotations({
   jsonSchema: { type: "integer", minimum: 0 },
@@ -167,17 +168,5 @@ export const firstDifference = (
 }
 
 /** The JSON Schema (Draft 7) of a truth line, printed by `schema --entity truth`. */
-export const jsonSchema = (): Record<string, unknown> => {
-  const definitions: Record<string, JSONSchema.JsonSchema7> = {}
-  const root = JSONSchema.fromAST(TruthWindow.ast, {
-    definitions,
-    definitionPath: "#/definitions/",
-    topLevelReferenceStrategy: "skip",
-  })
-  return {
-    $schema: "http://json-schema.org/draft-07/schema#",
-    $id: "urn:customer-events:schema:truth-window:1",
-    ...root,
-    ...(Object.keys(definitions).length === 0 ? {} : { definitions }),
-  }
-}
+export const jsonSchema = (): Record<string, unknown> =>
+  draft7(TruthWindow, "urn:customer-events:schema:truth-window:1")

@@ -240,6 +240,19 @@ export const startInGroup = (
   }
 }
 
+/** Waits until the condition holds (checked every 100 ms), or fails naming what it waited for. */
+export const until = async (
+  condition: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<void> => {
+  const deadline = Date.now() + timeoutMs
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await Bun.sleep(100)
+  }
+}
+
 /** Runs a command from the repo root to completion and collects its output. */
 export const runCommand = (command: ReadonlyArray<string>, env: Record<string, string | undefined> = {}) =>
   startInGroup(command, env).finished
