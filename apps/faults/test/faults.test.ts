@@ -260,7 +260,12 @@ for (const client of KafkaConfig.clients)
       cluster("pause", String(leader))
       let recoverMs: number
       try {
-        recoverMs = await timeToGrow(run.topic)
+        // A stall here is rare and timing-dependent: keep what the producer said, to tell why.
+        recoverMs = await timeToGrow(run.topic).catch((error: Error) => {
+          throw new Error(
+            `${error.message}; the producer's stderr ends: ${run.producer.stderr().slice(-4000)}`,
+          )
+        })
         await Bun.sleep(Math.max(0, 40_000 - recoverMs))
       } finally {
         // Never leave a frozen node behind for the next scenarios.
