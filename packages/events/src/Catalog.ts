@@ -96,8 +96,8 @@ export const makeCatalog = (size: number = defaultProducts): Catalog => {
     size,
     at,
     find: (id) => {
-      const product = productOf(id)
-      return product !== undefined && product.index < size ? at(product.index) : undefined
+      const index = indexOf(id)
+      return index !== undefined && index < size ? at(index) : undefined
     },
     popular,
     popularByCategory,
@@ -110,10 +110,15 @@ export const makeCatalog = (size: number = defaultProducts): Catalog => {
  * for readers of a topic that do not know the run's --products. Undefined for an id no catalog makes.
  */
 export const productOf = (id: string): Product | undefined => {
+  const index = indexOf(id)
+  return index === undefined ? undefined : makeProduct(index)
+}
+
+/** The popularity rank a product id stands for, if it is one some catalog makes. */
+const indexOf = (id: string): number | undefined => {
   const match = /^prod-(\d{5,})$/.exec(id)
   const index = match === null ? -1 : Number(match[1]) - 1
-  if (index < 0 || productId(index) !== id) return undefined
-  return makeProduct(index)
+  return index < 0 || productId(index) !== id ? undefined : index
 }
 
 /** The customer id at an index of the pool: cust-000001 first. */

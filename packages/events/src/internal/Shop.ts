@@ -15,10 +15,15 @@ export interface CustomerShare {
   readonly of: number
 }
 
+/** Customer ids made in advance up to this many (about 5 MB); a bigger pool makes each id on its draw. */
+const heldCustomerIds = 100_000
+
 export class Shop {
   /** For a catalog bigger than what is held: the table draw needs every product's weight. */
   private readonly zipf: ZipfSampler | undefined
   private readonly owned: number
+  /** The owned customers' ids, made once when there are few enough (an id per draw costs a string). */
+  private readonly ids: ReadonlyArray<string> | undefined
 
   constructor(
     private readonly rng: Prng,
@@ -27,6 +32,13 @@ export class Shop {
   ) {
     this.zipf = catalog.size > heldProducts ? new ZipfSampler(catalog.size, zipfExponent) : undefined
     this.owned = Math.floor((customers.size - customers.instance + customers.of) / customers.of)
+    this.ids =
+      this.owned > heldCustomerIds ? undefined : Array.from({ length: this.owned }, (_, k) => this.idOf(k))
+  }
+
+  /** The id of the k-th customer this instance owns. */
+  private idOf(k: number): string {
+    return customerId(this.customers.instance - 1 + k * this.customers.of)
   }
 
   /** A product, by popularity (drawn from `rng`: the shop's own by default). */
@@ -38,7 +50,8 @@ export class Shop {
 
   /** A customer of this instance's share, uniformly. */
   customer(rng: Prng = this.rng): string {
-    return customerId(this.customers.instance - 1 + rng.int(this.owned) * this.customers.of)
+    const k = rng.int(this.owned)
+    return this.ids === undefined ? this.idOf(k) : this.ids[k]!
   }
 
   /** Most recommendations stay in the viewed product's category; never the viewed product itself. */
