@@ -39,12 +39,24 @@ const kafka = () =>
     retry: { retries: 10 },
   })
 
-export const createTopic = async (topic: string, partitions = 3) => {
+/**
+ * A topic replicated on the 3 nodes; with `leaders`, partition i is led by node leaders[i] (its
+ * preferred replica), else the cluster places them.
+ */
+export const createTopic = async (topic: string, partitions = 3, leaders?: ReadonlyArray<number>) => {
   const admin = kafka().admin()
   await admin.connect()
+  const replicaAssignment = leaders?.map((leader, partition) => ({
+    partition,
+    replicas: [leader, ...[1, 2, 3].filter((n) => n !== leader)],
+  }))
   await admin.createTopics({
     waitForLeaders: true,
-    topics: [{ topic, numPartitions: partitions, replicationFactor: 3 }],
+    topics: [
+      replicaAssignment === undefined
+        ? { topic, numPartitions: partitions, replicationFactor: 3 }
+        : { topic, replicaAssignment },
+    ],
   })
   await admin.disconnect()
 }

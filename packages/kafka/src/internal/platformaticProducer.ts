@@ -2,7 +2,7 @@
  * The @platformatic/kafka producer client. It refreshes metadata after timeouts and leader moves by
  * itself, sends one request per broker carrying all of that broker's partitions, and on a failed
  * idempotent send takes a new producer id by itself. A restart (after an unanswered request) is a
- * new producer that asks the brokers which did answer first.
+ * new producer that asks first the brokers which answer a probe now.
  */
 import { ProduceAcks, Producer, type ProducerOptions } from "@platformatic/kafka"
 import { Effect } from "effect"
@@ -10,11 +10,10 @@ import type { KafkaConfig } from "../KafkaConfig.js"
 import type { KafkaError } from "../KafkaError.js"
 import { closeWithin, connectWithin } from "./connect.js"
 import type { ProducerClient } from "./ProducerClient.js"
-import type { PartitionBatch } from "./partitioner.js"
 import { classifyPlatformatic } from "./platformaticErrors.js"
 import { connectionOptionsOf } from "./platformaticOptions.js"
 import { toMessages } from "./platformaticRecords.js"
-import { SeedOrder } from "./seedOrder.js"
+import { fastestFirst } from "./seedOrder.js"
 
 type Client = Producer<Buffer, Buffer, Buffer, Buffer>
 type Offsets = ReadonlyArray<{ partition: number; offset: bigint }>
@@ -38,17 +37,32 @@ const optionsOf = (config: KafkaConfig) =>
       }) satisfies ProducerOptions<Buffer, Buffer, Buffer, Buffer>,
   )
 
-/** The brokers ("host:port") leading these partitions, as the client's metadata has them. */
-const leadersOf = (producer: Client, topic: string, parts: ReadonlyArray<PartitionBatch>): Array<string> => {
-  const metadata = producer.currentMetadata
-  const partitions = metadata?.topics.get(topic)?.partitions
-  const out = new Set<string>()
-  for (const part of parts) {
-    const broker = metadata?.brokers.get(partitions?.[part.partition]?.leader ?? -1)
-    if (broker !== undefined) out.add(`${broker.host}:${broker.port}`)
-  }
-  return [...out]
-}
+/** A live broker answers a metadata request within milliseconds; a frozen one never does. */
+const probeWindowMs = 2000
+
+/** The bootstrap brokers, those answering a metadata request now first (see seedOrder.ts). */
+const seedsNow = (options: ProducerOptions<Buffer, Buffer, Buffer, Buffer>, brokers: ReadonlyArray<string>) =>
+  fastestFirst(
+    brokers,
+    (broker) => {
+      const probe: Client = new Producer({
+        ...options,
+        bootstrapBrokers: [broker],
+        idempotent: false,
+        retries: false,
+        connectTimeout: probeWindowMs,
+        timeout: probeWindowMs,
+        requestTimeout: probeWindowMs,
+      })
+      const asked = probe.metadata({ topics: [] })
+      asked.then(
+        () => probe.close(true).catch(() => undefined),
+        () => probe.close(true).catch(() => undefined),
+      )
+      return asked
+    },
+    probeWindowMs,
+  )
 
 export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaError> =>
   Effect.gen(function* () {
@@ -56,7 +70,6 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
     const brokers = config.brokers.join(",")
     const classify: ProducerClient["classify"] = (cause, context) =>
       classifyPlatformatic(cause, { brokers, ...context })
-    const seeds = new SeedOrder(config.brokers)
     // Connected means: the cluster answered (authenticated), and the producer id is known.
     const connect = (producer: Client) =>
       connectWithin(
@@ -84,7 +97,7 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
           if (offsets === undefined) for (const part of parts) acknowledged(part.partition, "-1")
           else for (const { partition, offset } of offsets) acknowledged(partition, String(offset))
         }
-        const sent = producer.send({ messages: toMessages(topic, parts) }).then(
+        return producer.send({ messages: toMessages(topic, parts) }).then(
           (result) => report(result.offsets),
           (error: unknown) => {
             // A failed send carries what the other brokers acknowledged.
@@ -92,15 +105,15 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
             throw error
           },
         )
-        return seeds.track(leadersOf(producer, topic, parts), sent)
       },
-      restart: Effect.suspend(() => {
-        const bootstrapBrokers = seeds.order()
-        // Not awaited: a frozen broker may never answer the old producer's requests.
-        producer.close(true).catch(() => undefined)
-        producer = new Producer({ ...options, bootstrapBrokers })
-        return connect(producer)
-      }),
+      restart: Effect.promise(() => seedsNow(options, config.brokers)).pipe(
+        Effect.flatMap((bootstrapBrokers) => {
+          // Not awaited: a frozen broker may never answer the old producer's requests.
+          producer.close(true).catch(() => undefined)
+          producer = new Producer({ ...options, bootstrapBrokers })
+          return connect(producer)
+        }),
+      ),
       classify,
       close: closeWithin("5 seconds", () => producer.close(true)),
     } satisfies ProducerClient
