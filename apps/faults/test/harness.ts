@@ -50,14 +50,34 @@ export const createTopic = async (topic: string, partitions = 3, leaders?: Reado
     partition,
     replicas: [leader, ...[1, 2, 3].filter((n) => n !== leader)],
   }))
-  await admin.createTopics({
+  const created = {
     waitForLeaders: true,
     topics: [
       replicaAssignment === undefined
         ? { topic, numPartitions: partitions, replicationFactor: 3 }
         : { topic, replicaAssignment },
     ],
-  })
+  }
+  // Just after the cluster starts, a node may not know its peers yet (UNKNOWN_TOPIC_OR_PARTITION
+  // while waiting for leaders): try again for a while; a first try that got as far as creating the
+  // topic makes the next one answer TOPIC_ALREADY_EXISTS, then only the leaders are awaited.
+  const deadline = Date.now() + 60_000
+  for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 4000)) {
+    try {
+      await admin.createTopics(created)
+      break
+    } catch (error) {
+      if ((error as { type?: string }).type === "TOPIC_ALREADY_EXISTS") break
+      if (Date.now() + delayMs > deadline) throw error
+      await Bun.sleep(delayMs)
+    }
+  }
+  const expected = leaders?.length ?? partitions
+  await until(async () => {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => ({ topics: [] }))
+    const led = topics[0]?.partitions.filter((p) => p.leader >= 0) ?? []
+    return led.length === expected
+  }, `leaders of ${topic}`)
   await admin.disconnect()
 }
 
