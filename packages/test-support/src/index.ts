@@ -113,19 +113,22 @@ export const createTopic = async (
 ) => {
   const admin = kafkaFor(options.brokers ?? bootstrap).admin()
   await admin.connect()
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [
-      {
-        topic,
-        numPartitions: options.partitions ?? 3,
-        replicationFactor: 1,
-        configEntries: Object.entries(options.configs ?? {}).map(([name, value]) => ({ name, value })),
-      },
-    ],
-  })
   // Right after a broker starts, a new topic's partitions may be known to the controller before the
-  // broker serves them: wait until its offsets can be read.
+  // broker serves them: waiting for their leaders may then fail (UNKNOWN_TOPIC_OR_PARTITION), and a
+  // second try finds the topic made (kafkajs answers false); then wait until its offsets can be read.
+  await untilAnswered(() =>
+    admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        {
+          topic,
+          numPartitions: options.partitions ?? 3,
+          replicationFactor: 1,
+          configEntries: Object.entries(options.configs ?? {}).map(([name, value]) => ({ name, value })),
+        },
+      ],
+    }),
+  )
   await untilAnswered(() => admin.fetchTopicOffsets(topic))
   await admin.disconnect()
 }
