@@ -87,6 +87,8 @@ export interface Hooks {
   readonly counters: Counters
   /** A worker of --workers: the dead-letter file is shared, emptied by the parent. */
   readonly appendDeadLetters?: boolean
+  /** Sees each batch's outcome once it is counted (a worker of --workers reports them). */
+  readonly answered?: (outcome: DeliveryTarget.Outcome) => Effect.Effect<void>
   /** Called before the producer closes: a forced stop exits here, without waiting for that. */
   readonly ended: (summary: Summary) => Effect.Effect<void>
 }
@@ -172,6 +174,7 @@ export const runStream = (options: Cli.RunOptions, hooks: Hooks) =>
         ...(deadLetters === undefined ? [] : [DeadLetterFile.consumer(deadLetters, counters)]),
         ...(options.print === undefined ? [] : [EventPrinter.make(options.print)]),
         ...(truth === undefined ? [] : [truth.consumer]),
+        ...(hooks.answered === undefined ? [] : [hooks.answered]),
       ],
       observers: truth === undefined ? [] : [truth.generated],
     })

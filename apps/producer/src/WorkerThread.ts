@@ -4,9 +4,11 @@
  * end, and stops (or gives up on in-flight events) when the parent says so.
  */
 import { Failure, Logging } from "@customer-events/cli"
-import { Cause, Effect, Exit, Option } from "effect"
+import { ProducerMetrics } from "@customer-events/kafka"
+import { Cause, Effect, Exit, Metric, MetricState, Option } from "effect"
 import * as Cli from "./Cli.js"
 import { Counters, type Summary } from "./Counters.js"
+import type { Outcome } from "./DeliveryTarget.js"
 import * as Production from "./Production.js"
 import { RunControl } from "./RunControl.js"
 
@@ -24,6 +26,10 @@ export interface Snapshot {
   readonly deadLettered: number
   readonly retries: number
   readonly byType: Summary["byType"]
+  /** Batches answered since the previous snapshot: size and acknowledgement latency (ms), in pairs. */
+  readonly batches: ReadonlyArray<number>
+  /** Batches sent and not answered yet. */
+  readonly inFlight: number
 }
 
 /** What a worker says. */
@@ -32,14 +38,44 @@ export type FromWorker =
   | { readonly type: "summary"; readonly summary: Summary }
   | { readonly type: "failed"; readonly message: string }
 
-export const snapshotOf = (c: Counters): Snapshot => ({
+export const snapshotOf = (c: Counters, batches: ReadonlyArray<number>, inFlight: number): Snapshot => ({
   generated: c.generated,
   delivered: c.delivered,
   failed: c.failed,
   deadLettered: c.deadLettered,
   retries: c.retries,
   byType: { ...c.byType },
+  batches,
+  inFlight,
 })
+
+/** This thread's batches in flight: its producer's gauge (one producer per worker). */
+const inFlightNow = () => {
+  let n = 0
+  for (const pair of Metric.unsafeSnapshot())
+    if (
+      pair.metricKey.name === ProducerMetrics.batchesInFlightName &&
+      MetricState.isGaugeState(pair.metricState)
+    )
+      n += Number(pair.metricState.value)
+  return n
+}
+
+/** What the worker reports: its counters, and the outcomes it saw since the previous report. */
+const reporter = (counters: Counters) => {
+  let batches: Array<number> = []
+  return {
+    answered: (outcome: Outcome) =>
+      Effect.sync(() => {
+        batches.push(outcome.records.length, outcome.latencyMs)
+      }),
+    report: () => {
+      const answered = batches
+      batches = []
+      scope.postMessage({ type: "progress", snapshot: snapshotOf(counters, answered, inFlightNow()) })
+    },
+  }
+}
 
 const scope = globalThis as unknown as {
   postMessage: (message: FromWorker) => void
@@ -51,15 +87,18 @@ const run = async (argv: ReadonlyArray<string>, control: RunControl) => {
   if (command._tag !== "Run") throw new Error("a worker runs a stream")
   const options = command.options
   const counters = new Counters()
-  const ticker = setInterval(
-    () => scope.postMessage({ type: "progress", snapshot: snapshotOf(counters) }),
-    500,
-  )
-  const ended = (summary: Summary) => Effect.sync(() => scope.postMessage({ type: "summary", summary }))
+  const { answered, report } = reporter(counters)
+  const ticker = setInterval(report, 500)
+  // The last outcomes first, then the summary: the parent's figures are whole when it ends.
+  const ended = (summary: Summary) =>
+    Effect.sync(() => {
+      report()
+      scope.postMessage({ type: "summary", summary })
+    })
   const exit = await Effect.runPromiseExit(
-    Effect.scoped(Production.runStream(options, { control, counters, ended, appendDeadLetters: true })).pipe(
-      Effect.provide(Logging.layer(options.logFormat, options.logLevel)),
-    ),
+    Effect.scoped(
+      Production.runStream(options, { control, counters, answered, ended, appendDeadLetters: true }),
+    ).pipe(Effect.provide(Logging.layer(options.logFormat, options.logLevel))),
   )
   clearInterval(ticker)
   if (Exit.isFailure(exit)) {

@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from "node:fs"
 import { Catalog, Pacing } from "@customer-events/events"
-import { Deferred, Effect, Exit, Fiber, FiberId, Option } from "effect"
+import { Deferred, Effect, Exit, Fiber, FiberId } from "effect"
 import * as Cli from "./Cli.js"
 import { Counters, type Summary } from "./Counters.js"
 import * as Output from "./Output.js"
@@ -84,12 +84,16 @@ const prepare = (options: Cli.RunOptions) =>
     }),
   )
 
-/** --metrics-port: worker k's counters as the parent's metrics, labelled with its instance. */
-const publisherOf = (options: Cli.RunOptions, client: string, k: number) => {
-  if (options.metrics === undefined) return () => Effect.void
-  const labels = { topic: options.topic, client, instance: instanceOf(options, k) }
-  return RunMetrics.publisher(labels, Pacing.shareOf(options.pacing, options.workers), true)
-}
+/** Worker k's metric labels: its instance. */
+const labelsOf = (options: Cli.RunOptions, client: string, k: number): RunMetrics.Labels => ({
+  topic: options.topic,
+  client,
+  instance: instanceOf(options, k),
+})
+
+/** A worker's reports as the parent's metrics: served by --metrics-port, read by the progress line. */
+const publisherOf = (options: Cli.RunOptions, labels: RunMetrics.Labels) =>
+  RunMetrics.publisher(labels, Pacing.shareOf(options.pacing, options.workers), true)
 
 /** The workers' summaries as one run's. */
 export const combine = (
@@ -176,8 +180,9 @@ export const run = (argv: ReadonlyArray<string>, options: Cli.RunOptions, contro
       `streaming with ${options.workers} workers, each its own instance and Kafka producer`,
     )
     control.begin()
-    const workers = snapshots.map((_, k) =>
-      start(workerArgv(argv, options, seed, k + 1), snapshots, k, publisherOf(options, client, k + 1)),
+    const labels = snapshots.map((_, k) => labelsOf(options, client, k + 1))
+    const workers = labels.map((workerLabels, k) =>
+      start(workerArgv(argv, options, seed, k + 1), snapshots, k, publisherOf(options, workerLabels)),
     )
     const tell = (message: ToWorker) =>
       Effect.sync(() => {
@@ -187,11 +192,9 @@ export const run = (argv: ReadonlyArray<string>, options: Cli.RunOptions, contro
     yield* Effect.fork(Effect.zipRight(control.forced, tell({ type: "force" })))
     const counters = new Counters()
     const progress = yield* Effect.fork(
-      Output.progress(
-        counters,
-        options.progress,
-        Effect.sync(() => Option.none()),
-      ).pipe(Effect.raceFirst(Effect.never)),
+      Output.progress(counters, options.progress, RunMetrics.latencyOf(labels)).pipe(
+        Effect.raceFirst(Effect.never),
+      ),
     )
     const ticker = setInterval(() => tally(counters, snapshots), 250)
     // A worker that fails stops the others: they drain and report before the command fails.

@@ -156,6 +156,18 @@ describe("--metrics-port with --workers", () => {
     expect(delivered.map((s) => s.labels.instance).sort()).toEqual(["1/2", "2/2"])
     expect(sum(end!, "customer_events_records_delivered_total")).toBe(summary.delivered)
     expect(sum(end!, "customer_events_records_generated_total")).toBe(summary.generated)
+    // Each worker's answered batches, replayed into the parent's histograms under its instance.
+    for (const instance of ["1/2", "2/2"]) {
+      const mine = end!.filter((s) => s.labels.instance === instance)
+      expect(sum(mine, "customer_events_batch_size_count")).toBeGreaterThan(0)
+      expect(sum(mine, "customer_events_ack_latency_seconds_count")).toBe(
+        sum(mine, "customer_events_batch_size_count"),
+      )
+      const inFlight = mine.filter((s) => s.name === "customer_events_batches_in_flight")
+      expect(inFlight.map((s) => s.value)).toEqual([0])
+    }
+    expect(sum(end!, "customer_events_batch_size_sum")).toBe(summary.delivered + summary.failed)
+    expect(sum(end!, "customer_events_records_sent_total")).toBe(summary.delivered + summary.failed)
   }, 120_000)
 })
 

@@ -5,7 +5,7 @@
  * batch size and the acknowledgement latency (histograms, records and seconds), batches in flight.
  * Updated once per batch. An app exports them as they are (the producer's --metrics-port).
  */
-import { Effect, Metric, MetricBoundaries, Option } from "effect"
+import { Effect, Metric, MetricBoundaries, type MetricState, Option } from "effect"
 
 export const recordsSent = Metric.counter("customer_events_records_sent", {
   incremental: true,
@@ -38,7 +38,9 @@ export const ackLatencySeconds = Metric.histogram(
   MetricBoundaries.exponential({ start: 0.001, factor: 2, count: 18 }),
   "time from a batch's first send to its acknowledgement (or final failure), retries included",
 )
-export const batchesInFlight = Metric.gauge("customer_events_batches_in_flight", {
+/** The in-flight gauge's name, for a reader of a metrics snapshot (a worker reporting its figures). */
+export const batchesInFlightName = "customer_events_batches_in_flight"
+export const batchesInFlight = Metric.gauge(batchesInFlightName, {
   description: "batches sent and not answered yet",
 })
 
@@ -90,10 +92,25 @@ export interface LatencyPercentiles {
 }
 
 /**
- * The batch latency's p50 and p99 so far in ms, from the histogram (each the upper bound of its
- * bucket, so within a factor of 2), or none before the first batch. Read with the same tags (and
- * the caller's metric labels) that the updates carry.
+ * p50 and p99 in ms of one or more acknowledgement latency histograms (several: one per instance
+ * of --workers), each the upper bound of its bucket (so within a factor of 2); none before the
+ * first batch.
  */
+export const percentilesOf = (
+  states: ReadonlyArray<MetricState.MetricState.Histogram>,
+): Option.Option<LatencyPercentiles> => {
+  const answered = states.filter((state) => state.count > 0)
+  const count = answered.reduce((n, state) => n + state.count, 0)
+  if (count === 0) return Option.none()
+  const max = Math.max(...answered.map((state) => state.max))
+  const buckets = answered[0]!.buckets.map(
+    ([bound], i) => [bound, answered.reduce((n, state) => n + state.buckets[i]![1], 0)] as const,
+  )
+  const at = (p: number) => buckets.find(([, n]) => n >= p * count)?.[0] ?? max
+  return Option.some({ p50: at(0.5) * 1000, p99: at(0.99) * 1000 })
+}
+
+/** The batch latency percentiles so far, read with the same tags that the updates carry. */
 export const latencyPercentiles = (
   tags: { readonly clientId: string; readonly client: string },
   topic: string,
@@ -106,9 +123,5 @@ export const latencyPercentiles = (
         Metric.tagged("topic", topic),
       ),
     ),
-    (state) => {
-      if (state.count === 0) return Option.none()
-      const at = (p: number) => state.buckets.find(([, count]) => count >= p * state.count)?.[0] ?? state.max
-      return Option.some({ p50: at(0.5) * 1000, p99: at(0.99) * 1000 })
-    },
+    (state) => percentilesOf([state]),
   )
