@@ -5,6 +5,7 @@
  * happen. Records an anomaly produces carry the header `anomaly: KIND`.
  */
 import { Either } from "effect"
+import { durationMs } from "./internal/durationText.js"
 
 export const kinds = ["bot-surge", "price-glitch", "checkout-outage"] as const
 export type Kind = (typeof kinds)[number]
@@ -16,12 +17,6 @@ export interface Episode {
   /** From the stream's first event time. */
   readonly startOffsetMs: number
   readonly durationMs: number
-}
-
-const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
-const durationMs = (text: string): number | undefined => {
-  const match = text.match(/^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/)
-  return match === null ? undefined : Number(match[1]) * units[match[2]!]!
 }
 
 /** `checkout-outage@30m+10m`. */

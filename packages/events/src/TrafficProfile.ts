@@ -4,6 +4,7 @@
  * With a profile, `--rate N` is the mean over a week; without one, the rate is flat.
  */
 import { Either } from "effect"
+import { durationMs } from "./internal/durationText.js"
 
 export { isTimeZone } from "./internal/timeZone.js"
 
@@ -41,11 +42,8 @@ const flatWeights = {
   weekday: Array.from({ length: 7 }, () => 1),
 }
 
-const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
-const duration = (text: unknown): number | undefined => {
-  const match = typeof text === "string" ? text.trim().match(/^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/) : null
-  return match === null ? undefined : Number(match[1]) * units[match[2]!]!
-}
+const duration = (text: unknown): number | undefined =>
+  typeof text === "string" ? durationMs(text) : undefined
 
 const weights = (
   value: unknown,
