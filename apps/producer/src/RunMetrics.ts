@@ -39,7 +39,8 @@ export interface Figures {
   readonly inFlight?: number
 }
 
-const zero: Figures = {
+/** Nothing counted yet. */
+export const zero: Figures = {
   generated: 0,
   byType: { productView: 0, addToCart: 0, purchase: 0, recommendationClick: 0 },
   deadLettered: 0,

@@ -4,12 +4,7 @@ import { Effect, Metric, Option } from "effect"
 import * as RunMetrics from "../src/RunMetrics.js"
 
 const figures = (batches: ReadonlyArray<number>, inFlight: number): RunMetrics.Figures => ({
-  generated: 0,
-  byType: { productView: 0, addToCart: 0, purchase: 0, recommendationClick: 0 },
-  deadLettered: 0,
-  delivered: 0,
-  failed: 0,
-  retries: 0,
+  ...RunMetrics.zero,
   batches,
   inFlight,
 })
