@@ -57,7 +57,8 @@ const logCreator =
 
 /**
  * The client. kafkajs logs at WARN and above reach the Effect logger. `seedOrder`, when given, is
- * asked for the bootstrap list each time kafkajs picks a seed broker (it takes the first one first).
+ * asked for the bootstrap list each time kafkajs picks a seed broker; kafkajs takes them in turn,
+ * counting over all the clients of this instance (the first seed asked for is the list's first).
  */
 export const makeKafka = (
   config: KafkaConfig,

@@ -48,11 +48,15 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
   Effect.gen(function* () {
     const brokers = config.brokers.join(",")
     const seeds = new SeedOrder(config.brokers)
-    const kafka = yield* makeKafka(config, () => seeds.order())
-    const newProducer = () => producerOf(kafka, config, seeds)
-    let producer = newProducer()
+    // kafkajs takes seed brokers in turn (the i-th seed a Kafka instance's clients ask for is
+    // list[i % n]): each producer has its own instance, so that it asks the first of the order first.
+    const newProducer = Effect.map(
+      makeKafka(config, () => seeds.order()),
+      (kafka) => producerOf(kafka, config, seeds),
+    )
+    let producer = yield* newProducer
     // Reads partition counts (kafkajs's producer does not expose its metadata).
-    const admin = kafka.admin()
+    const admin = (yield* makeKafka(config, () => seeds.order())).admin()
     yield* connectWithin(config, admin)
     yield* connectWithin(config, producer).pipe(
       Effect.tapError(() => closeWithin("1 second", admin.disconnect)),
@@ -92,12 +96,12 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
         )
         if (failure !== undefined) throw failure
       },
-      restart: Effect.suspend(() => {
+      restart: Effect.gen(function* () {
         // Not awaited: kafkajs's disconnect waits for pending requests, which a frozen broker
         // never answers. The old producer's unanswered calls still settle their promises.
         producer.disconnect().catch(() => undefined)
-        producer = newProducer()
-        return connectWithin(config, producer)
+        producer = yield* newProducer
+        yield* connectWithin(config, producer)
       }),
       classify: (cause, context) => classify(cause, { brokers, ...context }),
       close: closeWithin("5 seconds", () => Promise.all([producer.disconnect(), admin.disconnect()])),
