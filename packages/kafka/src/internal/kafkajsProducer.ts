@@ -44,6 +44,32 @@ const producerOf = (kafka: Kafka, config: KafkaConfig, seeds: SeedOrder): Produc
   return created
 }
 
+/**
+ * One kafkajs call per partition. When a call spans several brokers and one fails, kafkajs 2.2.4
+ * retries only towards brokers that have not answered yet; if the failed partitions' new leader
+ * already answered, their records are never sent, and the call still succeeds.
+ */
+const sendPerPartition = async (
+  producer: Producer,
+  options: { readonly acks: number; readonly timeout: number; readonly compression: CompressionTypes },
+  topic: string,
+  parts: ReadonlyArray<PartitionBatch>,
+  acknowledged: (partition: number, baseOffset: string) => void,
+): Promise<void> => {
+  let failure: unknown
+  await Promise.all(
+    parts.map((part) =>
+      producer.sendBatch({ ...options, topicMessages: [{ topic, messages: messagesOf(part) }] }).then(
+        (metadata) => acknowledged(part.partition, metadata[0]?.baseOffset ?? "-1"),
+        (reason: unknown) => {
+          failure ??= reason
+        },
+      ),
+    ),
+  )
+  if (failure !== undefined) throw failure
+}
+
 export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaError> =>
   Effect.gen(function* () {
     const brokers = config.brokers.join(",")
@@ -70,32 +96,8 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
     return {
       partitionCount: (topic) =>
         admin.fetchTopicMetadata({ topics: [topic] }).then(({ topics }) => topics[0]?.partitions.length ?? 0),
-      /**
-       * One kafkajs call per partition. When a call spans several brokers and one fails, kafkajs
-       * 2.2.4 retries only towards brokers that have not answered yet; if the failed partitions'
-       * new leader already answered, their records are never sent, and the call still succeeds.
-       */
-      send: async (topic, parts, acknowledged) => {
-        let failure: unknown
-        await Promise.all(
-          parts.map((part) =>
-            producer
-              .sendBatch({
-                acks,
-                timeout,
-                compression,
-                topicMessages: [{ topic, messages: messagesOf(part) }],
-              })
-              .then(
-                (metadata) => acknowledged(part.partition, metadata[0]?.baseOffset ?? "-1"),
-                (reason: unknown) => {
-                  failure ??= reason
-                },
-              ),
-          ),
-        )
-        if (failure !== undefined) throw failure
-      },
+      send: (topic, parts, acknowledged) =>
+        sendPerPartition(producer, { acks, timeout, compression }, topic, parts, acknowledged),
       restart: Effect.gen(function* () {
         // Not awaited: kafkajs's disconnect waits for pending requests, which a frozen broker
         // never answers. The old producer's unanswered calls still settle their promises.
