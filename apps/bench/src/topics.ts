@@ -1,4 +1,5 @@
 /** Fresh topics for the bench entries, and their record counts, through a kafkajs admin client. */
+import { untilAnswered } from "@customer-events/test-support/client"
 import { Kafka, logLevel } from "kafkajs"
 import { bootstrap } from "./measure.js"
 
@@ -13,10 +14,16 @@ export const disconnect = () => admin.disconnect()
 
 export const newTopic = async (name: string, partitions = 3) => {
   const topic = `bench-${name}-${Date.now().toString(36)}`
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
-  })
+  // On a broker started a moment ago, waiting for the new topic's leaders can fail once with a
+  // retriable error (UNKNOWN_TOPIC_OR_PARTITION); a second try finds the topic made. Then wait until
+  // its offsets can be read, so the first entry does not time its own topic's warm-up.
+  await untilAnswered(() =>
+    admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+    }),
+  )
+  await untilAnswered(() => admin.fetchTopicOffsets(topic))
   return topic
 }
 

@@ -6,10 +6,10 @@
 import { test } from "bun:test"
 import { spawn } from "node:child_process"
 import { Duration, Effect, Logger, LogLevel, type Scope } from "effect"
-import { ConfigResourceTypes, Kafka, logLevel } from "kafkajs"
+import { ConfigResourceTypes } from "kafkajs"
+import { bootstrap, kafkaFor, untilAnswered } from "./client.js"
 
-/** The broker the tests use: KAFKA_BOOTSTRAP_SERVERS (set by `bun run test`) or the default local one. */
-export const bootstrap = process.env.KAFKA_BOOTSTRAP_SERVERS ?? "127.0.0.1:9092"
+export { bootstrap, untilAnswered } from "./client.js"
 
 export const repoRoot = new URL("../../../", import.meta.url).pathname
 
@@ -44,68 +44,6 @@ export const itEffect = <A, E>(
     Duration.toMillis(Duration.decode(timeout)) + 10_000,
   )
 
-export interface ConsumedRecord {
-  readonly partition: number
-  readonly offset: string
-  readonly key: string | null
-  readonly value: string | null
-  readonly headers: Record<string, string>
-  readonly timestamp: string
-}
-
-const kafkaFor = (brokers: string) =>
-  new Kafka({ clientId: "test-reader", brokers: brokers.split(","), logLevel: logLevel.NOTHING })
-
-/**
- * Reads every partition of a topic from the beginning up to the high watermarks seen at the start,
- * with a plain kafkajs consumer: an independent check of what the code under test wrote.
- */
-export const readTopic = async (topic: string, brokers = bootstrap): Promise<Array<ConsumedRecord>> => {
-  const kafka = kafkaFor(brokers)
-  const admin = kafka.admin()
-  await admin.connect()
-  const watermarks = await untilAnswered(() => admin.fetchTopicOffsets(topic))
-  await admin.disconnect()
-  const remaining = new Map(watermarks.map((w) => [w.partition, Number(w.high)]))
-  const expected = [...remaining.values()].reduce((a, b) => a + b, 0)
-  const out: Array<ConsumedRecord> = []
-  if (expected === 0) return out
-  const consumer = kafka.consumer({ groupId: `reader-${topic}-${Date.now()}` })
-  await consumer.connect()
-  await consumer.subscribe({ topic, fromBeginning: true })
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`read ${out.length} of ${expected} records of ${topic}`)),
-      60_000,
-    )
-    consumer
-      .run({
-        eachBatch: async ({ batch }) => {
-          for (const m of batch.messages) {
-            if (Number(m.offset) >= (remaining.get(batch.partition) ?? 0)) continue
-            const headers: Record<string, string> = {}
-            for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = String(v)
-            out.push({
-              partition: batch.partition,
-              offset: m.offset,
-              key: m.key?.toString() ?? null,
-              value: m.value?.toString() ?? null,
-              headers,
-              timestamp: m.timestamp,
-            })
-          }
-          if (out.length >= expected) {
-            clearTimeout(timer)
-            resolve()
-          }
-        },
-      })
-      .catch(reject)
-  })
-  await consumer.disconnect()
-  return out
-}
-
 /** Creates a topic with a plain kafkajs admin (for tests that must not depend on the code under test). */
 export const createTopic = async (
   topic: string,
@@ -131,19 +69,6 @@ export const createTopic = async (
   )
   await untilAnswered(() => admin.fetchTopicOffsets(topic))
   await admin.disconnect()
-}
-
-/** Retries a call that a freshly started broker may refuse for a moment (retriable errors), for 30 s. */
-const untilAnswered = async <A>(call: () => Promise<A>): Promise<A> => {
-  const deadline = Date.now() + 30_000
-  for (;;) {
-    try {
-      return await call()
-    } catch (error) {
-      if ((error as { retriable?: boolean }).retriable !== true || Date.now() > deadline) throw error
-      await Bun.sleep(200)
-    }
-  }
 }
 
 /** Runs scripts/kafka.sh with a private port and state dir, for tests that stop and start a broker. */
@@ -289,4 +214,5 @@ export const readValuesWithJava = async (
   if (read.code !== 0) throw new Error(`Java's console consumer failed: ${read.stderr.slice(-500)}`)
   return read.stdout.split("\n").filter((line) => line !== "")
 }
+export * from "./readTopic.js"
 export * from "./truth.js"
