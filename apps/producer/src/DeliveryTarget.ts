@@ -1,6 +1,7 @@
 /**
- * Where a run's events go, as the run sees it: a stream of encoded events in, one outcome per batch
- * out, each outcome carrying its own records. Kafka is one target; --dry-run's stdout is another.
+ * Where a run's events go, as the run sees it: a stream of encoded events in, outcomes out (one per
+ * batch, two when Kafka acknowledged part of a failed one), each carrying its own records. Kafka is
+ * one target; --dry-run's stdout is another.
  */
 import type { EventRecord } from "@customer-events/events"
 import { KafkaError, type KafkaProducer, ProducerMetrics } from "@customer-events/kafka"

@@ -18,7 +18,7 @@ import * as ProducerMetrics from "./ProducerMetrics.js"
 
 export { fromSendBatch } from "./internal/fromSendBatch.js"
 export { type InMemoryLog, type InMemoryOptions, makeInMemory } from "./internal/inMemoryProducer.js"
-export type { BatchOutcome, ProducerRecord, RecordMetadata } from "./internal/records.js"
+export type { BatchOutcome, BatchOutcomes, ProducerRecord, RecordMetadata } from "./internal/records.js"
 export { retrySchedule } from "./internal/retry.js"
 export type { SendBatch } from "./internal/sendBatch.js"
 
@@ -29,14 +29,15 @@ export interface Service {
     topic: string,
     records: ReadonlyArray<ProducerRecord>,
   ) => Effect.Effect<ReadonlyArray<RecordMetadata>, KafkaError>
-  /** Like send, but never fails: the outcome carries the error and the records. */
+  /** Like send, but never fails: its outcomes carry the records, and the error of those that failed. */
   readonly sendBatch: SendBatch
   /**
    * Groups records into batches (up to batchMaxRecords, or what arrived within linger); the batches
    * that fill while a request is in flight go out together in the next one (up to 4, each
    * partition's share in batches of at most batchMaxRecords). Keeps at most maxInFlight requests
-   * in flight (upstream waits: memory stays bounded) and emits one outcome per request, in order.
-   * Kafka failures never fail the stream: they come back as Failed outcomes.
+   * in flight (upstream waits: memory stays bounded) and emits each request's outcomes, in order:
+   * one, or a Delivered then a Failed when the request failed after Kafka acknowledged some of its
+   * partitions. Kafka failures never fail the stream: they come back as Failed outcomes.
    */
   readonly deliver: <R extends ProducerRecord, E, Req>(
     topic: string,

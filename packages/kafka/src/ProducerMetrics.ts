@@ -65,19 +65,19 @@ export const forClient = (tags: { readonly clientId: string; readonly client: st
     inFlight: (topic: string, change: 1 | -1) => Metric.incrementBy(forTopic(inFlight, topic), change),
     recordBatch: (
       topic: string,
-      records: number,
+      delivered: number,
+      failedRecords: number,
       batchRetries: number,
       latencyMs: number,
-      delivered: boolean,
     ) =>
       Effect.all(
         [
-          Metric.incrementBy(forTopic(sent, topic), records),
-          // Both, one by 0: each series exists from the first batch on, as Prometheus prefers.
-          Metric.incrementBy(forTopic(ok, topic), delivered ? records : 0),
-          Metric.incrementBy(forTopic(failed, topic), delivered ? 0 : records),
+          Metric.incrementBy(forTopic(sent, topic), delivered + failedRecords),
+          // Both, one maybe by 0: each series exists from the first batch on, as Prometheus prefers.
+          Metric.incrementBy(forTopic(ok, topic), delivered),
+          Metric.incrementBy(forTopic(failed, topic), failedRecords),
           Metric.incrementBy(forTopic(retried, topic), batchRetries),
-          Metric.update(forTopic(size, topic), records),
+          Metric.update(forTopic(size, topic), delivered + failedRecords),
           Metric.update(forTopic(latency, topic), latencyMs / 1000),
         ],
         { discard: true },

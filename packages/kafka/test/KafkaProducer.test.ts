@@ -120,7 +120,9 @@ for (const client of KafkaConfig.clients) {
         expect((yield* admin.ensureTopic({ topic, partitions: 1, replicationFactor: 1 })).created).toBe(false)
         const producer = yield* KafkaProducer.make(configWith())
         const big = [{ key: "k", value: "x".repeat(10_000) }]
-        const failed = yield* producer.sendBatch(topic, big)
+        const outcomes = yield* producer.sendBatch(topic, big)
+        expect(outcomes).toHaveLength(1)
+        const failed = outcomes[0]!
         expect(failed._tag).toBe("Failed")
         if (failed._tag === "Failed") {
           expect(failed.error._tag).toBe("KafkaRecordTooLargeError")
@@ -131,6 +133,35 @@ for (const client of KafkaConfig.clients) {
         expect(ok).toHaveLength(10)
         expect((yield* admin.offsets(topic))[0]!.high).toBe("10")
       }),
+    )
+
+    itEffect(
+      "a batch failing on one partition: the records of the others are delivered, the topic holds exactly them",
+      () =>
+        Effect.gen(function* () {
+          const topic = uniqueTopic("partial")
+          yield* Effect.promise(() =>
+            createTopic(topic, { partitions: 3, configs: { "max.message.bytes": "2000" } }),
+          )
+          const producer = yield* KafkaProducer.make(configWith())
+          // "abc" goes to partition 0, "a" to 1, "ab" to 2 (javaPartitions): partition 1 gets the big one.
+          const small = ["abc", "a", "ab", "abc", "a", "ab"].map((key, i) => ({ key, value: `small-${i}` }))
+          const big = { key: "a", value: "x".repeat(10_000) }
+          const outcomes = yield* producer.sendBatch(topic, [...small, big])
+          expect(outcomes.map((o) => o._tag)).toEqual(["Delivered", "Failed"])
+          const [delivered, failed] = outcomes
+          if (delivered?._tag !== "Delivered" || failed?._tag !== "Failed") return
+          expect(failed.error._tag).toBe("KafkaRecordTooLargeError")
+          expect(failed.records.map((r) => r.key)).toEqual(["a", "a", "a"])
+          expect(delivered.records.map((r) => r.value)).toEqual(["small-0", "small-2", "small-3", "small-5"])
+          const consumed = yield* Effect.promise(() => readTopic(topic))
+          const where = new Map(consumed.map((c) => [c.value, `${c.partition}@${c.offset}`]))
+          expect(new Set(where.keys())).toEqual(new Set(delivered.records.map((r) => r.value as string)))
+          delivered.records.forEach((record, i) => {
+            const placed = delivered.metadata[i]!
+            expect(where.get(record.value as string)).toBe(`${placed.partition}@${placed.offset}`)
+          })
+        }),
     )
 
     itEffect("interrupted mid-stream: in-flight batches are awaited, then disconnect runs once", () =>

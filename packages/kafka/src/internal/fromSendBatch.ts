@@ -1,9 +1,8 @@
 /** The producer service around any batch sender. */
 import { Chunk, Effect, Sink, Stream } from "effect"
 import type { KafkaConfig } from "../KafkaConfig.js"
-import type { KafkaError } from "../KafkaError.js"
 import type { DeliverOptions, Service } from "../KafkaProducer.js"
-import type { ProducerRecord } from "./records.js"
+import type { ProducerRecord, RecordMetadata } from "./records.js"
 import type { SendBatch } from "./sendBatch.js"
 
 /** How many batches one request may carry: 4 of 1,000 records of about 400 bytes is 1.6 MB. */
@@ -14,32 +13,22 @@ const maxBatchesPerRequest = 4
  * every sender (a Kafka client, in-memory, or an app's own target such as stdout).
  */
 export const fromSendBatch = (config: KafkaConfig, sendBatch: SendBatch): Service => {
+  // A failed batch fails the call, even when some of its partitions were acknowledged before.
   const send = (topic: string, records: ReadonlyArray<ProducerRecord>) =>
-    Effect.flatMap(sendBatch(topic, records), (outcome) =>
-      outcome._tag === "Delivered" ? Effect.succeed(outcome.metadata) : Effect.fail(outcome.error),
-    )
+    Effect.flatMap(sendBatch(topic, records), (outcomes) => {
+      const metadata: Array<RecordMetadata> = []
+      for (const outcome of outcomes) {
+        if (outcome._tag === "Failed") return Effect.fail(outcome.error)
+        metadata.push(...outcome.metadata)
+      }
+      return Effect.succeed(metadata)
+    })
   const deliver = <R extends ProducerRecord, E, Req>(
     topic: string,
     records: Stream.Stream<R, E, Req>,
     options: DeliverOptions = {},
   ) => {
     const { abandon } = options
-    const sendOrAbandon = (chunk: Chunk.Chunk<R>) => {
-      const batch = Chunk.toReadonlyArray(chunk)
-      if (abandon === undefined) return sendBatch(topic, batch)
-      // Whichever comes first: the answer, or the caller giving up (the batch then fails with the
-      // caller's error, carrying its records, so that every record still gets exactly one outcome).
-      return Effect.raceFirst(
-        sendBatch(topic, batch),
-        Effect.map(abandon, (error: KafkaError) => ({
-          _tag: "Failed" as const,
-          records: batch,
-          error,
-          retries: 0,
-          latencyMs: 0,
-        })),
-      )
-    }
     return records.pipe(
       Stream.groupedWithin(config.batchMaxRecords, config.linger),
       // The batches that fill up while a request is in flight go out together in the next one (up
@@ -53,7 +42,12 @@ export const fromSendBatch = (config: KafkaConfig, sendBatch: SendBatch): Servic
           body: (request, batch) => Chunk.appendAll(request, batch),
         }),
       ),
-      Stream.mapEffect(sendOrAbandon, { concurrency: config.maxInFlight }),
+      // Whichever comes first: the answer, or the caller giving up (the records not acknowledged
+      // then fail with the caller's error, so that every record still gets exactly one outcome).
+      Stream.mapEffect((request) => sendBatch(topic, Chunk.toReadonlyArray(request), abandon), {
+        concurrency: config.maxInFlight,
+      }),
+      Stream.flattenIterables,
     )
   }
   return { config, send, sendBatch, deliver }

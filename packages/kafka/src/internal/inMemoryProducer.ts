@@ -32,16 +32,24 @@ export const makeInMemory = (options: InMemoryOptions = {}): Effect.Effect<Servi
   Effect.map(KafkaConfig.make(options.config ?? {}), (config) => {
     const log = options.log ?? { records: [] }
     const latency = Duration.decode(options.latency ?? 0)
-    const sendBatch: SendBatch = (topic, records) =>
-      Effect.gen(function* () {
+    const sendBatch: SendBatch = (topic, records, abandon) => {
+      const latencyMs = Duration.toMillis(latency)
+      const answer = Effect.gen(function* () {
         yield* Effect.sleep(latency)
         const error = options.fail?.(records)
-        const latencyMs = Duration.toMillis(latency)
-        if (error !== undefined) return { _tag: "Failed" as const, records, error, retries: 0, latencyMs }
+        if (error !== undefined) return [{ _tag: "Failed" as const, records, error, retries: 0, latencyMs }]
         const offset = log.records.length
         for (const record of records) log.records.push({ topic, record })
         const metadata = records.map((_, i) => ({ partition: 0, offset: String(offset + i) }))
-        return { _tag: "Delivered" as const, records, metadata, retries: 0, latencyMs }
+        return [{ _tag: "Delivered" as const, records, metadata, retries: 0, latencyMs }]
       })
+      if (abandon === undefined) return answer
+      return Effect.raceFirst(
+        answer,
+        Effect.map(abandon, (error) => [
+          { _tag: "Failed" as const, records, error, retries: 0, latencyMs: 0 },
+        ]),
+      )
+    }
     return fromSendBatch(config, sendBatch)
   })

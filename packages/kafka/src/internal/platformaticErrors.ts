@@ -35,6 +35,17 @@ interface Node {
   readonly canRetry?: boolean
   readonly errors?: ReadonlyArray<unknown>
   readonly cause?: unknown
+  /** A broker's decoded answer, on a ResponseError: a produce answer lists every partition. */
+  readonly response?: {
+    readonly responses?: ReadonlyArray<{
+      readonly name?: string
+      readonly partitionResponses?: ReadonlyArray<{
+        readonly index: number
+        readonly errorCode: number
+        readonly baseOffset: bigint
+      }>
+    }>
+  }
 }
 
 const flatten = (root: unknown): Array<Node> => {
@@ -126,4 +137,22 @@ export const classifyPlatformatic = (cause: unknown, context: Context): KafkaErr
     retriable: top?.code !== "PLT_KFK_USER" && nodes.every((n) => n.canRetry !== false),
     cause,
   })
+}
+
+/**
+ * The partitions of `topic` a failed send still wrote: a produce answer with an error for one
+ * partition fails the whole send, yet the other partitions of that answer were appended.
+ */
+export const writtenDespite = (
+  cause: unknown,
+  topic: string,
+): Array<{ partition: number; offset: bigint }> => {
+  const written: Array<{ partition: number; offset: bigint }> = []
+  for (const node of flatten(cause))
+    for (const answer of node.response?.responses ?? [])
+      if (answer.name === topic)
+        for (const partition of answer.partitionResponses ?? [])
+          if (partition.errorCode === 0)
+            written.push({ partition: partition.index, offset: partition.baseOffset })
+  return written
 }

@@ -10,7 +10,7 @@ import type { KafkaConfig } from "../KafkaConfig.js"
 import type { KafkaError } from "../KafkaError.js"
 import { closeWithin, connectWithin } from "./connect.js"
 import type { ProducerClient } from "./ProducerClient.js"
-import { classifyPlatformatic } from "./platformaticErrors.js"
+import { classifyPlatformatic, writtenDespite } from "./platformaticErrors.js"
 import { connectionOptionsOf } from "./platformaticOptions.js"
 import { toMessages } from "./platformaticRecords.js"
 import { fastestFirst } from "./seedOrder.js"
@@ -100,8 +100,10 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
         return producer.send({ messages: toMessages(topic, parts) }).then(
           (result) => report(result.offsets),
           (error: unknown) => {
-            // A failed send carries what the other brokers acknowledged.
+            // A failed send carries what the other brokers acknowledged, and the failed answer
+            // what its broker wrote for the partitions without an error.
             report((error as { produced?: { offsets?: Offsets } }).produced?.offsets ?? [])
+            report(writtenDespite(error, topic))
             throw error
           },
         )

@@ -34,3 +34,9 @@ export type BatchOutcome<R extends ProducerRecord = ProducerRecord> =
       readonly retries: number
       readonly latencyMs: number
     }
+
+/**
+ * What became of one batch: one outcome, or, when it failed after Kafka acknowledged some of its
+ * partitions, a Delivered for those records then a Failed for the rest. Each record is in one.
+ */
+export type BatchOutcomes<R extends ProducerRecord = ProducerRecord> = ReadonlyArray<BatchOutcome<R>>

@@ -1,7 +1,8 @@
 /**
  * One batch through a producer client: attempt -> retry -> outcome, written once for every client.
  * An attempt sends the partitions not yet acknowledged, request after request; the one retry
- * Schedule repeats retriable failures up to the delivery timeout; the outcome carries the records.
+ * Schedule repeats retriable failures up to the delivery timeout; the outcomes carry the records,
+ * each record in exactly one of them.
  */
 import { Duration, Effect, type Schedule } from "effect"
 import type { KafkaConfig } from "../KafkaConfig.js"
@@ -9,13 +10,18 @@ import { isRetriable, type KafkaError, KafkaTimeoutError, KafkaTopicNotFoundErro
 import * as ProducerMetrics from "../ProducerMetrics.js"
 import type { ClientSession } from "./clientSession.js"
 import { type PartitionBatch, splitByPartition, toRequests } from "./partitioner.js"
-import type { BatchOutcome, ProducerRecord, RecordMetadata } from "./records.js"
+import type { BatchOutcome, BatchOutcomes, ProducerRecord, RecordMetadata } from "./records.js"
 import { retrySchedule } from "./retry.js"
 
+/**
+ * Sends one batch; once `abandon` (when given) completes, the batch is given up on with its error.
+ * One outcome, or two when the batch failed after Kafka acknowledged some of its partitions.
+ */
 export type SendBatch = <R extends ProducerRecord>(
   topic: string,
   records: ReadonlyArray<R>,
-) => Effect.Effect<BatchOutcome<R>>
+  abandon?: Effect.Effect<KafkaError>,
+) => Effect.Effect<BatchOutcomes<R>>
 
 /** What one batch has learnt so far, across its attempts. */
 interface BatchState {
@@ -35,15 +41,42 @@ interface Sender {
   readonly metrics: ReturnType<typeof ProducerMetrics.forClient>
 }
 
-/** Where each record went: its partition batch's base offset plus its rank in that batch. */
-const metadataOf = (state: BatchState): Array<RecordMetadata> => {
-  const out = new Array<RecordMetadata>(state.records.length)
+/** Where each acknowledged record went (its partition batch's base offset plus its rank in it). */
+const placementsOf = (state: BatchState): Array<RecordMetadata | undefined> => {
+  const out = new Array<RecordMetadata | undefined>(state.records.length)
   for (const part of state.parts ?? []) {
-    const base = Number(state.acknowledged.get(part) ?? -1)
+    const acknowledged = state.acknowledged.get(part)
+    if (acknowledged === undefined) continue
+    const base = Number(acknowledged)
     for (let rank = 0; rank < part.indexes.length; rank++)
       out[part.indexes[rank]!] = { partition: part.partition, offset: base < 0 ? "-1" : String(base + rank) }
   }
   return out
+}
+
+/** The records Kafka acknowledged (with where they went) and the rest, each in the batch's order. */
+const splitByAcknowledgement = <R extends ProducerRecord>(state: BatchState, records: ReadonlyArray<R>) => {
+  const acknowledged: Array<R> = []
+  const metadata: Array<RecordMetadata> = []
+  if (state.acknowledged.size === 0) return { acknowledged, metadata, rest: records }
+  const rest: Array<R> = []
+  const placements = placementsOf(state)
+  for (let i = 0; i < records.length; i++) {
+    const placement = placements[i]
+    if (placement === undefined) rest.push(records[i]!)
+    else {
+      acknowledged.push(records[i]!)
+      metadata.push(placement)
+    }
+  }
+  return { acknowledged, metadata, rest }
+}
+
+/** How many of the batch's records Kafka acknowledged so far. */
+const acknowledgedCount = (state: BatchState): number => {
+  let count = 0
+  for (const part of state.acknowledged.keys()) count += part.indexes.length
+  return count
 }
 
 /** Sends what is not acknowledged yet, request after request; the first failure ends the attempt. */
@@ -82,36 +115,41 @@ const delivered = <R extends ProducerRecord>(
   state: BatchState,
   records: ReadonlyArray<R>,
   started: number,
-) => {
+): Effect.Effect<BatchOutcomes<R>> => {
   const latencyMs = performance.now() - started
   const retries = Math.max(0, state.attempts - 1)
-  return Effect.as(sender.metrics.recordBatch(state.topic, records.length, retries, latencyMs, true), {
-    _tag: "Delivered" as const,
-    records,
-    metadata: metadataOf(state),
-    retries,
-    latencyMs,
-  })
+  const metadata = placementsOf(state) as Array<RecordMetadata>
+  return Effect.as(sender.metrics.recordBatch(state.topic, records.length, 0, retries, latencyMs), [
+    { _tag: "Delivered" as const, records, metadata, retries, latencyMs },
+  ])
 }
 
+/**
+ * A batch given up on: the records of the partitions Kafka acknowledged before the failure are
+ * delivered (they are in the topic), the others failed. One outcome each, never both for a record.
+ */
 const failed = <R extends ProducerRecord>(
   sender: Sender,
   state: BatchState,
   records: ReadonlyArray<R>,
   started: number,
   error: KafkaError,
-) => {
+  logged: boolean,
+): Effect.Effect<BatchOutcomes<R>> => {
   // Given up with requests possibly still in flight: the next batch starts afresh.
   if (sender.config.idempotent && error._tag === "KafkaTimeoutError")
     sender.session.restartBeforeNextAttempt("a batch was given up on at its delivery timeout")
   const latencyMs = performance.now() - started
   const retries = Math.max(0, state.attempts - 1)
+  const { acknowledged, metadata, rest } = splitByAcknowledgement(state, records)
+  const outcomes: Array<BatchOutcome<R>> = [{ _tag: "Failed", records: rest, error, retries, latencyMs }]
+  // The batch's retries are counted once, with its failure: totals stay those of the metrics.
+  if (acknowledged.length > 0)
+    outcomes.unshift({ _tag: "Delivered", records: acknowledged, metadata, retries: 0, latencyMs })
+  const warning = `batch of ${records.length} records failed${acknowledged.length > 0 ? ` (${acknowledged.length} of them acknowledged before)` : ""}: ${error.message}`
   return sender.metrics
-    .recordBatch(state.topic, records.length, retries, latencyMs, false)
-    .pipe(
-      Effect.zipRight(Effect.logWarning(`batch of ${records.length} records failed: ${error.message}`)),
-      Effect.as({ _tag: "Failed" as const, records, error, retries, latencyMs }),
-    )
+    .recordBatch(state.topic, acknowledged.length, rest.length, retries, latencyMs)
+    .pipe(Effect.zipRight(logged ? Effect.logWarning(warning) : Effect.void), Effect.as(outcomes))
 }
 
 export const makeSendBatch = (config: KafkaConfig, session: ClientSession): SendBatch => {
@@ -121,10 +159,14 @@ export const makeSendBatch = (config: KafkaConfig, session: ClientSession): Send
     schedule: retrySchedule(config.retry, config.deliveryTimeout),
     metrics: ProducerMetrics.forClient(config),
   }
-  return <R extends ProducerRecord>(topic: string, records: ReadonlyArray<R>) =>
-    Effect.suspend((): Effect.Effect<BatchOutcome<R>> => {
+  return <R extends ProducerRecord>(
+    topic: string,
+    records: ReadonlyArray<R>,
+    abandon?: Effect.Effect<KafkaError>,
+  ) =>
+    Effect.suspend((): Effect.Effect<BatchOutcomes<R>> => {
       if (records.length === 0)
-        return Effect.succeed({ _tag: "Delivered", records, metadata: [], retries: 0, latencyMs: 0 })
+        return Effect.succeed([{ _tag: "Delivered", records, metadata: [], retries: 0, latencyMs: 0 }])
       const started = performance.now()
       const state: BatchState = {
         topic,
@@ -134,25 +176,35 @@ export const makeSendBatch = (config: KafkaConfig, session: ClientSession): Send
         attempts: 0,
         lastError: undefined,
       }
-      return attempt(sender, state).pipe(
+      const sending = attempt(sender, state).pipe(
         Effect.retry({ schedule: sender.schedule, while: isRetriable }),
         Effect.timeoutFail({ duration: config.deliveryTimeout, onTimeout: () => givenUp(sender, state) }),
+        Effect.as(undefined),
+      )
+      // Given up on by the caller (deliver's abandon): the answer is not awaited, and what was
+      // acknowledged so far still counts as delivered. The caller reports the abandon, once.
+      const answered = abandon === undefined ? sending : Effect.raceFirst(sending, abandon)
+      return answered.pipe(
         Effect.matchEffect({
-          onSuccess: () => delivered(sender, state, records, started),
-          onFailure: (error) => failed(sender, state, records, started, error),
+          onSuccess: (abandoned) =>
+            abandoned === undefined
+              ? delivered(sender, state, records, started)
+              : failed(sender, state, records, started, abandoned, false),
+          onFailure: (error) => failed(sender, state, records, started, error, true),
         }),
-        // Given up on by the caller (deliver's abandon): its records failed, for the metrics too.
-        Effect.onInterrupt(() =>
-          sender.metrics.recordBatch(
+        // Interrupted from outside (a forced exit): for the metrics, what was not acknowledged failed.
+        Effect.onInterrupt(() => {
+          const acknowledged = acknowledgedCount(state)
+          return sender.metrics.recordBatch(
             topic,
-            records.length,
+            acknowledged,
+            records.length - acknowledged,
             Math.max(0, state.attempts - 1),
             performance.now() - started,
-            false,
-          ),
-        ),
+          )
+        }),
         Effect.ensuring(sender.metrics.inFlight(topic, -1)),
-        (sending) => Effect.zipRight(sender.metrics.inFlight(topic, 1), sending),
+        (outcomes) => Effect.zipRight(sender.metrics.inFlight(topic, 1), outcomes),
       )
     })
 }
