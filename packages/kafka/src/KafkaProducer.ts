@@ -49,8 +49,8 @@ export interface Service {
 export interface DeliverOptions {
   /**
    * Giving up: once this completes, every batch still awaiting its answer (and every batch still to
-   * be sent) ends at once as Failed with the error it yields. The requests already sent are not
-   * waited for any more, also not when the producer closes.
+   * be sent) ends at once: its records not yet acknowledged as Failed with the error it yields. The
+   * requests already sent are not waited for any more, also not when the producer closes.
    */
   readonly abandon?: Effect.Effect<KafkaError>
 }
