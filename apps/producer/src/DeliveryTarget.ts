@@ -1,30 +1,27 @@
 /**
  * Where a run's events go, as the run sees it: a stream of encoded events in, outcomes out (one per
  * batch, two when Kafka acknowledged part of a failed one), each carrying its own records. Kafka is
- * one target; --dry-run's stdout is another.
+ * one target; --dry-run's stdout is another. Their outcomes are the producer package's own type.
  */
 import type { EventRecord } from "@customer-events/events"
 import { KafkaError, type KafkaProducer, ProducerMetrics } from "@customer-events/kafka"
-import { type Duration, Effect, type Option, Stream } from "effect"
+import { Data, type Duration, type Effect, type Option, type Stream } from "effect"
 
-export type Outcome =
-  | {
-      readonly _tag: "Delivered"
-      readonly records: ReadonlyArray<EventRecord.Encoded>
-      /** Where each record landed, in the records' order (empty when the target has no offsets). */
-      readonly placements: ReadonlyArray<{ readonly partition: number; readonly offset: string }>
-      readonly retries: number
-      readonly latencyMs: number
-    }
-  | {
-      readonly _tag: "Failed"
-      readonly records: ReadonlyArray<EventRecord.Encoded>
-      readonly reason: string
-      /** The target will take nothing more (e.g. authorization): the run stops. */
-      readonly fatal: boolean
-      readonly retries: number
-      readonly latencyMs: number
-    }
+/** Stdout will take nothing more (a closed pipe): fatal to the run. */
+export class StdoutClosed extends Data.TaggedError("StdoutClosed")<{ readonly reason: string }> {
+  override get message() {
+    return `cannot write to stdout: ${this.reason}`
+  }
+}
+
+/** Why events were not delivered: the producer's reasons, or stdout's. */
+export type DeliveryError = KafkaProducer.DeliveryError | StdoutClosed
+
+export type Outcome = KafkaProducer.BatchOutcome<EventRecord.Encoded, DeliveryError>
+
+/** The target will take nothing more (e.g. authorization, a closed stdout): the run stops. */
+export const isFatal = (error: DeliveryError): boolean =>
+  error._tag === "StdoutClosed" || (error._tag !== "DeliveryAbandoned" && KafkaError.isFatal(error))
 
 export interface DeliveryTarget {
   /** For logs and the summary: "topic NAME" or "stdout". */
@@ -38,12 +35,12 @@ export interface DeliveryTarget {
   /** Batch acknowledgement latency so far, for the progress line (none when the target has none). */
   readonly latency: Effect.Effect<Option.Option<ProducerMetrics.LatencyPercentiles>>
   /**
-   * Delivers the records; once `abandon` completes, every batch still waiting fails at once with
-   * the reason it yields.
+   * Delivers the records; once `abandon` completes, every batch still waiting is interrupted and
+   * its records not yet acknowledged fail with the stop it yields.
    */
   readonly deliver: (
     records: Stream.Stream<EventRecord.Encoded>,
-    abandon: Effect.Effect<string>,
+    abandon: Effect.Effect<KafkaProducer.DeliveryAbandoned>,
   ) => Stream.Stream<Outcome>
 }
 
@@ -54,33 +51,5 @@ export const kafka = (producer: KafkaProducer.Service, topic: string): DeliveryT
   drainTimeout: producer.config.drainTimeout,
   maxGroup: producer.config.batchMaxRecords,
   latency: ProducerMetrics.latencyPercentiles(producer.config, topic),
-  deliver: (records, abandon) =>
-    producer
-      .deliver(topic, records, {
-        abandon: Effect.map(
-          abandon,
-          (reason) => new KafkaError.KafkaRequestError({ reason, code: "", retriable: false }),
-        ),
-      })
-      .pipe(
-        Stream.map(
-          (outcome): Outcome =>
-            outcome._tag === "Delivered"
-              ? {
-                  _tag: "Delivered",
-                  records: outcome.records,
-                  placements: outcome.metadata,
-                  retries: outcome.retries,
-                  latencyMs: outcome.latencyMs,
-                }
-              : {
-                  _tag: "Failed",
-                  records: outcome.records,
-                  reason: outcome.error.message,
-                  fatal: KafkaError.isFatal(outcome.error),
-                  retries: outcome.retries,
-                  latencyMs: outcome.latencyMs,
-                },
-        ),
-      ),
+  deliver: (records, abandon) => producer.deliver(topic, records, { abandon }),
 })

@@ -33,18 +33,18 @@ export const format = (outcome: Outcome, as: PrintFormat): string => {
   let text = ""
   outcome.records.forEach((record, i) => {
     const event = record.event
-    const placed = outcome._tag === "Delivered" ? outcome.placements[i] : undefined
+    const placed = outcome._tag === "Delivered" ? outcome.metadata[i] : undefined
     if (as === "json") {
       const status =
         outcome._tag === "Delivered"
           ? { status: "delivered", partition: placed?.partition ?? null, offset: placed?.offset ?? null }
-          : { status: "failed", error: outcome.reason }
+          : { status: "failed", error: outcome.error.message }
       text += `${JSON.stringify({ ...status, event })}\n`
     } else
       text += textLine(
         event,
         outcome._tag === "Failed"
-          ? `FAILED: ${outcome.reason}`
+          ? `FAILED: ${outcome.error.message}`
           : placed === undefined
             ? "ok"
             : `p${placed.partition}@${placed.offset}`,

@@ -5,9 +5,10 @@
  * come back as failed outcomes, so every generated event has exactly one outcome.
  */
 import { type EventGenerator, EventRecord } from "@customer-events/events"
+import { KafkaProducer } from "@customer-events/kafka"
 import { Chunk, Deferred, Duration, Effect, Fiber, Option, Stream } from "effect"
 import type { Counters, Summary } from "./Counters.js"
-import type { DeliveryTarget, Outcome } from "./DeliveryTarget.js"
+import { type DeliveryTarget, isFatal, type Outcome } from "./DeliveryTarget.js"
 import * as Pacer from "./Pacer.js"
 import type { RunControl } from "./RunControl.js"
 
@@ -49,7 +50,7 @@ export const run = (input: RunInput): Effect.Effect<Summary> =>
       }),
       Stream.flattenChunks,
     )
-    const abandon = yield* Deferred.make<string>()
+    const abandon = yield* Deferred.make<KafkaProducer.DeliveryAbandoned>()
     const delivery = yield* Effect.fork(
       target
         .deliver(records, Deferred.await(abandon))
@@ -78,16 +79,20 @@ const consume = (input: RunInput, outcome: Outcome) =>
     if (outcome._tag === "Delivered") input.counters.recordDelivered(outcome.records.length, outcome.retries)
     else {
       input.counters.recordFailed(outcome.records.length, outcome.retries)
-      if (outcome.fatal && input.control.error === undefined) {
-        input.control.stop("error", outcome.reason)
-        yield* Effect.logError(`stopping: ${outcome.reason}`)
+      if (isFatal(outcome.error) && input.control.error === undefined) {
+        input.control.stop("error", outcome.error.message)
+        yield* Effect.logError(`stopping: ${outcome.error.message}`)
       }
     }
     for (const consumer of input.consumers) yield* consumer(outcome)
   })
 
 /** Waits for in-flight batches up to the drain timeout (or a forced stop), then gives up on them. */
-const drain = (input: RunInput, delivery: Fiber.Fiber<void>, abandon: Deferred.Deferred<string>) =>
+const drain = (
+  input: RunInput,
+  delivery: Fiber.Fiber<void>,
+  abandon: Deferred.Deferred<KafkaProducer.DeliveryAbandoned>,
+) =>
   Effect.gen(function* () {
     const { counters, control } = input
     if (control.stoppedBy === "signal")
@@ -99,13 +104,17 @@ const drain = (input: RunInput, delivery: Fiber.Fiber<void>, abandon: Deferred.D
       Effect.raceFirst(control.forced.pipe(Effect.as(Option.none()))),
     )
     if (Option.isSome(drained)) return
-    const forced = control.stoppedBy === "forced"
-    const reason = forced
-      ? "given up on at a forced stop"
-      : `not acknowledged within the drain timeout (${Duration.format(input.drainTimeout)})`
-    if (forced) yield* Effect.logWarning("forced stop: events still in flight count as failed")
-    else yield* Effect.logWarning(`drain timeout: ${counters.pending} events ${reason} count as failed`)
-    yield* Deferred.succeed(abandon, reason)
+    const stop =
+      control.stoppedBy === "forced"
+        ? new KafkaProducer.DeliveryAbandoned({ stop: "forced" })
+        : new KafkaProducer.DeliveryAbandoned({
+            stop: "drain-timeout",
+            drainTimeout: Duration.format(input.drainTimeout),
+          })
+    if (stop.stop === "forced")
+      yield* Effect.logWarning("forced stop: events still in flight count as failed")
+    else yield* Effect.logWarning(`drain timeout: ${counters.pending} events ${stop.message} count as failed`)
+    yield* Deferred.succeed(abandon, stop)
   })
 
 /** How the pacer runs for the given pacing and options. */

@@ -4,60 +4,48 @@
  * pipe is full. A write that fails is fatal: stdout will take nothing more.
  */
 import type { EventRecord } from "@customer-events/events"
-import { KafkaConfig } from "@customer-events/kafka"
-import { Chunk, Duration, Effect, Option, Stream } from "effect"
-import type { DeliveryTarget, Outcome } from "./DeliveryTarget.js"
+import { KafkaConfig, KafkaProducer } from "@customer-events/kafka"
+import { Duration, Effect, Option } from "effect"
+import { type DeliveryTarget, StdoutClosed } from "./DeliveryTarget.js"
 import * as Runtime from "./Runtime.js"
 
-const batchSize = 5000
+const batching: KafkaProducer.Batching = { batchMaxRecords: 5000, linger: Duration.millis(5), maxInFlight: 1 }
 
 export const make = (): DeliveryTarget => {
   const writer = Runtime.stdout()
-  const write = (records: ReadonlyArray<EventRecord.Encoded>) =>
-    Effect.tryPromise(async () => {
-      let text = ""
-      for (const record of records) text += `${record.value}\n`
-      await writer.write(text)
-    }).pipe(
+  const write = (records: ReadonlyArray<KafkaProducer.ProducerRecord>) =>
+    Effect.tryPromise({
+      try: async () => {
+        let text = ""
+        for (const record of records) text += `${record.value}\n`
+        await writer.write(text)
+      },
+      catch: (cause) => new StdoutClosed({ reason: cause instanceof Error ? cause.message : String(cause) }),
+    })
+  const sendBatch: KafkaProducer.SendBatch<StdoutClosed | KafkaProducer.DeliveryAbandoned> = (
+    _,
+    records,
+    abandon,
+  ) => {
+    const failed = (error: StdoutClosed | KafkaProducer.DeliveryAbandoned) => [
+      { _tag: "Failed" as const, records, error, retries: 0, latencyMs: 0 },
+    ]
+    const written = write(records).pipe(
       Effect.match({
-        onSuccess: (): Outcome => ({ _tag: "Delivered", records, placements: [], retries: 0, latencyMs: 0 }),
-        onFailure: (error): Outcome => ({
-          _tag: "Failed",
-          records,
-          reason: `cannot write to stdout: ${error.cause instanceof Error ? error.cause.message : String(error.cause)}`,
-          fatal: true,
-          retries: 0,
-          latencyMs: 0,
-        }),
+        onSuccess: () => [{ _tag: "Delivered" as const, records, metadata: [], retries: 0, latencyMs: 0 }],
+        onFailure: failed,
       }),
     )
+    return abandon === undefined ? written : Effect.raceFirst(written, Effect.map(abandon, failed))
+  }
+  const deliver = KafkaProducer.deliverInBatches(batching, sendBatch)
   return {
     description: "stdout",
     client: undefined,
     // Stdout has no in-flight batches to speak of: a stop waits for the write under way.
     drainTimeout: Duration.millis(KafkaConfig.defaults.drainTimeoutMs),
-    maxGroup: batchSize,
+    maxGroup: batching.batchMaxRecords,
     latency: Effect.succeed(Option.none()),
-    deliver: (records, abandon) =>
-      records.pipe(
-        Stream.groupedWithin(batchSize, "5 millis"),
-        Stream.mapEffect((chunk) => {
-          const batch = Chunk.toReadonlyArray(chunk)
-          return Effect.raceFirst(
-            write(batch),
-            Effect.map(
-              abandon,
-              (reason): Outcome => ({
-                _tag: "Failed",
-                records: batch,
-                reason,
-                fatal: false,
-                retries: 0,
-                latencyMs: 0,
-              }),
-            ),
-          )
-        }),
-      ),
+    deliver: (records, abandon) => deliver<EventRecord.Encoded, never, never>("stdout", records, { abandon }),
   }
 }

@@ -1,6 +1,7 @@
 /** --print's formats, for delivered and failed batches. */
 import { expect, test } from "bun:test"
 import { EventClock, EventGenerator, EventRecord } from "@customer-events/events"
+import { KafkaError } from "@customer-events/kafka"
 import { Effect } from "effect"
 import type { Outcome } from "../src/DeliveryTarget.js"
 import * as EventPrinter from "../src/EventPrinter.js"
@@ -17,15 +18,14 @@ const records = Effect.runSync(
 const delivered: Outcome = {
   _tag: "Delivered",
   records,
-  placements: records.map((_, i) => ({ partition: i % 3, offset: String(i) })),
+  metadata: records.map((_, i) => ({ partition: i % 3, offset: String(i) })),
   retries: 0,
   latencyMs: 1,
 }
 const failed: Outcome = {
   _tag: "Failed",
   records,
-  reason: "broker said no",
-  fatal: false,
+  error: new KafkaError.KafkaRequestError({ reason: "broker said no", code: "", retriable: false }),
   retries: 2,
   latencyMs: 1,
 }

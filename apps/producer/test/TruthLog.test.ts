@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Catalog, EventClock, EventGenerator, EventRecord } from "@customer-events/events"
+import { KafkaProducer } from "@customer-events/kafka"
 import { expectedTruth, truthLines, withoutEmptyEnds } from "@customer-events/test-support"
 import { Effect } from "effect"
 import type { Outcome } from "../src/DeliveryTarget.js"
@@ -18,8 +19,14 @@ const windowMs = 60_000
 
 const outcome = (records: Array<EventRecord.Encoded>, delivered: boolean): Outcome =>
   delivered
-    ? { _tag: "Delivered", records, placements: [], retries: 0, latencyMs: 1 }
-    : { _tag: "Failed", records, reason: "test", fatal: false, retries: 0, latencyMs: 1 }
+    ? { _tag: "Delivered", records, metadata: [], retries: 0, latencyMs: 1 }
+    : {
+        _tag: "Failed",
+        records,
+        error: new KafkaProducer.DeliveryAbandoned({ stop: "forced" }),
+        retries: 0,
+        latencyMs: 1,
+      }
 
 /** Generates `batches` batches; each is answered two batches later, every fifth one failed. */
 const play = (file: string, options: EventGenerator.Options, batches: number) => {

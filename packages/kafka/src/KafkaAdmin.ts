@@ -7,8 +7,9 @@ import { type Admin, ConfigResourceTypes } from "kafkajs"
 import { makeKafka } from "./internal/client.js"
 import { acquireConnected } from "./internal/connect.js"
 import { kafkajsCalls } from "./internal/kafkajsCalls.js"
+import { classify } from "./internal/kafkajsErrors.js"
 import * as KafkaConfig from "./KafkaConfig.js"
-import { isRetriable, type KafkaConfigError, type KafkaError, KafkaTopicNotFoundError } from "./KafkaError.js"
+import { isRetriable, type KafkaConfigError, type KafkaError } from "./KafkaError.js"
 
 export interface PartitionDescription {
   readonly partition: number
@@ -61,7 +62,16 @@ const leadersReady = (admin: Admin, call: Call, spec: TopicSpec) =>
   }).pipe(
     Effect.filterOrFail(
       ({ topics }) => (topics[0]?.partitions ?? []).filter((p) => p.leader >= 0).length === spec.partitions,
-      () => new KafkaTopicNotFoundError({ topic: spec.topic, retriable: true }),
+      // Kafka's own name for it, classified like an answer (retriable).
+      () =>
+        classify(
+          {
+            type: "LEADER_NOT_AVAILABLE",
+            message: `a partition of "${spec.topic}" has no leader yet`,
+            retriable: true,
+          },
+          { brokers: "", topic: spec.topic },
+        ),
     ),
     Effect.retry({
       schedule: Schedule.spaced("100 millis").pipe(Schedule.upTo("30 seconds")),

@@ -1,14 +1,14 @@
 /**
- * KafkaConsumer: an Effect service over kafkajs consumers, in the style of KafkaProducer. Each read
- * is a scoped Stream of records (key, value, headers, timestamp, partition, offset) with
- * backpressure: kafkajs waits while the stream's buffer is full.
+ * KafkaConsumer: an Effect service for reading topics, in the style of KafkaProducer. Each read is a
+ * scoped Stream of records (key, value, headers, timestamp, partition, offset) with backpressure:
+ * the client waits while the stream's buffer is full.
  *
  * Two ways to read:
  * - `follow`: a consumer group, for live following;
  * - `readToEnd` / `readRanges`: every partition from the beginning (or from a timestamp) up to the
  *   high watermarks seen at the start, then the stream ends by itself. These fetch straight from the
- *   partitions' leaders (internal/rangeReader.ts): no group, so they work on a brand-new broker, and
- *   every compression codec is read.
+ *   partitions' leaders with @platformatic/kafka (internal/rangeReader.ts): no group, so they work on
+ *   a brand-new broker, and every compression codec is read.
  */
 export type { FollowOptions } from "./internal/groupReader.js"
 

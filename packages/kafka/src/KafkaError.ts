@@ -1,6 +1,7 @@
 /**
  * Typed Kafka errors, each with a message a user can act on and the original cause kept.
- * `retriable` is decided once, in `classify` (internal/classify.ts), and nowhere else.
+ * `retriable` is decided by each client's classifier (internal/kafkajsErrors.ts,
+ * internal/platformaticErrors.ts, sharing internal/errorRules.ts), and nowhere else.
  */
 import { Data } from "effect"
 

@@ -8,19 +8,32 @@ import { Context, Effect, Layer, Metric, type Scope, type Stream } from "effect"
 import { ClientSession } from "./internal/clientSession.js"
 import { fromSendBatch } from "./internal/fromSendBatch.js"
 import { InFlight } from "./internal/inFlight.js"
-import { type InMemoryOptions, makeInMemory } from "./internal/inMemoryProducer.js"
 import type { ProducerClient } from "./internal/ProducerClient.js"
-import type { BatchOutcome, ProducerRecord, RecordMetadata } from "./internal/records.js"
-import { makeSendBatch, type SendBatch } from "./internal/sendBatch.js"
+import type {
+  BatchOutcome,
+  DeliveryAbandoned,
+  DeliveryError,
+  ProducerRecord,
+  RecordMetadata,
+  SendBatch,
+} from "./internal/records.js"
+import { makeSendBatch } from "./internal/sendBatch.js"
 import * as KafkaConfig from "./KafkaConfig.js"
 import type { KafkaConfigError, KafkaError } from "./KafkaError.js"
 import * as ProducerMetrics from "./ProducerMetrics.js"
 
-export { fromSendBatch } from "./internal/fromSendBatch.js"
+export { type Batching, deliverInBatches, fromSendBatch } from "./internal/fromSendBatch.js"
 export { type InMemoryLog, type InMemoryOptions, makeInMemory } from "./internal/inMemoryProducer.js"
-export type { BatchOutcome, BatchOutcomes, ProducerRecord, RecordMetadata } from "./internal/records.js"
+export {
+  type BatchOutcome,
+  type BatchOutcomes,
+  DeliveryAbandoned,
+  type DeliveryError,
+  type ProducerRecord,
+  type RecordMetadata,
+  type SendBatch,
+} from "./internal/records.js"
 export { retrySchedule } from "./internal/retry.js"
-export type { SendBatch } from "./internal/sendBatch.js"
 
 export interface Service {
   readonly config: KafkaConfig.KafkaConfig
@@ -28,7 +41,7 @@ export interface Service {
   readonly send: (
     topic: string,
     records: ReadonlyArray<ProducerRecord>,
-  ) => Effect.Effect<ReadonlyArray<RecordMetadata>, KafkaError>
+  ) => Effect.Effect<ReadonlyArray<RecordMetadata>, DeliveryError>
   /** Like send, but never fails: its outcomes carry the records, and the error of those that failed. */
   readonly sendBatch: SendBatch
   /**
@@ -49,10 +62,10 @@ export interface Service {
 export interface DeliverOptions {
   /**
    * Giving up: once this completes, every batch still awaiting its answer (and every batch still to
-   * be sent) ends at once: its records not yet acknowledged as Failed with the error it yields. The
+   * be sent) is interrupted: its records not yet acknowledged fail with the stop it yields. The
    * requests already sent are not waited for any more, also not when the producer closes.
    */
-  readonly abandon?: Effect.Effect<KafkaError>
+  readonly abandon?: Effect.Effect<DeliveryAbandoned>
 }
 
 export class KafkaProducer extends Context.Tag("@customer-events/kafka/KafkaProducer")<
@@ -105,6 +118,3 @@ export const layerConfig: Layer.Layer<KafkaProducer, KafkaError | KafkaConfigErr
   KafkaProducer,
   Effect.flatMap(KafkaConfig.load({}), ({ config }) => make(config)),
 )
-
-export const layerTest = (options: InMemoryOptions = {}): Layer.Layer<KafkaProducer, KafkaConfigError> =>
-  Layer.effect(KafkaProducer, makeInMemory(options))

@@ -9,7 +9,9 @@ import {
   KafkaJSSASLAuthenticationError,
 } from "kafkajs"
 import { KafkaError, KafkaProducer } from "../src/index.js"
-import { classify } from "../src/internal/classify.js"
+import { NoAnswer, NoConnection } from "../src/internal/errorRules.js"
+import { classify } from "../src/internal/kafkajsErrors.js"
+import { classifyPlatformatic } from "../src/internal/platformaticErrors.js"
 
 const context = { brokers: "b1:9092", topic: "orders", unknownTopicRetriable: true }
 const protocolError = (type: string, retriable: boolean) =>
@@ -40,6 +42,25 @@ describe("classify", () => {
     expect(error._tag).toBe("KafkaConnectionError")
     expect(error.retriable).toBe(false)
     expect(error.message).toContain("TLS: self signed certificate in certificate chain")
+  })
+
+  test("phase rules, the same for both clients: a restart mid-run retries what start-up reports as final", () => {
+    const tls = new KafkaJSConnectionError("Connection error: self signed certificate in certificate chain", {
+      broker: "b1:9093",
+      code: "SELF_SIGNED_CERT_IN_CHAIN",
+    })
+    for (const classifier of [classify, classifyPlatformatic]) {
+      expect(classifier(new NoConnection(10_000), context).retriable).toBe(false)
+      expect(classifier(new NoConnection(10_000), { ...context, restarting: true }).retriable).toBe(true)
+      expect(classifier(new NoConnection(10_000), context).message).toBe(
+        "cannot connect to Kafka at b1:9092: no answer within the connection timeout (10000 ms)",
+      )
+      const noAnswer = classifier(new NoAnswer(30_000), context)
+      expect(noAnswer._tag).toBe("KafkaRequestError")
+      expect(noAnswer.retriable).toBe(true)
+    }
+    expect(classify(tls, context).retriable).toBe(false)
+    expect(classify(tls, { ...context, restarting: true }).retriable).toBe(true)
   })
 
   test("the fatal kinds fail fast", () => {

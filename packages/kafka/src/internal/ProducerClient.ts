@@ -5,32 +5,33 @@
  */
 import type { Effect } from "effect"
 import type { KafkaError } from "../KafkaError.js"
+import type { Context } from "./errorRules.js"
 import type { PartitionBatch } from "./partitioner.js"
 
-export interface ClassifyContext {
-  readonly topic?: string
-  /** While sending, an unknown topic is retried (it may be a leader move); at start-up it is final. */
-  readonly unknownTopicRetriable?: boolean
-}
+export type ClassifyContext = Omit<Context, "brokers">
+
+/** What became of one partition's batch in a send: its base offset ("-1" with acks=none), or the client's error. */
+export type PartitionAnswer =
+  | { readonly partition: number; readonly baseOffset: string }
+  | { readonly partition: number; readonly error: unknown }
 
 export interface ProducerClient {
   /** The topic's partition count, from the client's metadata; rejects when the topic is missing. */
   readonly partitionCount: (topic: string) => Promise<number>
   /**
-   * Sends the records of several partitions of one topic. `acknowledged` is called with each
-   * partition's base offset ("-1" with acks=none) as soon as it is known; the promise resolves
-   * when every partition is acknowledged, or rejects with the client's own error once none is
-   * still waiting for an answer (so that a retry resends only the unacknowledged ones).
+   * Sends the records of several partitions of one topic and answers for each partition once none
+   * is still waiting (so that a retry resends only the unacknowledged ones). Never rejects: a
+   * failure is a partition's answer.
    */
   readonly send: (
     topic: string,
     parts: ReadonlyArray<PartitionBatch>,
-    acknowledged: (partition: number, baseOffset: string) => void,
-  ) => Promise<void>
+  ) => Promise<ReadonlyArray<PartitionAnswer>>
   /**
    * Starts afresh: a new producer (a new producer id, sequences from 0, fresh metadata), connected
-   * before it resolves. The old one is closed in the background: its unanswered requests may
-   * never be answered (a frozen broker), and their promises still settle.
+   * before it resolves; its errors are classified as a restart's. The old one is closed in the
+   * background: its unanswered requests may never be answered (a frozen broker), and their promises
+   * still settle.
    */
   readonly restart: Effect.Effect<void, KafkaError>
   /** The client's errors as typed KafkaErrors: retriable or fatal is decided here, once per client. */
@@ -38,3 +39,14 @@ export interface ProducerClient {
   /** Closes the producer (within a few seconds); in-flight requests are the caller's to await first. */
   readonly close: Effect.Effect<void>
 }
+
+/** Each partition's answer to a whole send: the partitions of `acknowledged` by their offset, the others with `error`. */
+export const answersOf = (
+  parts: ReadonlyArray<PartitionBatch>,
+  acknowledged: ReadonlyMap<number, string>,
+  error: unknown,
+): Array<PartitionAnswer> =>
+  parts.map(({ partition }) => {
+    const baseOffset = acknowledged.get(partition)
+    return baseOffset === undefined ? { partition, error } : { partition, baseOffset }
+  })

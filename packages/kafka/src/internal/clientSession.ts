@@ -1,14 +1,21 @@
 /**
  * A connected producer client and what its requests teach: each topic's partition count, and when
  * the client must start afresh. One request at a time goes through `request`, with its deadline.
+ * This is the one module that decides restarts.
  */
 import { Duration, Effect, Option } from "effect"
 import type { KafkaConfig } from "../KafkaConfig.js"
-import { KafkaConnectionError, type KafkaError } from "../KafkaError.js"
-import { noAnswer, producerStateTypes } from "./classify.js"
+import type { KafkaError } from "../KafkaError.js"
+import { NoAnswer, producerStateTypes } from "./errorRules.js"
 import type { InFlight } from "./inFlight.js"
 import type { ProducerClient } from "./ProducerClient.js"
 import type { PartitionBatch } from "./partitioner.js"
+
+/** One request's answer: the batches Kafka acknowledged (with their base offset), and the error of the others. */
+export interface RequestAnswer {
+  readonly acknowledged: ReadonlyArray<readonly [PartitionBatch, string]>
+  readonly error: KafkaError | undefined
+}
 
 export class ClientSession {
   /**
@@ -31,26 +38,16 @@ export class ClientSession {
     this.requestDeadline = Duration.sum(config.requestTimeout, "1 second")
   }
 
-  restartBeforeNextAttempt(reason: string): void {
-    this.restartReason = reason
+  /** A batch was given up on with `error`: at its delivery timeout its requests may still be in flight. */
+  gaveUp(error: { readonly _tag: string }): void {
+    if (this.config.idempotent && error._tag === "KafkaTimeoutError")
+      this.restartReason = "a batch was given up on at its delivery timeout"
   }
 
   readonly restartIfNeeded: Effect.Effect<void, KafkaError> = Effect.suspend(() => {
     const reason = this.restartReason
     if (reason === undefined) return Effect.void
     return this.client.restart.pipe(
-      // At start-up a cluster that cannot be reached is fatal (exit 2); mid-run it is one more
-      // reason to retry, until the delivery timeout, as the brokers may be coming back.
-      Effect.mapError((error) =>
-        error._tag === "KafkaConnectionError" && !error.retriable
-          ? new KafkaConnectionError({
-              broker: error.broker,
-              reason: error.reason,
-              retriable: true,
-              cause: error,
-            })
-          : error,
-      ),
       Effect.tap(() => {
         this.restartReason = undefined
         return Effect.logWarning(`restarted the kafka producer (new producer id, fresh metadata): ${reason}`)
@@ -67,38 +64,40 @@ export class ClientSession {
     }).pipe(Effect.tap((n) => (n > 0 ? Effect.sync(() => this.partitionCounts.set(topic, n)) : Effect.void)))
   }
 
-  /** One request: a batch of each of several partitions; `acknowledged` learns each base offset. */
-  request(
-    topic: string,
-    batches: ReadonlyArray<PartitionBatch>,
-    acknowledged: (batch: PartitionBatch, baseOffset: string) => void,
-  ): Effect.Effect<void, KafkaError> {
+  /** One request: a batch of each of several partitions; what Kafka acknowledged, and the first error. */
+  request(topic: string, batches: ReadonlyArray<PartitionBatch>): Effect.Effect<RequestAnswer> {
     return Effect.gen(this, function* () {
-      const byPartition = new Map(batches.map((batch) => [batch.partition, batch]))
-      let failure: unknown
-      const sent = this.inFlight.track(
-        this.client
-          .send(topic, batches, (partition, offset) => acknowledged(byPartition.get(partition)!, offset))
-          .catch((cause: unknown) => {
-            failure = cause
-          }),
-      )
-      const answered = yield* Effect.promise(() => sent).pipe(
+      const sent = this.inFlight.track(this.client.send(topic, batches))
+      const answers = yield* Effect.promise(() => sent).pipe(
         Effect.timeoutOption(this.requestDeadline),
         // Given up by the caller (deliver's abandon): closing need not wait for it either.
         Effect.onInterrupt(() => Effect.sync(() => this.inFlight.forget(sent))),
       )
-      if (Option.isNone(answered)) {
+      if (Option.isNone(answers)) {
         // Abandoned: its unacknowledged records are sent again, so closing need not wait for it.
         this.inFlight.forget(sent)
-        this.restartReason = "a broker did not answer within the request timeout"
-        return yield* Effect.fail(noAnswer(Math.round(Duration.toMillis(this.config.requestTimeout))))
+        return {
+          acknowledged: [],
+          error: this.failed(topic, new NoAnswer(Duration.toMillis(this.config.requestTimeout))),
+        }
       }
-      if (failure === undefined) return
-      const error = this.client.classify(failure, { topic, unknownTopicRetriable: true })
-      if (this.config.idempotent && error._tag === "KafkaRequestError" && producerStateTypes.has(error.code))
-        this.restartReason = "the idempotent producer's sequences went out of step"
-      return yield* Effect.fail(error)
+      const byPartition = new Map(batches.map((batch) => [batch.partition, batch]))
+      const acknowledged: Array<readonly [PartitionBatch, string]> = []
+      let failure: unknown
+      for (const answer of answers.value) {
+        if ("baseOffset" in answer) acknowledged.push([byPartition.get(answer.partition)!, answer.baseOffset])
+        else failure ??= answer.error
+      }
+      return { acknowledged, error: failure === undefined ? undefined : this.failed(topic, failure) }
     })
+  }
+
+  /** The client's error, classified; one that leaves the producer's state unusable restarts it. */
+  private failed(topic: string, cause: unknown): KafkaError {
+    if (cause instanceof NoAnswer) this.restartReason = "a broker did not answer within the request timeout"
+    const error = this.client.classify(cause, { topic, unknownTopicRetriable: true })
+    if (this.config.idempotent && error._tag === "KafkaRequestError" && producerStateTypes.has(error.code))
+      this.restartReason = "the idempotent producer's sequences went out of step"
+    return error
   }
 }

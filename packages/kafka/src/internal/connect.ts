@@ -1,13 +1,14 @@
 /**
  * Connecting and closing a client (producer, consumer, admin, of either library). Connecting:
  * bounded retries of retriable failures within the connection timeout, then the last real error
- * (naming the broker), never a bare "timeout"; errors are classified by kafkajs's rules unless the
- * client brings its own. Closing: never fails, never waits longer than it is given.
+ * (naming the broker), never a bare "timeout"; errors (the timeout's too) are classified by kafkajs's
+ * rules unless the client brings its own classifier. Closing: never fails, never waits longer than it is given.
  */
 import { Duration, Effect, Schedule } from "effect"
 import type { KafkaConfig } from "../KafkaConfig.js"
-import { isRetriable, KafkaConnectionError, type KafkaError } from "../KafkaError.js"
-import { classify } from "./classify.js"
+import { isRetriable, type KafkaError } from "../KafkaError.js"
+import { NoConnection } from "./errorRules.js"
+import { classify } from "./kafkajsErrors.js"
 
 export const connectWithin = (
   config: KafkaConfig,
@@ -15,7 +16,6 @@ export const connectWithin = (
   classifyError: (cause: unknown) => KafkaError = (cause) =>
     classify(cause, { brokers: config.brokers.join(",") }),
 ): Effect.Effect<void, KafkaError> => {
-  const brokers = config.brokers.join(",")
   let lastError: KafkaError | undefined
   return Effect.tryPromise({
     try: () => client.connect(),
@@ -29,12 +29,7 @@ export const connectWithin = (
     Effect.timeoutFail({
       duration: config.connectionTimeout,
       onTimeout: () =>
-        lastError ??
-        new KafkaConnectionError({
-          broker: brokers,
-          reason: `no answer within the connection timeout (${Duration.toMillis(config.connectionTimeout)} ms)`,
-          retriable: false,
-        }),
+        lastError ?? classifyError(new NoConnection(Duration.toMillis(config.connectionTimeout))),
     }),
     // A failed connect may leave sockets and timers behind: close them before reporting.
     Effect.tapError(() => closeWithin("1 second", client.disconnect)),

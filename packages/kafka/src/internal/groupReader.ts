@@ -7,8 +7,8 @@ import { Chunk, Effect, Stream } from "effect"
 import type { Consumer, Kafka, KafkaMessage } from "kafkajs"
 import type { KafkaConfig } from "../KafkaConfig.js"
 import type { KafkaError } from "../KafkaError.js"
-import { classify } from "./classify.js"
 import { acquireConnected } from "./connect.js"
+import { classify } from "./kafkajsErrors.js"
 import type { ConsumedRecord } from "./rangeReader.js"
 
 export interface FollowOptions {

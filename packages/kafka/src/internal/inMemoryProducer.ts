@@ -7,8 +7,7 @@ import * as KafkaConfig from "../KafkaConfig.js"
 import type { KafkaConfigError, KafkaError } from "../KafkaError.js"
 import type { Service } from "../KafkaProducer.js"
 import { fromSendBatch } from "./fromSendBatch.js"
-import type { ProducerRecord } from "./records.js"
-import type { SendBatch } from "./sendBatch.js"
+import type { ProducerRecord, SendBatch } from "./records.js"
 
 /** What an in-memory producer holds: every acknowledged record, by topic, in order. */
 export interface InMemoryLog {

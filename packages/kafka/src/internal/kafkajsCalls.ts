@@ -6,7 +6,7 @@
 import { Effect } from "effect"
 import type { KafkaConfig } from "../KafkaConfig.js"
 import { isRetriable, type KafkaError } from "../KafkaError.js"
-import { classify } from "./classify.js"
+import { classify } from "./kafkajsErrors.js"
 import { retrySchedule } from "./retry.js"
 
 export const kafkajsCalls = (config: KafkaConfig) => {

@@ -7,10 +7,11 @@ import type { Kafka, Message, Producer } from "kafkajs"
 import { CompressionTypes } from "kafkajs"
 import type { KafkaConfig } from "../KafkaConfig.js"
 import type { KafkaError } from "../KafkaError.js"
-import { classify } from "./classify.js"
 import { makeKafka } from "./client.js"
 import { closeWithin, connectWithin } from "./connect.js"
-import type { ProducerClient } from "./ProducerClient.js"
+import { NoAnswer } from "./errorRules.js"
+import { classify } from "./kafkajsErrors.js"
+import type { PartitionAnswer, ProducerClient } from "./ProducerClient.js"
 import type { PartitionBatch } from "./partitioner.js"
 import { SeedOrder } from "./seedOrder.js"
 
@@ -47,27 +48,38 @@ const producerOf = (kafka: Kafka, config: KafkaConfig, seeds: SeedOrder): Produc
 /**
  * One kafkajs call per partition. When a call spans several brokers and one fails, kafkajs 2.2.4
  * retries only towards brokers that have not answered yet; if the failed partitions' new leader
- * already answered, their records are never sent, and the call still succeeds.
+ * already answered, their records are never sent, and the call still succeeds. Each call gets its
+ * own deadline, so that the partitions of live brokers are answered while a frozen one is not.
  */
-const sendPerPartition = async (
+const sendPerPartition = (
   producer: Producer,
   options: { readonly acks: number; readonly timeout: number; readonly compression: CompressionTypes },
+  deadlineMs: number,
   topic: string,
   parts: ReadonlyArray<PartitionBatch>,
-  acknowledged: (partition: number, baseOffset: string) => void,
-): Promise<void> => {
-  let failure: unknown
-  await Promise.all(
-    parts.map((part) =>
-      producer.sendBatch({ ...options, topicMessages: [{ topic, messages: messagesOf(part) }] }).then(
-        (metadata) => acknowledged(part.partition, metadata[0]?.baseOffset ?? "-1"),
-        (reason: unknown) => {
-          failure ??= reason
-        },
+): Promise<Array<PartitionAnswer>> =>
+  Promise.all(
+    parts.map(({ partition, ...part }) =>
+      answerWithin(
+        deadlineMs,
+        producer
+          .sendBatch({ ...options, topicMessages: [{ topic, messages: messagesOf({ partition, ...part }) }] })
+          .then(
+            (metadata): PartitionAnswer => ({ partition, baseOffset: metadata[0]?.baseOffset ?? "-1" }),
+            (error: unknown): PartitionAnswer => ({ partition, error }),
+          ),
+        { partition, error: new NoAnswer(options.timeout) },
       ),
     ),
   )
-  if (failure !== undefined) throw failure
+
+/** The answer, or `late` when none came within `ms`. */
+const answerWithin = <A>(ms: number, answer: Promise<A>, late: A): Promise<A> => {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const deadline = new Promise<A>((resolve) => {
+    timer = setTimeout(() => resolve(late), ms)
+  })
+  return Promise.race([answer, deadline]).finally(() => clearTimeout(timer))
 }
 
 export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaError> =>
@@ -92,18 +104,20 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
     // KafkaConfig allows kafkajs no other codec.
     const compression = config.compression === "gzip" ? CompressionTypes.GZIP : CompressionTypes.None
     const timeout = Math.round(Duration.toMillis(config.requestTimeout))
+    // kafkajs enforces the request timeout itself; this is for a call that still hangs past it.
+    const deadlineMs = timeout + 1000
 
     return {
       partitionCount: (topic) =>
         admin.fetchTopicMetadata({ topics: [topic] }).then(({ topics }) => topics[0]?.partitions.length ?? 0),
-      send: (topic, parts, acknowledged) =>
-        sendPerPartition(producer, { acks, timeout, compression }, topic, parts, acknowledged),
+      send: (topic, parts) =>
+        sendPerPartition(producer, { acks, timeout, compression }, deadlineMs, topic, parts),
       restart: Effect.gen(function* () {
         // Not awaited: kafkajs's disconnect waits for pending requests, which a frozen broker
         // never answers. The old producer's unanswered calls still settle their promises.
         producer.disconnect().catch(() => undefined)
         producer = yield* newProducer
-        yield* connectWithin(config, producer)
+        yield* connectWithin(config, producer, (cause) => classify(cause, { brokers, restarting: true }))
       }),
       classify: (cause, context) => classify(cause, { brokers, ...context }),
       close: closeWithin("5 seconds", () => Promise.all([producer.disconnect(), admin.disconnect()])),

@@ -18,13 +18,15 @@ import {
   authenticationTypes,
   authorizationTypes,
   type Context,
+  inPhase,
   invalidRecordTypes,
   looksLikeTls,
+  ownCause,
   producerStateTypes,
   tlsCodes,
   tlsReason,
   tooLargeTypes,
-} from "./classify.js"
+} from "./errorRules.js"
 
 interface Node {
   readonly name?: string
@@ -83,7 +85,10 @@ const connectionError = (
   return new KafkaConnectionError({ broker, reason, retriable: true, cause })
 }
 
-export const classifyPlatformatic = (cause: unknown, context: Context): KafkaError => {
+export const classifyPlatformatic = (cause: unknown, context: Context): KafkaError =>
+  ownCause(cause, context) ?? inPhase(classifyLibrary(cause, context), context)
+
+const classifyLibrary = (cause: unknown, context: Context): KafkaError => {
   const nodes = flatten(cause)
   const answer = (types: ReadonlySet<string>) =>
     nodes.find((n) => n.apiId !== undefined && types.has(n.apiId))

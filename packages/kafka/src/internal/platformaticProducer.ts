@@ -9,7 +9,8 @@ import { Effect } from "effect"
 import type { KafkaConfig } from "../KafkaConfig.js"
 import type { KafkaError } from "../KafkaError.js"
 import { closeWithin, connectWithin } from "./connect.js"
-import type { ProducerClient } from "./ProducerClient.js"
+import { answersOf, type ClassifyContext, type ProducerClient } from "./ProducerClient.js"
+import type { PartitionBatch } from "./partitioner.js"
 import { classifyPlatformatic, writtenDespite } from "./platformaticErrors.js"
 import { connectionOptionsOf } from "./platformaticOptions.js"
 import { toMessages } from "./platformaticRecords.js"
@@ -17,6 +18,15 @@ import { fastestFirst } from "./seedOrder.js"
 
 type Client = Producer<Buffer, Buffer, Buffer, Buffer>
 type Offsets = ReadonlyArray<{ partition: number; offset: bigint }>
+
+/** Each partition's base offset; every partition's "-1" when the answer has none (acks=none). */
+const offsetsOf = (
+  parts: ReadonlyArray<PartitionBatch>,
+  offsets: Offsets | undefined,
+): Map<number, string> =>
+  offsets === undefined
+    ? new Map(parts.map(({ partition }) => [partition, "-1"]))
+    : new Map(offsets.map(({ partition, offset }) => [partition, String(offset)]))
 
 const acksOf = { all: ProduceAcks.ALL, leader: ProduceAcks.LEADER, none: ProduceAcks.NO_RESPONSE } as const
 const optionsOf = (config: KafkaConfig) =>
@@ -71,7 +81,7 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
     const classify: ProducerClient["classify"] = (cause, context) =>
       classifyPlatformatic(cause, { brokers, ...context })
     // Connected means: the cluster answered (authenticated), and the producer id is known.
-    const connect = (producer: Client) =>
+    const connect = (producer: Client, context: ClassifyContext = {}) =>
       connectWithin(
         config,
         {
@@ -82,7 +92,7 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
             ).then(() => undefined),
           disconnect: () => producer.close(true),
         },
-        classify,
+        (cause) => classify(cause, context),
       )
     let producer: Client = new Producer(options)
     yield* connect(producer)
@@ -92,28 +102,23 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
         producer
           .metadata({ topics: [topic] })
           .then((metadata) => metadata.topics.get(topic)?.partitionsCount ?? 0),
-      send: (topic, parts, acknowledged) => {
-        const report = (offsets: Offsets | undefined) => {
-          if (offsets === undefined) for (const part of parts) acknowledged(part.partition, "-1")
-          else for (const { partition, offset } of offsets) acknowledged(partition, String(offset))
-        }
-        return producer.send({ messages: toMessages(topic, parts) }).then(
-          (result) => report(result.offsets),
+      send: (topic, parts) =>
+        producer.send({ messages: toMessages(topic, parts) }).then(
+          (result) => answersOf(parts, offsetsOf(parts, result.offsets), undefined),
           (error: unknown) => {
             // A failed send carries what the other brokers acknowledged, and the failed answer
             // what its broker wrote for the partitions without an error.
-            report((error as { produced?: { offsets?: Offsets } }).produced?.offsets ?? [])
-            report(writtenDespite(error, topic))
-            throw error
+            const produced = (error as { produced?: { offsets?: Offsets } }).produced?.offsets ?? []
+            const written = offsetsOf(parts, [...produced, ...writtenDespite(error, topic)])
+            return answersOf(parts, written, error)
           },
-        )
-      },
+        ),
       restart: Effect.promise(() => seedsNow(options, config.brokers)).pipe(
         Effect.flatMap((bootstrapBrokers) => {
           // Not awaited: a frozen broker may never answer the old producer's requests.
           producer.close(true).catch(() => undefined)
           producer = new Producer({ ...options, bootstrapBrokers })
-          return connect(producer)
+          return connect(producer, { restarting: true })
         }),
       ),
       classify,

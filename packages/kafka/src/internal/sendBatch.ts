@@ -6,22 +6,20 @@
  */
 import { Duration, Effect, type Schedule } from "effect"
 import type { KafkaConfig } from "../KafkaConfig.js"
-import { isRetriable, type KafkaError, KafkaTimeoutError, KafkaTopicNotFoundError } from "../KafkaError.js"
+import { isRetriable, type KafkaError, KafkaTimeoutError } from "../KafkaError.js"
 import * as ProducerMetrics from "../ProducerMetrics.js"
 import type { ClientSession } from "./clientSession.js"
 import { type PartitionBatch, splitByPartition, toRequests } from "./partitioner.js"
-import type { BatchOutcome, BatchOutcomes, ProducerRecord, RecordMetadata } from "./records.js"
+import type {
+  BatchOutcome,
+  BatchOutcomes,
+  DeliveryAbandoned,
+  DeliveryError,
+  ProducerRecord,
+  RecordMetadata,
+  SendBatch,
+} from "./records.js"
 import { retrySchedule } from "./retry.js"
-
-/**
- * Sends one batch; once `abandon` (when given) completes, the batch is given up on with its error.
- * One outcome, or two when the batch failed after Kafka acknowledged some of its partitions.
- */
-export type SendBatch = <R extends ProducerRecord>(
-  topic: string,
-  records: ReadonlyArray<R>,
-  abandon?: Effect.Effect<KafkaError>,
-) => Effect.Effect<BatchOutcomes<R>>
 
 /** What one batch has learnt so far, across its attempts. */
 interface BatchState {
@@ -90,8 +88,11 @@ const attempt = ({ config, session }: Sender, state: BatchState): Effect.Effect<
       config.batchMaxRecords,
     )
     const pending = state.parts.filter((part) => !state.acknowledged.has(part))
-    for (const batches of toRequests(pending))
-      yield* session.request(state.topic, batches, (batch, offset) => state.acknowledged.set(batch, offset))
+    for (const batches of toRequests(pending)) {
+      const answer = yield* session.request(state.topic, batches)
+      for (const [batch, offset] of answer.acknowledged) state.acknowledged.set(batch, offset)
+      if (answer.error !== undefined) return yield* Effect.fail(answer.error)
+    }
   }).pipe(
     Effect.tapError((error) => {
       state.lastError = error
@@ -101,10 +102,10 @@ const attempt = ({ config, session }: Sender, state: BatchState): Effect.Effect<
     }),
   )
 
-/** The error at the delivery timeout: a topic still missing then is gone, not slow, and fatal. */
-const givenUp = ({ config }: Sender, state: BatchState) =>
+/** The error at the delivery timeout: a topic still missing then is gone, not slow (and fatal to the run). */
+const givenUp = ({ config }: Sender, state: BatchState): KafkaError =>
   state.lastError?._tag === "KafkaTopicNotFoundError"
-    ? new KafkaTopicNotFoundError({ topic: state.topic, retriable: false, cause: state.lastError })
+    ? state.lastError
     : new KafkaTimeoutError({
         operation: `delivery of a batch of ${state.records.length} records${state.lastError ? ` (last error: ${state.lastError.message})` : ""}`,
         timeoutMs: Duration.toMillis(config.deliveryTimeout),
@@ -133,12 +134,10 @@ const failed = <R extends ProducerRecord>(
   state: BatchState,
   records: ReadonlyArray<R>,
   started: number,
-  error: KafkaError,
+  error: DeliveryError,
   logged: boolean,
 ): Effect.Effect<BatchOutcomes<R>> => {
-  // Given up with requests possibly still in flight: the next batch starts afresh.
-  if (sender.config.idempotent && error._tag === "KafkaTimeoutError")
-    sender.session.restartBeforeNextAttempt("a batch was given up on at its delivery timeout")
+  sender.session.gaveUp(error)
   const latencyMs = performance.now() - started
   const retries = Math.max(0, state.attempts - 1)
   const { acknowledged, metadata, rest } = splitByAcknowledgement(state, records)
@@ -162,7 +161,7 @@ export const makeSendBatch = (config: KafkaConfig, session: ClientSession): Send
   return <R extends ProducerRecord>(
     topic: string,
     records: ReadonlyArray<R>,
-    abandon?: Effect.Effect<KafkaError>,
+    abandon?: Effect.Effect<DeliveryAbandoned>,
   ) =>
     Effect.suspend((): Effect.Effect<BatchOutcomes<R>> => {
       if (records.length === 0)
