@@ -3,9 +3,10 @@
  * value validated once into typed RunOptions, and a --help that teaches by example.
  */
 
-import { Flags, Logging, Values } from "@customer-events/cli"
+import { Flags, Logging } from "@customer-events/cli"
 import { Anomaly, EventGenerator, Pacing, type TrafficProfile } from "@customer-events/events"
 import { KafkaSettings } from "@customer-events/kafka"
+import { Values } from "@customer-events/values"
 import type { LogLevel } from "effect"
 import * as EventPrinter from "./EventPrinter.js"
 import * as RunExtras from "./RunExtras.js"

@@ -2,7 +2,8 @@
  * The flags of a run's extra outputs: --metrics-port (Prometheus), --truth (the ground truth per
  * window) and --reference-topics (the catalog and customers in compacted topics).
  */
-import { Flags, Values } from "@customer-events/cli"
+import { Flags } from "@customer-events/cli"
+import { Values } from "@customer-events/values"
 import type { RunOptions } from "./Cli.js"
 
 const { fail, durationMs: parseDurationMs, whole: parseWhole } = Flags

@@ -192,9 +192,7 @@ export const run = (argv: ReadonlyArray<string>, options: Cli.RunOptions, contro
     yield* Effect.fork(Effect.zipRight(control.forced, tell({ type: "force" })))
     const counters = new Counters()
     const progress = yield* Effect.fork(
-      Output.progress(counters, options.progress, RunMetrics.latencyOf(labels)).pipe(
-        Effect.raceFirst(Effect.never),
-      ),
+      Output.progress(counters, options.progress, RunMetrics.latencyOf(labels)),
     )
     const ticker = setInterval(() => tally(counters, snapshots), 250)
     // A worker that fails stops the others: they drain and report before the command fails.

@@ -3,8 +3,8 @@
  * an error that names it), and value parsers whose errors name the flag and show what was given.
  */
 import { type ParseArgsConfig, parseArgs } from "node:util"
+import { Values } from "@customer-events/values"
 import { Data, Either } from "effect"
-import * as Values from "./Values.js"
 
 export class UsageError extends Data.TaggedError("UsageError")<{
   readonly flag: string

@@ -4,8 +4,9 @@
  * `price-glitch`: purchases at 1/100 of the unit price; `checkout-outage`: no purchases, carts still
  * happen. Records an anomaly produces carry the header `anomaly: KIND`.
  */
+
+import { Values } from "@customer-events/values"
 import { Either } from "effect"
-import { durationMs } from "./internal/durationText.js"
 
 export const kinds = ["bot-surge", "price-glitch", "checkout-outage"] as const
 export type Kind = (typeof kinds)[number]
@@ -29,8 +30,8 @@ export const parse = (text: string): Either.Either<Episode, string> => {
   const kind = kinds.find((k) => k === match[1])
   if (kind === undefined)
     return Either.left(`expected a kind among ${kinds.join(", ")}, got ${JSON.stringify(match[1])}`)
-  const startOffsetMs = match[2] === "0" ? 0 : durationMs(match[2]!)
-  const duration = durationMs(match[3]!)
+  const startOffsetMs = Either.getOrUndefined(Values.durationMs(match[2]!))
+  const duration = Either.getOrUndefined(Values.durationMs(match[3]!))
   if (startOffsetMs === undefined || duration === undefined || !(duration > 0))
     return Either.left(`expected durations such as 30m+10m, got ${JSON.stringify(`${match[2]}+${match[3]}`)}`)
   return Either.right({ kind, startOffsetMs, durationMs: duration })

@@ -180,9 +180,6 @@ export const CustomerEvent = Schema.Union(ProductView, AddToCart, Purchase, Reco
 })
 export type CustomerEvent = typeof CustomerEvent.Type
 
-/** The event as a JSON string, for Kafka record values and NDJSON lines. */
-export const CustomerEventFromJson = Schema.parseJson(CustomerEvent)
-
 /** A value that is not a valid event: every issue with its dotted path. */
 export class EventDecodeError extends Data.TaggedError("EventDecodeError")<{
   readonly issues: ReadonlyArray<{ readonly path: string; readonly message: string }>

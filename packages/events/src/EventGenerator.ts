@@ -109,8 +109,8 @@ const pauseDrawer = (rng: Prng, pacing: Pacing, options: Options): ((nowMs: numb
   return (nowMs, u) => curve.pauseAfter(nowMs, u)
 }
 
-/** Builds the synchronous core from an explicit PRNG: used by `make`, and by tests and benchmarks. */
-export const makeWithPrng = (rng: Prng, options: Options = {}): EventGenerator => {
+/** Builds the synchronous core from an explicit PRNG (`make` draws its seed words from Effect's Random). */
+const makeWithPrng = (rng: Prng, options: Options = {}): EventGenerator => {
   const mode = options.mode ?? "sessions"
   const catalog = makeCatalog(options.products ?? defaultProducts)
   const customers = options.customers ?? defaultCustomers

@@ -3,8 +3,9 @@
  * and each day of the week, and may add bursts (Poisson-timed periods at a multiple of the rate).
  * With a profile, `--rate N` is the mean over a week; without one, the rate is flat.
  */
+
+import { Values } from "@customer-events/values"
 import { Either } from "effect"
-import { durationMs } from "./internal/durationText.js"
 
 export { isTimeZone } from "./internal/timeZone.js"
 
@@ -43,7 +44,7 @@ const flatWeights = {
 }
 
 const duration = (text: unknown): number | undefined =>
-  typeof text === "string" ? durationMs(text) : undefined
+  typeof text === "string" ? Either.getOrUndefined(Values.durationMs(text)) : undefined
 
 const weights = (
   value: unknown,

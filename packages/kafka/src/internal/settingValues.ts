@@ -1,5 +1,5 @@
 /** How the settings table reads text into settings: one reader per kind of value. */
-import { Values } from "@customer-events/cli"
+import { Values } from "@customer-events/values"
 import { Either, Redacted } from "effect"
 import type { Acks, Settings } from "./settingsTypes.js"
 

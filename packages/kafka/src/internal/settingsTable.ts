@@ -4,7 +4,7 @@
  * the environment and the flags are all read through this table; --help's Kafka lines and the
  * README's options table are checked against it.
  */
-import { Values } from "@customer-events/cli"
+import { Values } from "@customer-events/values"
 import { Either, Redacted } from "effect"
 import { clients, compressions } from "./choices.js"
 import { saslMechanisms, securityProtocols } from "./settingsTypes.js"
