@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# `bun run test`: lint, the size rules (scripts/sizes.ts), typecheck and every workspace's tests,
-# against the local broker (started here if needed) or against KAFKA_BOOTSTRAP_SERVERS when it is set.
+# `bun run test`: what the tests need (scripts/test-needs.sh), lint, the size rules (scripts/sizes.ts),
+# typecheck and every workspace's tests, against the local broker (started here if needed) or against
+# KAFKA_BOOTSTRAP_SERVERS when it is set.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/test-needs.sh
 
 bun run lint
 bun scripts/sizes.ts
