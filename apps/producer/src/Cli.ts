@@ -72,19 +72,8 @@ export type Command =
 
 export const defaultTopic = "customer-events"
 
-/** The Kafka flags this app offers, from the settings table (their order in --help). */
-export const kafkaFlags = [
-  "bootstrap-servers",
-  "client",
-  "acks",
-  "compression",
-  "batch-size",
-  "linger",
-  "client-id",
-  "connect-timeout",
-  "delivery-timeout",
-  "drain-timeout",
-] as const
+/** The Kafka flags this app offers: every flag of the settings table, in its order (that of --help). */
+export const kafkaFlags = KafkaSettings.flagNames
 
 const flags = {
   ...KafkaSettings.flagOptions(kafkaFlags),

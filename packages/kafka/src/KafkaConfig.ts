@@ -5,7 +5,14 @@
  */
 import { Duration, Effect, Either, Option, type Redacted } from "effect"
 import { type Client, type Compression, compressionsOf } from "./internal/choices.js"
-import type { Acks, Origins, SaslMechanism, Setting, Settings } from "./internal/settingsTypes.js"
+import {
+  type Acks,
+  defaults,
+  type Origins,
+  type SaslMechanism,
+  type Setting,
+  type Settings,
+} from "./internal/settingsTypes.js"
 import { KafkaConfigError } from "./KafkaError.js"
 import * as KafkaSettings from "./KafkaSettings.js"
 import * as Properties from "./Properties.js"
@@ -13,6 +20,7 @@ import * as Properties from "./Properties.js"
 export type { Client, Compression } from "./internal/choices.js"
 export { clients, compressions, compressionsOf } from "./internal/choices.js"
 export type { Acks, SaslMechanism, SecurityProtocol, Settings } from "./internal/settingsTypes.js"
+export { defaults } from "./internal/settingsTypes.js"
 
 export interface Sasl {
   readonly mechanism: SaslMechanism
@@ -56,25 +64,6 @@ export interface KafkaConfig {
   /** On release: how long in-flight batches may take to finish before disconnecting. */
   readonly drainTimeout: Duration.Duration
 }
-
-export const defaults = {
-  client: "platformatic",
-  bootstrapServers: "127.0.0.1:9092",
-  clientId: "customer-events",
-  acks: "all",
-  idempotent: true,
-  compression: "none",
-  connectionTimeoutMs: 10_000,
-  requestTimeoutMs: 30_000,
-  deliveryTimeoutMs: 120_000,
-  retryInitialMs: 100,
-  retryMaxMs: 5_000,
-  retryMultiplier: 2,
-  retryJitter: 0.2,
-  batchMaxRecords: 1_000,
-  lingerMs: 5,
-  drainTimeoutMs: 30_000,
-} as const satisfies Settings
 
 /** The name of a setting in an error: where its value came from, else its Java property. */
 type Label = (setting: Setting, name: string) => string
@@ -182,10 +171,18 @@ const timingOf = (s: Settings, label: Label) =>
       Either.map(whole(setting, name, min), Duration.millis)
     const jitter = s.retryJitter ?? defaults.retryJitter
     if (!(jitter >= 0 && jitter < 1))
-      return yield* fail("retryJitter", "retry.jitter", `expected a number from 0 to below 1, got ${jitter}`)
+      return yield* fail(
+        "retryJitter",
+        "retry.backoff.jitter",
+        `expected a number from 0 to below 1, got ${jitter}`,
+      )
     const multiplier = s.retryMultiplier ?? defaults.retryMultiplier
     if (!(multiplier >= 1))
-      return yield* fail("retryMultiplier", "retry.multiplier", `expected a number >= 1, got ${multiplier}`)
+      return yield* fail(
+        "retryMultiplier",
+        "retry.backoff.multiplier",
+        `expected a number >= 1, got ${multiplier}`,
+      )
     return {
       connectionTimeout: yield* ms("connectionTimeoutMs", "socket.connection.setup.timeout.ms"),
       requestTimeout: yield* ms("requestTimeoutMs", "request.timeout.ms"),

@@ -4,6 +4,7 @@
  * from: the flag, the variable, or the file and key. Precedence: flags > env > file > defaults.
  */
 import { Either } from "effect"
+import { helpLine, markdownTable } from "./internal/settingsDocs.js"
 import { type SettingSpec, table } from "./internal/settingsTable.js"
 import type { Origins, Settings, Sourced } from "./internal/settingsTypes.js"
 import { KafkaConfigError } from "./KafkaError.js"
@@ -113,6 +114,11 @@ export const merge = (...sources: ReadonlyArray<Sourced>): Sourced => {
   return { settings: settings as Settings, origins: origins as Origins }
 }
 
+/** Every Kafka flag of the table, in its order: what the producer offers. */
+export const flagNames: ReadonlyArray<string> = table.flatMap((spec) =>
+  spec.flag === undefined ? [] : [spec.flag.name],
+)
+
 /** The specs of the flags an app offers, in the order given: `flags(["bootstrap-servers", "linger"])`. */
 export const flags = (names: ReadonlyArray<string>): ReadonlyArray<SettingSpec> =>
   names.map((name) => {
@@ -135,16 +141,7 @@ export const flagOptions = (names: ReadonlyArray<string>): Record<string, { type
   Object.fromEntries(flags(names).map((spec) => [spec.flag!.name, { type: "string" as const }]))
 
 /** --help lines for those flags, aligned at column 31 as the apps' help is. */
-export const flagHelp = (names: ReadonlyArray<string>): string =>
-  flags(names)
-    .map((spec) => {
-      const flag = spec.flag!
-      const left = `  --${flag.name} ${flag.value}`
-      const notes = [
-        ...(spec.env === undefined ? [] : [`env ${spec.env}`]),
-        ...(flag.default === undefined ? [] : [`default ${flag.default}`]),
-      ]
-      const text = notes.length === 0 ? flag.help : `${flag.help} (${notes.join("; ")})`
-      return left.length < 31 ? `${left.padEnd(31)}${text}` : `${left}\n${" ".repeat(31)}${text}`
-    })
-    .join("\n")
+export const flagHelp = (names: ReadonlyArray<string>): string => flags(names).map(helpLine).join("\n")
+
+/** The options reference's table of every Kafka setting (docs/options.md), generated from the table. */
+export const docsTable = (): string => markdownTable(table)

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { repoRoot } from "@customer-events/test-support"
+import { repoRoot, runCommand } from "@customer-events/test-support"
 import { Effect, Either, Option, Redacted } from "effect"
 import { KafkaConfig, KafkaSettings, Properties } from "../src/index.js"
 
@@ -190,7 +190,7 @@ describe("KafkaConfig.make", () => {
     [{ acks: "leader", idempotent: true }, "acks: the idempotent producer needs acks=all"],
     [{ maxInFlight: 4 }, "max.in.flight: must be 1 with the idempotent producer"],
     [{ lingerMs: -1 }, "linger.ms: expected a whole number >= 0, got -1"],
-    [{ retryJitter: 1.5 }, "retry.jitter: expected a number from 0 to below 1"],
+    [{ retryJitter: 1.5 }, "retry.backoff.jitter: expected a number from 0 to below 1"],
     [{ sslCaLocation: "/x" }, "security.protocol: is PLAINTEXT, but TLS files are set"],
   ]
   for (const [settings, message] of bad)
@@ -270,17 +270,42 @@ describe("KafkaConfig.load: flags > env > file > defaults, errors naming where t
       `--config: ${binary} is not a .properties file: it holds binary data (NUL bytes)`,
     )
   })
+
+  test("the retry schedule's multiplier and jitter: one row each, settable from a flag, the environment and the file", async () => {
+    const file = join(dir, "retry.properties")
+    writeFileSync(file, "retry.backoff.multiplier=3\nretry.backoff.jitter=0.1\n")
+    const fromFile = await Effect.runPromise(KafkaConfig.load({ env: {}, configFile: file }))
+    expect(fromFile.config.retry.multiplier).toBe(3)
+    expect(fromFile.config.retry.jitter).toBe(0.1)
+    const fromEnv = await Effect.runPromise(
+      KafkaConfig.load({ env: { KAFKA_RETRY_BACKOFF_MULTIPLIER: "1.5" }, configFile: file }),
+    )
+    expect(fromEnv.config.retry.multiplier).toBe(1.5)
+    const fromFlag = await Effect.runPromise(
+      KafkaConfig.load({ env: {}, configFile: file, flags: { "retry-jitter": "0" } }),
+    )
+    expect(fromFlag.config.retry.jitter).toBe(0)
+    expect(KafkaConfig.defaults.retryJitter).toBe(0.2)
+    expect(await loadError({ env: {}, flags: { "retry-jitter": "1" } })).toBe(
+      '--retry-jitter: expected a number from 0 to below 1, got "1"',
+    )
+    expect(await loadError({ env: { KAFKA_RETRY_BACKOFF_MULTIPLIER: "0.5" } })).toBe(
+      'KAFKA_RETRY_BACKOFF_MULTIPLIER: expected a number from 1 to 100, got "0.5"',
+    )
+    expect(KafkaSettings.flagHelp(["retry-jitter"])).toContain(
+      "(env KAFKA_RETRY_BACKOFF_JITTER; default 0.2)",
+    )
+  })
 })
 
 describe("the settings table", () => {
-  const readme = Bun.file(join(repoRoot, "README.md")).text()
+  const options = Bun.file(join(repoRoot, "docs/options.md")).text()
 
-  test("every Kafka flag and variable is in the README", async () => {
-    const text = await readme
-    for (const spec of KafkaSettings.table) {
-      if (spec.flag !== undefined) expect(text).toContain(`\`--${spec.flag.name}`)
-      if (spec.env !== undefined) expect(text).toContain(spec.env)
-    }
+  test("docs/options.md's Kafka settings table is the one generated from the settings table", async () => {
+    const check = await runCommand(["bun", "scripts/docs.ts", "--check"])
+    expect(check.stderr).toBe("")
+    expect(check.code).toBe(0)
+    expect(await options).toContain(KafkaSettings.docsTable())
   })
 
   test("each properties key belongs to one setting", () => {

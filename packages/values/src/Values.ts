@@ -35,6 +35,18 @@ export const oneOf =
       ? Either.right(text as T)
       : Either.left(`expected one of ${values.join(", ")}, got ${JSON.stringify(text)}`)
 
+/** A decimal number from `min` to `max` (or to below `max`): "0.2", "1.5". */
+export const decimal =
+  (min: number, max: number, upTo: "max" | "below" = "max"): Read<number> =>
+  (text) => {
+    const n = /^\d*\.?\d+$/.test(text.trim()) ? Number(text) : Number.NaN
+    return n >= min && (upTo === "below" ? n < max : n <= max)
+      ? Either.right(n)
+      : Either.left(
+          `expected a number from ${min} to ${upTo === "below" ? "below " : ""}${max}, got ${JSON.stringify(text)}`,
+        )
+  }
+
 /** An ISO-8601 instant, as epoch ms. */
 export const instant: Read<number> = (text) => {
   const ms = Date.parse(text)

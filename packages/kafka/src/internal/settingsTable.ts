@@ -7,7 +7,7 @@
 import { Values } from "@customer-events/values"
 import { Either, Redacted } from "effect"
 import { clients, compressions } from "./choices.js"
-import { saslMechanisms, securityProtocols } from "./settingsTypes.js"
+import { type Setting, saslMechanisms, securityProtocols } from "./settingsTypes.js"
 import { acks, bool, brokersOf, caseless, flagMs, into, jaas, ms, type Read } from "./settingValues.js"
 
 export { brokersOf } from "./settingValues.js"
@@ -18,19 +18,21 @@ export interface Flag {
   /** The value's shape in help: "HOST:PORT[,...]". */
   readonly value: string
   readonly help: string
-  /** As shown in help. */
-  readonly default?: string
 }
 
 export interface SettingSpec {
   /** The name in errors when no source is known: the Java property. */
   readonly name: string
+  /** The setting it sets, whose default (`defaults`, the one place of default values) help and docs show. */
+  readonly setting?: Setting
   /** Properties-file keys: the Java name, then librdkafka's aliases. */
   readonly properties: ReadonlyArray<string>
   readonly env?: string
   readonly flag?: Flag
   /** Never shown in an error or a log. */
   readonly secret?: boolean
+  /** What it means, for the docs, when it has no flag (a flag's help says it). */
+  readonly about?: string
   /** Text from the properties file or the environment. */
   readonly read: Read
   /** Text from the flag, when it reads differently (durations with units); default `read`. */
@@ -40,32 +42,35 @@ export interface SettingSpec {
 export const table: ReadonlyArray<SettingSpec> = [
   {
     name: "client",
+    setting: "client",
     properties: [],
     env: "KAFKA_CLIENT",
     flag: {
       name: "client",
       value: "platformatic|kafkajs",
       help: "the Kafka client library (platformatic: about twice as fast, every codec)",
-      default: "platformatic",
     },
     read: into(Values.oneOf(clients), (client) => ({ client })),
   },
   {
     name: "bootstrap.servers",
+    setting: "bootstrapServers",
     properties: ["bootstrap.servers"],
     env: "KAFKA_BOOTSTRAP_SERVERS",
-    flag: { name: "bootstrap-servers", value: "HOST:PORT[,...]", help: "brokers", default: "127.0.0.1:9092" },
+    flag: { name: "bootstrap-servers", value: "HOST:PORT[,...]", help: "brokers" },
     read: (text) => Either.map(brokersOf(text), (brokers) => ({ bootstrapServers: brokers.join(",") })),
   },
   {
     name: "client.id",
+    setting: "clientId",
     properties: ["client.id"],
     env: "KAFKA_CLIENT_ID",
-    flag: { name: "client-id", value: "ID", help: "Kafka client id", default: "customer-events" },
+    flag: { name: "client-id", value: "ID", help: "Kafka client id" },
     read: into(Values.nonEmpty, (clientId) => ({ clientId })),
   },
   {
     name: "security.protocol",
+    about: "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (Confluent Cloud: SASL_SSL)",
     properties: ["security.protocol"],
     env: "KAFKA_SECURITY_PROTOCOL",
     read: into(
@@ -75,6 +80,7 @@ export const table: ReadonlyArray<SettingSpec> = [
   },
   {
     name: "sasl.mechanism",
+    about: "PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (default PLAIN)",
     properties: ["sasl.mechanism", "sasl.mechanisms"],
     env: "KAFKA_SASL_MECHANISM",
     read: into(
@@ -84,131 +90,170 @@ export const table: ReadonlyArray<SettingSpec> = [
   },
   {
     name: "sasl.username",
+    about: "the SASL user (Confluent Cloud: the API key)",
     properties: ["sasl.username"],
     env: "KAFKA_SASL_USERNAME",
     read: (saslUsername) => Either.right({ saslUsername }),
   },
   {
     name: "sasl.password",
+    about: "the SASL password (Confluent Cloud: the API secret); never shown",
     properties: ["sasl.password"],
     env: "KAFKA_SASL_PASSWORD",
     secret: true,
     read: (text) => Either.right({ saslPassword: Redacted.make(text) }),
   },
-  { name: "sasl.jaas.config", properties: ["sasl.jaas.config"], secret: true, read: jaas },
+  {
+    name: "sasl.jaas.config",
+    about: "Java's JAAS line with username and password, as Confluent Cloud hands it out; never shown",
+    properties: ["sasl.jaas.config"],
+    secret: true,
+    read: jaas,
+  },
   {
     name: "ssl.ca.location",
+    about: "a PEM file of the CA that signed the brokers' certificates (default: the system CAs)",
     properties: ["ssl.ca.location"],
     read: (sslCaLocation) => Either.right({ sslCaLocation }),
   },
   {
     name: "ssl.certificate.location",
+    about: "a PEM client certificate (mutual TLS), with ssl.key.location",
     properties: ["ssl.certificate.location"],
     read: (sslCertificateLocation) => Either.right({ sslCertificateLocation }),
   },
   {
     name: "ssl.key.location",
+    about: "the PEM key of the client certificate",
     properties: ["ssl.key.location"],
     read: (sslKeyLocation) => Either.right({ sslKeyLocation }),
   },
   {
     name: "enable.ssl.certificate.verification",
+    about: "false turns certificate verification off (logged as a warning)",
     properties: ["enable.ssl.certificate.verification"],
     read: into(bool, (verify) => ({ sslInsecure: !verify })),
   },
   {
     name: "acks",
+    setting: "acks",
     properties: ["acks"],
     flag: {
       name: "acks",
       value: "all|leader|none",
       help: "acknowledgements: all keeps the idempotent producer, leader/none turn it off",
-      default: "all",
     },
     read: into(acks, (value) => ({ acks: value })),
   },
   {
     name: "enable.idempotence",
+    about: "false turns the idempotent producer off (acks other than all do too)",
+    setting: "idempotent",
     properties: ["enable.idempotence"],
     read: into(bool, (idempotent) => ({ idempotent })),
   },
   {
     name: "compression.type",
+    setting: "compression",
     properties: ["compression.type", "compression.codec"],
     flag: {
       name: "compression",
       value: compressions.join("|"),
       help: "record compression (kafkajs: none and gzip only)",
-      default: "none",
     },
     read: into(Values.oneOf(compressions), (compression) => ({ compression })),
   },
   {
     name: "batch.num.messages",
+    setting: "batchMaxRecords",
     properties: ["batch.num.messages"],
     flag: {
       name: "batch-size",
       value: "N",
       help: "max records per partition batch in a request",
-      default: "1000",
     },
     read: into(Values.whole(1, 1_000_000), (batchMaxRecords) => ({ batchMaxRecords })),
   },
   {
     name: "linger.ms",
+    setting: "lingerMs",
     properties: ["linger.ms", "queue.buffering.max.ms"],
-    flag: { name: "linger", value: "D", help: "max wait to fill a batch", default: "5ms" },
+    flag: { name: "linger", value: "D", help: "max wait to fill a batch" },
     read: into(ms(0), (lingerMs) => ({ lingerMs })),
     readFlag: into(flagMs(0), (lingerMs) => ({ lingerMs })),
   },
   {
     name: "socket.connection.setup.timeout.ms",
+    setting: "connectionTimeoutMs",
     properties: ["socket.connection.setup.timeout.ms"],
-    flag: { name: "connect-timeout", value: "D", help: "connecting, retries included", default: "10s" },
+    flag: { name: "connect-timeout", value: "D", help: "connecting, retries included" },
     read: into(ms(1), (connectionTimeoutMs) => ({ connectionTimeoutMs })),
     readFlag: into(flagMs(1), (connectionTimeoutMs) => ({ connectionTimeoutMs })),
   },
   {
     name: "request.timeout.ms",
+    about: "how long one request may wait for its answer",
+    setting: "requestTimeoutMs",
     properties: ["request.timeout.ms"],
     read: into(ms(1), (requestTimeoutMs) => ({ requestTimeoutMs })),
   },
   {
     name: "delivery.timeout.ms",
+    setting: "deliveryTimeoutMs",
     properties: ["delivery.timeout.ms", "message.timeout.ms"],
     flag: {
       name: "delivery-timeout",
       value: "D",
       help: "total time a batch may be retried before it counts as failed",
-      default: "120s",
     },
     read: into(ms(1), (deliveryTimeoutMs) => ({ deliveryTimeoutMs })),
     readFlag: into(flagMs(1), (deliveryTimeoutMs) => ({ deliveryTimeoutMs })),
   },
   {
     name: "drain.timeout.ms",
+    setting: "drainTimeoutMs",
     properties: [],
     flag: {
       name: "drain-timeout",
       value: "D",
       help: "how long a stop waits for in-flight batches",
-      default: "30s",
     },
     read: into(ms(0), (drainTimeoutMs) => ({ drainTimeoutMs })),
     readFlag: into(flagMs(0), (drainTimeoutMs) => ({ drainTimeoutMs })),
   },
   {
     name: "max.in.flight.requests.per.connection",
+    about: "requests in flight without idempotence (default 5; 1 with it)",
     properties: ["max.in.flight.requests.per.connection", "max.in.flight"],
     read: into(Values.whole(1), (maxInFlight) => ({ maxInFlight })),
   },
   {
     name: "retry.backoff.ms",
+    about: "a failed batch's first backoff",
+    setting: "retryInitialMs",
     properties: ["retry.backoff.ms"],
     read: into(ms(1), (retryInitialMs) => ({ retryInitialMs })),
   },
   {
+    name: "retry.backoff.multiplier",
+    setting: "retryMultiplier",
+    properties: ["retry.backoff.multiplier"],
+    env: "KAFKA_RETRY_BACKOFF_MULTIPLIER",
+    flag: { name: "retry-multiplier", value: "X", help: "each retry's backoff is the previous one times X" },
+    read: into(Values.decimal(1, 100), (retryMultiplier) => ({ retryMultiplier })),
+  },
+  {
+    name: "retry.backoff.jitter",
+    setting: "retryJitter",
+    properties: ["retry.backoff.jitter"],
+    env: "KAFKA_RETRY_BACKOFF_JITTER",
+    flag: { name: "retry-jitter", value: "F", help: "each backoff scaled by a random factor in [1-F, 1+F]" },
+    read: into(Values.decimal(0, 1, "below"), (retryJitter) => ({ retryJitter })),
+  },
+  {
     name: "retry.backoff.max.ms",
+    about: "the longest backoff between retries",
+    setting: "retryMaxMs",
     properties: ["retry.backoff.max.ms"],
     read: into(ms(1), (retryMaxMs) => ({ retryMaxMs })),
   },

@@ -56,3 +56,23 @@ export interface Sourced {
   readonly settings: Settings
   readonly origins: Origins
 }
+
+/** Every default value, once: the config's, and what --help and the docs' options table show. */
+export const defaults = {
+  client: "platformatic",
+  bootstrapServers: "127.0.0.1:9092",
+  clientId: "customer-events",
+  acks: "all",
+  idempotent: true,
+  compression: "none",
+  connectionTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  deliveryTimeoutMs: 120_000,
+  retryInitialMs: 100,
+  retryMaxMs: 5_000,
+  retryMultiplier: 2,
+  retryJitter: 0.2,
+  batchMaxRecords: 1_000,
+  lingerMs: 5,
+  drainTimeoutMs: 30_000,
+} as const satisfies Settings

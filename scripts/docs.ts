@@ -1,0 +1,34 @@
+/**
+ * The generated parts of the docs, between `<!-- generated: NAME -->` and `<!-- end: NAME -->`:
+ * `bun scripts/docs.ts` rewrites them; `bun scripts/docs.ts --check` exits 1 naming any that is not
+ * current (the tests run it).
+ */
+import { readFileSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { KafkaSettings } from "../packages/kafka/src/index.js"
+
+const root = join(import.meta.dir, "..")
+
+/** Each generated block: the file it is in, and its text. */
+const blocks: ReadonlyArray<{ readonly file: string; readonly name: string; readonly text: () => string }> = [
+  { file: "docs/options.md", name: "kafka-settings", text: KafkaSettings.docsTable },
+]
+
+const stale: Array<string> = []
+for (const block of blocks) {
+  const path = join(root, block.file)
+  const before = readFileSync(path, "utf8")
+  const open = `<!-- generated: ${block.name} -->\n`
+  const close = `<!-- end: ${block.name} -->`
+  const start = before.indexOf(open)
+  const end = before.indexOf(close)
+  if (start < 0 || end < start) throw new Error(`${block.file}: no "${open.trim()}" ... "${close}" block`)
+  const after = `${before.slice(0, start + open.length)}${block.text()}\n${before.slice(end)}`
+  if (after === before) continue
+  if (Bun.argv.includes("--check")) stale.push(`${block.file}: ${block.name}`)
+  else writeFileSync(path, after)
+}
+if (stale.length > 0) {
+  console.error(`not current (run bun scripts/docs.ts): ${stale.join(", ")}`)
+  process.exit(1)
+}
