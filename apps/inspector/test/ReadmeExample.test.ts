@@ -1,7 +1,7 @@
 /**
- * The README's "Reuse the packages in your own app", followed word for word: in a copy of the
- * repository, each file the section names gets the code block that follows its name, then the
- * section's shell commands run in order (install, type-check, run) against the local broker.
+ * docs/reuse.md, "Reuse the packages in your own app", followed word for word: in a copy of the
+ * repository, each file the page names gets the code block that follows its name, then the page's
+ * shell commands run in order (install, type-check, run) against the local broker.
  */
 import { afterAll, expect, test } from "bun:test"
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
@@ -16,9 +16,7 @@ import {
   uniqueTopic,
 } from "@customer-events/test-support"
 
-const readme = readFileSync(join(repoRoot, "README.md"), "utf8")
-const start = readme.indexOf("## Reuse the packages in your own app")
-const section = readme.slice(start, readme.indexOf("\n## ", start + 1))
+const section = readFileSync(join(repoRoot, "docs/reuse.md"), "utf8")
 
 /** Each code block with the last `apps/...` path named before it (none for shell blocks). */
 const blocks = () => {
@@ -42,7 +40,7 @@ const copy = mkdtempSync(join(tmpdir(), "readme-reuse-"))
 
 afterAll(() => rmSync(copy, { recursive: true, force: true }))
 
-test("the README's reuse steps, followed literally in a copy of the repository, send 1,000 events", async () => {
+test("docs/reuse.md's steps, followed literally in a copy of the repository, send 1,000 events", async () => {
   cpSync(repoRoot, copy, { recursive: true, filter: (source) => !skipped.has(basename(source)) })
   const found = blocks()
   const files = found.filter((b) => b.lang !== "sh")

@@ -1,6 +1,6 @@
 /**
- * The apps under Deno (the pinned one, scripts/runtimes.sh), from this checkout, as the README's
- * "Run with Deno" says: the same seed's --dry-run output byte for byte as under Bun, events to the
+ * The apps under Deno (the pinned one, scripts/runtimes.sh), from this checkout, as docs/deno.md
+ * says: the same seed's --dry-run output byte for byte as under Bun, events to the
  * real broker with each client read back by the inspector under Deno, Ctrl-C draining, --workers,
  * and the same usage errors.
  */

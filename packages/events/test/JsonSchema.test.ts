@@ -118,12 +118,12 @@ describe("the published JSON Schema", () => {
     expect(text).toContain("recommendedProductId is never productId")
   })
 
-  test("the README's ajv snippet, run as written, finds 1,000 events valid and a bad one invalid", async () => {
-    const readme = await Bun.file(join(repoRoot, "README.md")).text()
-    const section = readme.slice(readme.indexOf("### Validating with the JSON Schema"))
+  test("docs/events.md's ajv snippet, run as written, finds 1,000 events valid and a bad one invalid", async () => {
+    const page = await Bun.file(join(repoRoot, "docs/events.md")).text()
+    const section = page.slice(page.indexOf("## Validating with the JSON Schema"))
     const snippet = section.match(/```ts\n([\s\S]*?)```/)?.[1]
     expect(snippet).toBeDefined()
-    // Beside this package's ajv, as the README's `bun add ajv ajv-formats` would have it.
+    // Beside this package's ajv, as the page's `bun add ajv ajv-formats` would have it.
     writeFileSync(join(here, "customer-event.schema.generated.json"), JSON.stringify(schema))
     writeFileSync(
       join(here, "validate.generated.ts"),
