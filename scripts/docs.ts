@@ -5,13 +5,18 @@
  */
 import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { inspectorFlags } from "../apps/inspector/src/InspectorFlags.js"
+import { producerFlags } from "../apps/producer/src/ProducerFlags.js"
+import { FlagSpec } from "../packages/cli/src/index.js"
 import { KafkaSettings } from "../packages/kafka/src/index.js"
 
 const root = join(import.meta.dir, "..")
 
 /** Each generated block: the file it is in, and its text. */
 const blocks: ReadonlyArray<{ readonly file: string; readonly name: string; readonly text: () => string }> = [
+  { file: "docs/options.md", name: "producer-flags", text: () => FlagSpec.markdownTable(producerFlags) },
   { file: "docs/options.md", name: "kafka-settings", text: KafkaSettings.docsTable },
+  { file: "docs/inspector.md", name: "inspector-flags", text: () => FlagSpec.markdownTable(inspectorFlags) },
 ]
 
 const stale: Array<string> = []

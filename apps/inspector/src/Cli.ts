@@ -1,10 +1,11 @@
 /** The inspector's command line: the producer's connection flags, what to read, how to report. */
 
 import { readFileSync } from "node:fs"
-import { Flags, Logging } from "@customer-events/cli"
+import { FlagSpec, Flags, Logging } from "@customer-events/cli"
 import { KafkaSettings } from "@customer-events/kafka"
 import type { LogLevel } from "effect"
 import type { Expected, Mode } from "./Inspection.js"
+import { inspectorFlags } from "./InspectorFlags.js"
 import { TruthCheck } from "./TruthCheck.js"
 
 export interface Options {
@@ -32,23 +33,11 @@ export type Command = { readonly _tag: "Run"; readonly options: Options } | { re
 /** The connection flags this app offers, from the producer's settings table. */
 const kafkaFlags = ["bootstrap-servers", "connect-timeout", "client-id"] as const
 
-const flags = {
-  ...KafkaSettings.flagOptions(kafkaFlags),
-  topic: { type: "string" },
-  config: { type: "string" },
-  "from-beginning": { type: "boolean" },
-  "from-time": { type: "string" },
-  follow: { type: "boolean" },
-  max: { type: "string" },
-  json: { type: "boolean" },
-  summary: { type: "string" },
-  truth: { type: "string", multiple: true },
-  mode: { type: "string" },
-  "log-format": { type: "string" },
-  "log-level": { type: "string" },
-  "no-progress": { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const
+const flags = { ...KafkaSettings.flagOptions(kafkaFlags), ...FlagSpec.parseOptions(inspectorFlags) }
+
+/** Defaults as written in the flags' specs, read by the same parsers as a given value. */
+const defaultOf = <N extends keyof typeof inspectorFlags>(name: N) =>
+  (inspectorFlags[name] as { readonly default: string }).default
 
 /** The late and duplicate counts of a producer's --summary-file. */
 const expectedOf = (path: string): Expected => {
@@ -81,7 +70,7 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
   return {
     _tag: "Run",
     options: {
-      topic: Flags.topic(v.topic, env, "customer-events"),
+      topic: Flags.topic(v.topic, env, defaultOf("topic")),
       configFile: v.config,
       kafka: KafkaSettings.givenFlags(kafkaFlags, v),
       fromTime: v["from-time"] === undefined ? undefined : Flags.instant("--from-time", v["from-time"]),
@@ -90,17 +79,11 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
       json: v.json === true,
       expected: v.summary === undefined ? undefined : expectedOf(v.summary),
       truth: v.truth === undefined ? undefined : TruthCheck.load(v.truth),
-      mode:
-        v.mode === undefined ? "auto" : Flags.oneOf("--mode", v.mode, ["auto", "sessions", "independent"]),
-      logFormat:
-        v["log-format"] === undefined
-          ? "pretty"
-          : Flags.oneOf("--log-format", v["log-format"], Logging.logFormats),
+      mode: Flags.oneOf("--mode", v.mode ?? defaultOf("mode"), ["auto", "sessions", "independent"]),
+      logFormat: Flags.oneOf("--log-format", v["log-format"] ?? defaultOf("log-format"), Logging.logFormats),
       logLevel:
         Logging.logLevels[
-          v["log-level"] === undefined
-            ? "info"
-            : Flags.oneOf("--log-level", v["log-level"], Object.keys(Logging.logLevels))
+          Flags.oneOf("--log-level", v["log-level"] ?? defaultOf("log-level"), Object.keys(Logging.logLevels))
         ]!,
       progress: v["no-progress"] !== true,
     },
@@ -121,33 +104,23 @@ Examples:
 
 Connection (exactly as the producer takes them):
 ${KafkaSettings.flagHelp(kafkaFlags)}
-  --topic NAME                 (env KAFKA_TOPIC; default customer-events)
-  --config FILE                Java/librdkafka .properties file
+${FlagSpec.helpLines(inspectorFlags, "connection")}
 
 What to read:
-  --from-beginning             every partition from its first record (the default)
-  --from-time ISO              every partition from the first record at or after ISO
-  --follow                     keep reading new records until Ctrl-C (otherwise stop at the high
-                               watermarks seen at the start)
-  --max N                      stop after N records
+${FlagSpec.helpLines(inspectorFlags, "read")}
 
-  --summary FILE               the producer's --summary-file of the run: its injected late events,
-                               duplicates and price glitches (--late-rate, --duplicate-rate, --anomaly)
-                               are expected, not findings; the duplicates found must equal duplicatesInjected
-  --truth FILE                 the producer's --truth file (repeatable: the files of several instances are
-                               summed): the same aggregates are recomputed from the topic and compared
-                               window by window; the first window and figure that differ are named
+${FlagSpec.helpLines(inspectorFlags, "expect")}
 
 Checks:
   Each record: the value decodes as an event; key = customerId; the headers event-type, event-id,
   content-type, schema-version agree with the event; the record timestamp = the event time.
   Each session (sessions mode): a purchase follows an addToCart of the same product and quantity;
   time never goes backwards. Across the stream: one unit price per product; no duplicate eventId.
-  --mode auto|sessions|independent   which of the producer's modes wrote the topic (default: detected)
+${FlagSpec.helpLines(inspectorFlags, "checks")}
 
 Output:
   A report on stdout (--json: as JSON); a progress line on stderr. Ctrl-C prints the report so far.
-  --log-format pretty|json, --log-level debug|info|warn|error, --no-progress
+${FlagSpec.helpLines(inspectorFlags, "output")}
 
 Exit codes: 0 sound; 1 invalid records, violations, duplicates or a difference from the truth; 2 bad usage, or the cluster or
 topic could not be reached.

@@ -3,12 +3,13 @@
  * value validated once into typed RunOptions, and a --help that teaches by example.
  */
 
-import { Flags, Logging } from "@customer-events/cli"
+import { FlagSpec, Flags, Logging } from "@customer-events/cli"
 import { Anomaly, EventGenerator, Pacing, type TrafficProfile } from "@customer-events/events"
 import { KafkaSettings } from "@customer-events/kafka"
 import { Values } from "@customer-events/values"
 import type { LogLevel } from "effect"
 import * as EventPrinter from "./EventPrinter.js"
+import { producerFlags } from "./ProducerFlags.js"
 import * as RunExtras from "./RunExtras.js"
 import * as Scaling from "./Scaling.js"
 import * as Shaping from "./Shaping.js"
@@ -70,58 +71,18 @@ export type Command =
   | { readonly _tag: "Help" }
   | { readonly _tag: "Version" }
 
-export const defaultTopic = "customer-events"
+/** Defaults as written in the flags' specs, read by the same parsers as a given value. */
+const defaultOf = <N extends keyof typeof producerFlags>(name: N) =>
+  (producerFlags[name] as { readonly default: string }).default
 
 /** The Kafka flags this app offers: every flag of the settings table, in its order (that of --help). */
 export const kafkaFlags = KafkaSettings.flagNames
 
-const flags = {
-  ...KafkaSettings.flagOptions(kafkaFlags),
-  topic: { type: "string" },
-  config: { type: "string" },
-  interval: { type: "string" },
-  profile: { type: "string" },
-  "late-rate": { type: "string" },
-  "late-by": { type: "string" },
-  "duplicate-rate": { type: "string" },
-  anomaly: { type: "string", multiple: true },
-  timezone: { type: "string" },
-  rate: { type: "string" },
-  count: { type: "string" },
-  duration: { type: "string" },
-  seed: { type: "string" },
-  mode: { type: "string" },
-  customers: { type: "string" },
-  products: { type: "string" },
-  "start-time": { type: "string" },
-  "dry-run": { type: "boolean" },
-  "create-topic": { type: "boolean" },
-  partitions: { type: "string" },
-  "replication-factor": { type: "string" },
-  "summary-file": { type: "string" },
-  "dead-letter-file": { type: "string" },
-  "log-format": { type: "string" },
-  "log-level": { type: "string" },
-  "no-progress": { type: "boolean" },
-  print: { type: "string" },
-  truth: { type: "string" },
-  "truth-window": { type: "string" },
-  "reference-topics": { type: "boolean" },
-  "products-topic": { type: "string" },
-  "customers-topic": { type: "string" },
-  entity: { type: "string" },
-  instance: { type: "string" },
-  workers: { type: "string" },
-  "metrics-port": { type: "string" },
-  "metrics-host": { type: "string" },
-  "metrics-linger": { type: "string" },
-  help: { type: "boolean", short: "h" },
-  version: { type: "boolean", short: "V" },
-} as const
+const flags = { ...KafkaSettings.flagOptions(kafkaFlags), ...FlagSpec.parseOptions(producerFlags) }
 
 /** Whether a flag of this command line takes a value (--topic NAME) or stands alone (--dry-run). */
 export const takesValue = (name: string): boolean =>
-  (flags as Record<string, { readonly type: string }>)[name]?.type === "string"
+  kafkaFlags.includes(name) || FlagSpec.takesValue(producerFlags, name)
 
 const { fail, durationMs: parseDurationMs, whole: parseWhole, oneOf } = Flags
 const { pacingOf, profileOf, fraction, lateOf, timeZoneOf } = Shaping
@@ -154,7 +115,7 @@ const schemaCommand = (positionals: ReadonlyArray<string>, entity: string | unde
     )
   return {
     _tag: "Schema",
-    entity: entity === undefined ? "event" : oneOf("--entity", entity, schemaEntities),
+    entity: oneOf("--entity", entity ?? defaultOf("entity"), schemaEntities),
   }
 }
 
@@ -165,9 +126,8 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
   if (v.version) return { _tag: "Version" }
   if (parsed.positionals.length > 0 || v.entity !== undefined)
     return schemaCommand(parsed.positionals, v.entity)
-  const topic = Flags.topic(v.topic, env, defaultTopic)
-  const customers =
-    v.customers === undefined ? 5000 : parseWhole("--customers", v.customers, 1, 1_000_000_000)
+  const topic = Flags.topic(v.topic, env, defaultOf("topic"))
+  const customers = parseWhole("--customers", v.customers ?? defaultOf("customers"), 1, 1_000_000_000)
   const instance = instanceOf(v.instance, customers)
   const pacing = pacingOf(v.rate, v.interval)
 
@@ -179,7 +139,7 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
       kafka: KafkaSettings.givenFlags(kafkaFlags, v),
       pacing: instance === undefined ? pacing : Pacing.shareOf(pacing, instance.of),
       profile: profileOf(v.profile, v.rate),
-      timeZone: timeZoneOf(v.timezone),
+      timeZone: timeZoneOf(v.timezone ?? defaultOf("timezone")),
       late: lateOf(v["late-rate"], v["late-by"]),
       duplicateRate:
         v["duplicate-rate"] === undefined ? 0 : fraction("--duplicate-rate", v["duplicate-rate"]),
@@ -187,26 +147,25 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
       count: v.count === undefined ? undefined : shareOfCount(parseWhole("--count", v.count, 1), instance),
       durationMs: v.duration === undefined ? undefined : parseDurationMs("--duration", v.duration),
       seed: v.seed === undefined ? undefined : Flags.value("--seed", v.seed, Values.nonEmpty),
-      mode: v.mode === undefined ? "sessions" : oneOf("--mode", v.mode, EventGenerator.modes),
+      mode: oneOf("--mode", v.mode ?? defaultOf("mode"), EventGenerator.modes),
       customers,
-      products: v.products === undefined ? 500 : parseWhole("--products", v.products, 2, 100_000_000),
+      products: parseWhole("--products", v.products ?? defaultOf("products"), 2, 100_000_000),
       startTime: v["start-time"] === undefined ? undefined : Flags.instant("--start-time", v["start-time"]),
       dryRun: v["dry-run"] === true,
       createTopic: v["create-topic"] === true,
-      partitions: v.partitions === undefined ? 3 : parseWhole("--partitions", v.partitions, 1, 10_000),
-      replicationFactor:
-        v["replication-factor"] === undefined
-          ? 1
-          : parseWhole("--replication-factor", v["replication-factor"], 1, 32),
+      partitions: parseWhole("--partitions", v.partitions ?? defaultOf("partitions"), 1, 10_000),
+      replicationFactor: parseWhole(
+        "--replication-factor",
+        v["replication-factor"] ?? defaultOf("replication-factor"),
+        1,
+        32,
+      ),
       summaryFile: v["summary-file"],
       deadLetterFile: v["dead-letter-file"],
-      logFormat:
-        v["log-format"] === undefined ? "pretty" : oneOf("--log-format", v["log-format"], Logging.logFormats),
+      logFormat: oneOf("--log-format", v["log-format"] ?? defaultOf("log-format"), Logging.logFormats),
       logLevel:
         Logging.logLevels[
-          v["log-level"] === undefined
-            ? "info"
-            : oneOf("--log-level", v["log-level"], Object.keys(Logging.logLevels))
+          oneOf("--log-level", v["log-level"] ?? defaultOf("log-level"), Object.keys(Logging.logLevels))
         ]!,
       progress: v["no-progress"] !== true,
       print: parsePrint(v.print, v["dry-run"] === true),

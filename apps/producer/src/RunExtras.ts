@@ -5,6 +5,7 @@
 import { Flags } from "@customer-events/cli"
 import { Values } from "@customer-events/values"
 import type { RunOptions } from "./Cli.js"
+import { producerFlags } from "./ProducerFlags.js"
 
 const { fail, durationMs: parseDurationMs, whole: parseWhole } = Flags
 
@@ -17,7 +18,7 @@ export const metricsOf = (
     if (named !== undefined) fail(`--${named}`, "goes with --metrics-port N (where /metrics is served)")
     return undefined
   }
-  const host = v["metrics-host"] ?? "127.0.0.1"
+  const host = v["metrics-host"] ?? producerFlags["metrics-host"].default
   if (!/^[A-Za-z0-9.:-]+$/.test(host))
     return fail(
       "--metrics-host",
@@ -26,8 +27,10 @@ export const metricsOf = (
   return {
     host,
     port: parseWhole("--metrics-port", v["metrics-port"], 1, 65_535),
-    lingerMs:
-      v["metrics-linger"] === undefined ? 0 : parseDurationMs("--metrics-linger", v["metrics-linger"]),
+    lingerMs: parseDurationMs(
+      "--metrics-linger",
+      v["metrics-linger"] ?? producerFlags["metrics-linger"].default,
+    ),
   }
 }
 
@@ -37,7 +40,7 @@ export const truthOf = (file: string | undefined, window: string | undefined): R
     if (window !== undefined) fail("--truth-window", "needs --truth FILE (where the windows are written)")
     return undefined
   }
-  const windowMs = window === undefined ? 60_000 : parseDurationMs("--truth-window", window)
+  const windowMs = parseDurationMs("--truth-window", window ?? producerFlags["truth-window"].default)
   if (windowMs < 1000 || windowMs % 1000 !== 0)
     return fail(
       "--truth-window",

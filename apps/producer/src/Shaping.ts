@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs"
 import { Flags } from "@customer-events/cli"
 import { type EventGenerator, Pacing, TrafficProfile } from "@customer-events/events"
 import { Either } from "effect"
+import { producerFlags } from "./ProducerFlags.js"
 
 const { fail, durationMs: parseDurationMs } = Flags
 
@@ -76,7 +77,7 @@ export const lateOf = (
     if (by !== undefined) fail("--late-by", "needs --late-rate P (the fraction of events that are late)")
     return undefined
   }
-  const parts = (by ?? "30s..10m").split("..")
+  const parts = (by ?? producerFlags["late-by"].default).split("..")
   if (parts.length !== 2)
     return fail("--late-by", `expected MIN..MAX such as 30s..10m, got ${JSON.stringify(by)}`)
   const minMs = parseDurationMs("--late-by", parts[0]!)
@@ -86,8 +87,7 @@ export const lateOf = (
   return { rate: fraction("--late-rate", rate), minMs, maxMs }
 }
 
-export const timeZoneOf = (text: string | undefined): string => {
-  if (text === undefined) return "UTC"
+export const timeZoneOf = (text: string): string => {
   if (!TrafficProfile.isTimeZone(text))
     return fail(
       "--timezone",

@@ -6,11 +6,13 @@
  * goes to every worker, which drains and reports: the sum adds up as a single run's does.
  */
 import { writeFileSync } from "node:fs"
+import { FlagSpec } from "@customer-events/cli"
 import { Catalog, Pacing } from "@customer-events/events"
 import { Deferred, Effect, Exit, Fiber, FiberId } from "effect"
 import * as Cli from "./Cli.js"
 import { Counters, type Summary } from "./Counters.js"
 import * as Output from "./Output.js"
+import { producerFlags } from "./ProducerFlags.js"
 import * as Production from "./Production.js"
 import * as ReferenceTopics from "./ReferenceTopics.js"
 import type { RunControl } from "./RunControl.js"
@@ -19,22 +21,7 @@ import * as Runtime from "./Runtime.js"
 import type { FromWorker, Snapshot, ToWorker } from "./WorkerThread.js"
 
 /** Flags the parent handles itself: a worker never gets them. */
-const parentOnly = [
-  "workers",
-  "instance",
-  "seed",
-  "create-topic",
-  "partitions",
-  "replication-factor",
-  "reference-topics",
-  "products-topic",
-  "customers-topic",
-  "summary-file",
-  "no-progress",
-  "metrics-port",
-  "metrics-host",
-  "metrics-linger",
-]
+const parentOnly = FlagSpec.parentOnly(producerFlags)
 
 /** The command line without the given flags (and their values). */
 export const withoutFlags = (argv: ReadonlyArray<string>, names: ReadonlyArray<string>): Array<string> => {
