@@ -74,6 +74,16 @@ interface SessionState {
   readonly carted: Map<string, number>
 }
 
+export interface InspectionOptions {
+  readonly topic: string
+  readonly mode: Mode
+  /** Where the read starts: each partition's beginning, or a point in time. */
+  readonly start: "beginning" | "time"
+  /** The producer's summary: what it injected on purpose (--summary). */
+  readonly expected?: Expected | undefined
+  readonly truth?: TruthCheck | undefined
+}
+
 export class Inspection {
   private records = 0
   private valid = 0
@@ -102,14 +112,20 @@ export class Inspection {
   private readonly lateness = new Lateness()
   private readonly anomalies: Record<string, number> = {}
 
-  constructor(
-    readonly topic: string,
-    readonly mode: Mode,
-    /** False when reading from a point in time: sessions cut by the start would show purchases without their carts. */
-    readonly checkCarts = true,
-    readonly expected?: Expected,
-    readonly truth?: TruthCheck,
-  ) {}
+  readonly topic: string
+  readonly mode: Mode
+  /** Not when reading from a point in time: sessions cut by the start would show purchases without their carts. */
+  readonly checkCarts: boolean
+  readonly expected: Expected | undefined
+  readonly truth: TruthCheck | undefined
+
+  constructor(options: InspectionOptions) {
+    this.topic = options.topic
+    this.mode = options.mode
+    this.checkCarts = options.start === "beginning"
+    this.expected = options.expected
+    this.truth = options.truth
+  }
 
   get count() {
     return this.records

@@ -23,13 +23,13 @@ const inspect = (options: Cli.Options, stop: Deferred.Deferred<void>) =>
         `${options.configFile}: ignoring keys this client does not use: ${unknownKeys.join(", ")}`,
       )
     const consumer = yield* KafkaConsumer.make(config)
-    const inspection = new Inspection(
-      options.topic,
-      options.mode,
-      options.fromTime === undefined,
-      options.expected,
-      options.truth,
-    )
+    const inspection = new Inspection({
+      topic: options.topic,
+      mode: options.mode,
+      start: options.fromTime === undefined ? "beginning" : "time",
+      expected: options.expected,
+      truth: options.truth,
+    })
     let records: Stream.Stream<KafkaConsumer.ConsumedRecord, unknown>
     let ranges: ReadonlyArray<KafkaConsumer.PartitionRange> = []
     if (options.follow) {

@@ -6,8 +6,8 @@
 import { closeSync, openSync, writeSync } from "node:fs"
 import type { EventRecord } from "@customer-events/events"
 import { Effect } from "effect"
-import type { Counters } from "./Counters.js"
 import type { Outcome } from "./DeliveryTarget.js"
+import type { RunState } from "./RunState.js"
 
 export interface DeadLetterFile {
   readonly path: string
@@ -36,7 +36,7 @@ export const open = (path: string, append = false): DeadLetterFile => {
 }
 
 /** The outcome consumer: each failed batch's events are appended, and counted as dead-lettered. */
-export const consumer = (file: DeadLetterFile, counters: Counters) => (outcome: Outcome) =>
+export const consumer = (file: DeadLetterFile, state: RunState) => (outcome: Outcome) =>
   Effect.sync(() => {
-    if (outcome._tag === "Failed") counters.recordDeadLettered(file.write(outcome.records))
+    if (outcome._tag === "Failed") state.deadLettered(file.write(outcome.records))
   })

@@ -5,7 +5,7 @@
 import { Terminal } from "@customer-events/cli"
 import type { ProducerMetrics } from "@customer-events/kafka"
 import { Effect, Option, Schedule } from "effect"
-import type { Counters, Summary } from "./Counters.js"
+import type { RunState, Summary } from "./RunState.js"
 
 const formatCount = (n: number) => n.toLocaleString("en-US")
 const ms = (n: number | undefined) =>
@@ -17,7 +17,7 @@ const ms = (n: number | undefined) =>
  * Runs until interrupted.
  */
 export const progress = (
-  counters: Counters,
+  state: RunState,
   enabled: boolean,
   latency: Effect.Effect<Option.Option<ProducerMetrics.LatencyPercentiles>>,
 ) =>
@@ -27,13 +27,14 @@ export const progress = (
     const line = (percentiles: Option.Option<ProducerMetrics.LatencyPercentiles>) => {
       const p = Option.getOrUndefined(percentiles)
       const now = performance.now()
-      const rate = ((counters.generated - lastGenerated) * 1000) / Math.max(1, now - lastAt)
-      lastGenerated = counters.generated
+      const f = state.figures
+      const rate = ((f.generated - lastGenerated) * 1000) / Math.max(1, now - lastAt)
+      lastGenerated = f.generated
       lastAt = now
       return (
-        `${formatCount(Math.round(rate))} ev/s | generated ${formatCount(counters.generated)}` +
-        ` | delivered ${formatCount(counters.delivered)} | failed ${formatCount(counters.failed)}` +
-        ` | retries ${formatCount(counters.retries)} | ack p50 ${ms(p?.p50)} p99 ${ms(p?.p99)}`
+        `${formatCount(Math.round(rate))} ev/s | generated ${formatCount(f.generated)}` +
+        ` | delivered ${formatCount(f.delivered)} | failed ${formatCount(f.failed)}` +
+        ` | retries ${formatCount(f.retries)} | ack p50 ${ms(p?.p50)} p99 ${ms(p?.p99)}`
       )
     }
     if (!enabled) return yield* Effect.never

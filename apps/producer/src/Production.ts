@@ -8,7 +8,6 @@ import { type Catalog, EventClock, EventGenerator, Pacing } from "@customer-even
 import { KafkaAdmin, KafkaConfig, KafkaProducer } from "@customer-events/kafka"
 import { Duration, Effect, Fiber, Schedule } from "effect"
 import type * as Cli from "./Cli.js"
-import type { Counters, Summary } from "./Counters.js"
 import * as DeadLetterFile from "./DeadLetterFile.js"
 import * as DeliveryTarget from "./DeliveryTarget.js"
 import * as EventPrinter from "./EventPrinter.js"
@@ -17,6 +16,7 @@ import * as ReferenceTopics from "./ReferenceTopics.js"
 import * as Run from "./Run.js"
 import type { RunControl } from "./RunControl.js"
 import * as RunMetrics from "./RunMetrics.js"
+import type { RunState, Summary } from "./RunState.js"
 import * as StdoutTarget from "./StdoutTarget.js"
 import { TruthLog } from "./TruthLog.js"
 
@@ -81,10 +81,10 @@ const openTruth = (options: Cli.RunOptions, catalog: Catalog.Catalog) =>
       }),
   })
 
-/** What the caller gives a run: its control, its counters, and what to do the moment it has its summary. */
+/** What the caller gives a run: its control, its state, and what to do the moment it has its summary. */
 export interface Hooks {
   readonly control: RunControl
-  readonly counters: Counters
+  readonly state: RunState
   /** A worker of --workers: the dead-letter file is shared, emptied by the parent. */
   readonly appendDeadLetters?: boolean
   /** Sees each batch's outcome once it is counted (a worker of --workers reports them). */
@@ -121,24 +121,24 @@ const generatorOptions = (options: Cli.RunOptions): EventGenerator.Options => ({
 })
 
 /** --metrics-port: the run's metrics published every second; the effect returned publishes the last. */
-const publishMetrics = (options: Cli.RunOptions, target: DeliveryTarget.DeliveryTarget, counters: Counters) =>
+const publishMetrics = (options: Cli.RunOptions, target: DeliveryTarget.DeliveryTarget, state: RunState) =>
   Effect.gen(function* () {
     const labels = { topic: options.topic, client: target.client ?? "none", ...instanceLabel(options) }
-    const publish = RunMetrics.publisher(labels, options.pacing, false)
+    const publish = RunMetrics.publisher(labels, options.pacing)
     if (options.metrics === undefined) return Effect.void
     yield* Effect.forkScoped(
-      Effect.suspend(() => publish(counters)).pipe(
+      Effect.suspend(() => publish(state.figures)).pipe(
         Effect.repeat(Schedule.spaced("1 second")),
         Effect.delay("1 second"),
       ),
     )
-    return Effect.suspend(() => publish(counters))
+    return Effect.suspend(() => publish(state.figures))
   })
 
 /** One producer run, from parsed options to its summary. */
 export const runStream = (options: Cli.RunOptions, hooks: Hooks) =>
   Effect.gen(function* () {
-    const { control, counters } = hooks
+    const { control, state } = hooks
     const seed = yield* seedOf(options)
     const generator = yield* EventGenerator.makeSeeded(seed, generatorOptions(options))
     const truth = yield* openTruth(options, generator.catalog)
@@ -150,9 +150,9 @@ export const runStream = (options: Cli.RunOptions, hooks: Hooks) =>
     yield* Effect.addFinalizer(() => Effect.sync(() => deadLetters?.close()))
     yield* Effect.logInfo(startLine(options, target))
     const progress = yield* Effect.fork(
-      Output.progress(counters, options.progress && !options.dryRun, target.latency),
+      Output.progress(state, options.progress && !options.dryRun, target.latency),
     )
-    const publishLast = yield* publishMetrics(options, target, counters)
+    const publishLast = yield* publishMetrics(options, target, state)
     control.begin()
     const summary = yield* Run.run({
       target,
@@ -160,7 +160,7 @@ export const runStream = (options: Cli.RunOptions, hooks: Hooks) =>
       seed,
       ...instanceLabel(options),
       generator,
-      counters,
+      state,
       control,
       drainTimeout: target.drainTimeout,
       pacer: Run.pacerOptions({
@@ -171,7 +171,7 @@ export const runStream = (options: Cli.RunOptions, hooks: Hooks) =>
         maxGroup: target.maxGroup,
       }),
       consumers: [
-        ...(deadLetters === undefined ? [] : [DeadLetterFile.consumer(deadLetters, counters)]),
+        ...(deadLetters === undefined ? [] : [DeadLetterFile.consumer(deadLetters, state)]),
         ...(options.print === undefined ? [] : [EventPrinter.make(options.print)]),
         ...(truth === undefined ? [] : [truth.consumer]),
         ...(hooks.answered === undefined ? [] : [hooks.answered]),

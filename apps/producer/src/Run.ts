@@ -1,5 +1,5 @@
 /**
- * One run: generator -> pacer -> record encoding -> delivery target -> outcome consumers (counters,
+ * One run: generator -> pacer -> record encoding -> delivery target -> outcome consumers (run state,
  * dead letters, --print). A stop (signal, fatal error) ends generation at once; in-flight batches
  * then get the drain timeout, after which (or at a forced stop) the target gives up on them: they
  * come back as failed outcomes, so every generated event has exactly one outcome.
@@ -7,10 +7,10 @@
 import { type EventGenerator, EventRecord } from "@customer-events/events"
 import { KafkaProducer } from "@customer-events/kafka"
 import { Chunk, Deferred, Duration, Effect, Fiber, Option, Stream } from "effect"
-import type { Counters, Summary } from "./Counters.js"
 import { type DeliveryTarget, isFatal, type Outcome } from "./DeliveryTarget.js"
 import * as Pacer from "./Pacer.js"
 import type { RunControl } from "./RunControl.js"
+import type { RunState, Summary } from "./RunState.js"
 
 export interface RunInput {
   readonly target: DeliveryTarget
@@ -21,7 +21,7 @@ export interface RunInput {
   readonly instance?: string
   readonly generator: EventGenerator.EventGenerator
   readonly pacer: Pacer.PacerOptions
-  readonly counters: Counters
+  readonly state: RunState
   readonly control: RunControl
   readonly drainTimeout: Duration.Duration
   /** What else each outcome goes to, after it is counted: the dead-letter file, --print, --truth. */
@@ -34,7 +34,7 @@ export interface RunInput {
 
 export const run = (input: RunInput): Effect.Effect<Summary> =>
   Effect.gen(function* () {
-    const { counters, control, target } = input
+    const { state, control, target } = input
     const records = Pacer.stream(
       input.generator,
       { ...input.pacer, isStopped: control.isStopped },
@@ -43,7 +43,7 @@ export const run = (input: RunInput): Effect.Effect<Summary> =>
       // Generation stops at once on a stop; what was already generated still goes out.
       Stream.interruptWhen(control.stopped),
       Stream.map((batch) => {
-        counters.recordGenerated(batch.events, batch.late, batch.duplicates)
+        state.generated(batch)
         const encoded = EventRecord.fromEvents(batch.events, batch.anomalies, input.instance)
         for (const observe of input.observers ?? []) observe(batch, encoded)
         return Chunk.unsafeFromArray(encoded)
@@ -62,7 +62,7 @@ export const run = (input: RunInput): Effect.Effect<Summary> =>
     )
     if (first === "stopping") yield* drain(input, delivery, abandon)
     yield* Fiber.join(delivery)
-    return counters.summary({
+    return state.summary({
       topic: input.topic,
       ...(target.client === undefined ? {} : { client: target.client }),
       seed: input.seed,
@@ -76,13 +76,10 @@ export const run = (input: RunInput): Effect.Effect<Summary> =>
 /** Counts an outcome, stops the run on a fatal failure, then hands it on. */
 const consume = (input: RunInput, outcome: Outcome) =>
   Effect.gen(function* () {
-    if (outcome._tag === "Delivered") input.counters.recordDelivered(outcome.records.length, outcome.retries)
-    else {
-      input.counters.recordFailed(outcome.records.length, outcome.retries)
-      if (isFatal(outcome.error) && input.control.error === undefined) {
-        input.control.stop("error", outcome.error.message)
-        yield* Effect.logError(`stopping: ${outcome.error.message}`)
-      }
+    input.state.answered(outcome)
+    if (outcome._tag === "Failed" && isFatal(outcome.error) && input.control.error === undefined) {
+      input.control.stop("error", outcome.error.message)
+      yield* Effect.logError(`stopping: ${outcome.error.message}`)
     }
     for (const consumer of input.consumers) yield* consumer(outcome)
   })
@@ -94,10 +91,10 @@ const drain = (
   abandon: Deferred.Deferred<KafkaProducer.DeliveryAbandoned>,
 ) =>
   Effect.gen(function* () {
-    const { counters, control } = input
+    const { state, control } = input
     if (control.stoppedBy === "signal")
       yield* Effect.logInfo(
-        `stopping: generation stopped, waiting up to ${Duration.format(input.drainTimeout)} for ${counters.pending} in-flight events (Ctrl-C again to force)`,
+        `stopping: generation stopped, waiting up to ${Duration.format(input.drainTimeout)} for ${state.pending} in-flight events (Ctrl-C again to force)`,
       )
     const drained = yield* Fiber.join(delivery).pipe(
       Effect.timeoutOption(input.drainTimeout),
@@ -113,7 +110,7 @@ const drain = (
           })
     if (stop.stop === "forced")
       yield* Effect.logWarning("forced stop: events still in flight count as failed")
-    else yield* Effect.logWarning(`drain timeout: ${counters.pending} events ${stop.message} count as failed`)
+    else yield* Effect.logWarning(`drain timeout: ${state.pending} events ${stop.message} count as failed`)
     yield* Deferred.succeed(abandon, stop)
   })
 

@@ -7,10 +7,11 @@ import { Failure, Logging } from "@customer-events/cli"
 import { ProducerMetrics } from "@customer-events/kafka"
 import { Cause, Effect, Exit, Metric, MetricState, Option } from "effect"
 import * as Cli from "./Cli.js"
-import { Counters, type Summary } from "./Counters.js"
 import type { Outcome } from "./DeliveryTarget.js"
 import * as Production from "./Production.js"
 import { RunControl } from "./RunControl.js"
+import type * as RunMetrics from "./RunMetrics.js"
+import { type Figures, RunState, type Summary } from "./RunState.js"
 
 /** What the parent says. */
 export type ToWorker =
@@ -18,36 +19,17 @@ export type ToWorker =
   | { readonly type: "stop" }
   | { readonly type: "force" }
 
-/** The counters a worker reports while it runs. */
-export interface Snapshot {
-  readonly generated: number
-  readonly delivered: number
-  readonly failed: number
-  readonly deadLettered: number
-  readonly retries: number
-  readonly byType: Summary["byType"]
-  /** Batches answered since the previous snapshot: size and acknowledgement latency (ms), in pairs. */
-  readonly batches: ReadonlyArray<number>
-  /** Batches sent and not answered yet. */
-  readonly inFlight: number
+/** What a worker reports while it runs: its figures and its batches. */
+export interface Report {
+  readonly figures: Figures
+  readonly batches: RunMetrics.Batches
 }
 
 /** What a worker says. */
 export type FromWorker =
-  | { readonly type: "progress"; readonly snapshot: Snapshot }
+  | { readonly type: "progress"; readonly report: Report }
   | { readonly type: "summary"; readonly summary: Summary }
   | { readonly type: "failed"; readonly message: string }
-
-export const snapshotOf = (c: Counters, batches: ReadonlyArray<number>, inFlight: number): Snapshot => ({
-  generated: c.generated,
-  delivered: c.delivered,
-  failed: c.failed,
-  deadLettered: c.deadLettered,
-  retries: c.retries,
-  byType: { ...c.byType },
-  batches,
-  inFlight,
-})
 
 /** This thread's batches in flight: its producer's gauge (one producer per worker). */
 const inFlightNow = () => {
@@ -61,8 +43,8 @@ const inFlightNow = () => {
   return n
 }
 
-/** What the worker reports: its counters, and the outcomes it saw since the previous report. */
-const reporter = (counters: Counters) => {
+/** What the worker reports: its figures, and the outcomes it saw since the previous report. */
+const reporter = (state: RunState) => {
   let batches: Array<number> = []
   return {
     answered: (outcome: Outcome) =>
@@ -72,7 +54,8 @@ const reporter = (counters: Counters) => {
     report: () => {
       const answered = batches
       batches = []
-      scope.postMessage({ type: "progress", snapshot: snapshotOf(counters, answered, inFlightNow()) })
+      const report = { figures: state.figures, batches: { answered, inFlight: inFlightNow() } }
+      scope.postMessage({ type: "progress", report })
     },
   }
 }
@@ -86,8 +69,8 @@ const run = async (argv: ReadonlyArray<string>, control: RunControl) => {
   const command = Cli.parse(argv, process.env)
   if (command._tag !== "Run") throw new Error("a worker runs a stream")
   const options = command.options
-  const counters = new Counters()
-  const { answered, report } = reporter(counters)
+  const state = new RunState()
+  const { answered, report } = reporter(state)
   const ticker = setInterval(report, 500)
   // The last outcomes first, then the summary: the parent's figures are whole when it ends.
   const ended = (summary: Summary) =>
@@ -97,7 +80,7 @@ const run = async (argv: ReadonlyArray<string>, control: RunControl) => {
     })
   const exit = await Effect.runPromiseExit(
     Effect.scoped(
-      Production.runStream(options, { control, counters, answered, ended, appendDeadLetters: true }),
+      Production.runStream(options, { control, state, answered, ended, appendDeadLetters: true }),
     ).pipe(Effect.provide(Logging.layer(options.logFormat, options.logLevel))),
   )
   clearInterval(ticker)

@@ -10,15 +10,15 @@ import { FlagSpec } from "@customer-events/cli"
 import { Catalog, Pacing } from "@customer-events/events"
 import { Deferred, Effect, Exit, Fiber, FiberId } from "effect"
 import * as Cli from "./Cli.js"
-import { Counters, type Summary } from "./Counters.js"
 import * as Output from "./Output.js"
 import { producerFlags } from "./ProducerFlags.js"
 import * as Production from "./Production.js"
 import * as ReferenceTopics from "./ReferenceTopics.js"
 import type { RunControl } from "./RunControl.js"
 import * as RunMetrics from "./RunMetrics.js"
+import { RunState, type Summary, sum } from "./RunState.js"
 import * as Runtime from "./Runtime.js"
-import type { FromWorker, Snapshot, ToWorker } from "./WorkerThread.js"
+import type { FromWorker, Report, ToWorker } from "./WorkerThread.js"
 
 /** Flags the parent handles itself: a worker never gets them. */
 const parentOnly = FlagSpec.parentOnly(producerFlags)
@@ -80,17 +80,13 @@ const labelsOf = (options: Cli.RunOptions, client: string, k: number): RunMetric
 
 /** A worker's reports as the parent's metrics: served by --metrics-port, read by the progress line. */
 const publisherOf = (options: Cli.RunOptions, labels: RunMetrics.Labels) =>
-  RunMetrics.publisher(labels, Pacing.shareOf(options.pacing, options.workers), true)
+  RunMetrics.publisher(labels, Pacing.shareOf(options.pacing, options.workers))
 
 /** The workers' summaries as one run's. */
 export const combine = (
   summaries: ReadonlyArray<Summary>,
   base: Pick<Summary, "seed" | "elapsedMs">,
 ): Summary => {
-  const sum = (pick: (s: Summary) => number) => summaries.reduce((n, s) => n + pick(s), 0)
-  const byType = { ...summaries[0]!.byType }
-  for (const type of Object.keys(byType) as Array<keyof typeof byType>)
-    byType[type] = sum((s) => s.byType[type])
   const reasons = summaries.map((s) => s.stoppedBy)
   const stoppedBy = (["forced", "error", "signal", "duration", "count"] as const).find((r) =>
     reasons.includes(r),
@@ -99,14 +95,7 @@ export const combine = (
   const { instance: _, ...first } = summaries[0]!
   return {
     ...first,
-    generated: sum((s) => s.generated),
-    delivered: sum((s) => s.delivered),
-    failed: sum((s) => s.failed),
-    deadLettered: sum((s) => s.deadLettered),
-    retries: sum((s) => s.retries),
-    late: sum((s) => s.late),
-    duplicatesInjected: sum((s) => s.duplicatesInjected),
-    byType,
+    ...sum(summaries),
     ...base,
     workers: summaries.length,
     stoppedBy,
@@ -115,16 +104,9 @@ export const combine = (
   }
 }
 
-/** The parent's counters: the sum of the workers' latest snapshots, for the progress line. */
-const tally = (counters: Counters, snapshots: ReadonlyArray<Snapshot | undefined>) => {
-  const total = (pick: (s: Snapshot) => number) =>
-    snapshots.reduce((n, s) => n + (s === undefined ? 0 : pick(s)), 0)
-  counters.generated = total((s) => s.generated)
-  counters.delivered = total((s) => s.delivered)
-  counters.failed = total((s) => s.failed)
-  counters.deadLettered = total((s) => s.deadLettered)
-  counters.retries = total((s) => s.retries)
-}
+/** The parent's figures: its workers' latest reports added up, for the progress line. */
+const tally = (state: RunState, reports: ReadonlyArray<Report | undefined>) =>
+  state.adopt(sum(reports.flatMap((r) => (r === undefined ? [] : [r.figures]))))
 
 interface Started {
   readonly worker: Worker
@@ -133,9 +115,9 @@ interface Started {
 
 const start = (
   argv: ReadonlyArray<string>,
-  snapshots: Array<Snapshot | undefined>,
+  reports: Array<Report | undefined>,
   k: number,
-  publish: (figures: RunMetrics.Figures) => Effect.Effect<void>,
+  publish: ReturnType<typeof RunMetrics.publisher>,
 ): Started => {
   const worker = Runtime.startWorker()
   const done = Deferred.unsafeMake<Summary, string>(FiberId.none)
@@ -143,8 +125,8 @@ const start = (
   worker.onmessage = (event: MessageEvent<FromWorker>) => {
     const message = event.data
     if (message.type === "progress") {
-      snapshots[k] = message.snapshot
-      Effect.runSync(publish(message.snapshot))
+      reports[k] = message.report
+      Effect.runSync(publish(message.report.figures, message.report.batches))
     } else if (message.type === "summary") {
       Effect.runSync(publish(message.summary))
       Deferred.unsafeDone(done, Exit.succeed(message.summary))
@@ -162,14 +144,14 @@ export const run = (argv: ReadonlyArray<string>, options: Cli.RunOptions, contro
     const client = yield* prepare(options)
     const seed = yield* Production.seedOf(options)
     if (options.deadLetterFile !== undefined) writeFileSync(options.deadLetterFile, "")
-    const snapshots: Array<Snapshot | undefined> = new Array(options.workers).fill(undefined)
+    const reports: Array<Report | undefined> = new Array(options.workers).fill(undefined)
     yield* Effect.logInfo(
       `streaming with ${options.workers} workers, each its own instance and Kafka producer`,
     )
     control.begin()
-    const labels = snapshots.map((_, k) => labelsOf(options, client, k + 1))
+    const labels = reports.map((_, k) => labelsOf(options, client, k + 1))
     const workers = labels.map((workerLabels, k) =>
-      start(workerArgv(argv, options, seed, k + 1), snapshots, k, publisherOf(options, workerLabels)),
+      start(workerArgv(argv, options, seed, k + 1), reports, k, publisherOf(options, workerLabels)),
     )
     const tell = (message: ToWorker) =>
       Effect.sync(() => {
@@ -177,11 +159,11 @@ export const run = (argv: ReadonlyArray<string>, options: Cli.RunOptions, contro
       })
     yield* Effect.fork(Effect.zipRight(control.stopped, tell({ type: "stop" })))
     yield* Effect.fork(Effect.zipRight(control.forced, tell({ type: "force" })))
-    const counters = new Counters()
+    const state = new RunState()
     const progress = yield* Effect.fork(
-      Output.progress(counters, options.progress, RunMetrics.latencyOf(labels)),
+      Output.progress(state, options.progress, RunMetrics.latencyOf(labels)),
     )
-    const ticker = setInterval(() => tally(counters, snapshots), 250)
+    const ticker = setInterval(() => tally(state, reports), 250)
     // A worker that fails stops the others: they drain and report before the command fails.
     const results = yield* Effect.forEach(
       workers,

@@ -11,12 +11,12 @@ import { type KafkaError, quietKafkaJsTimerWarnings } from "@customer-events/kaf
 import { Cause, Effect, Exit, Option } from "effect"
 import packageJson from "../package.json" with { type: "json" }
 import * as Cli from "./Cli.js"
-import { Counters, type Summary } from "./Counters.js"
 import { help } from "./Help.js"
 import * as MetricsServer from "./MetricsServer.js"
 import * as Output from "./Output.js"
 import * as Production from "./Production.js"
 import { RunControl } from "./RunControl.js"
+import { RunState, type Summary } from "./RunState.js"
 import * as Runtime from "./Runtime.js"
 import * as Workers from "./Workers.js"
 import * as WorkerThread from "./WorkerThread.js"
@@ -108,7 +108,7 @@ const runCommand = (argv: ReadonlyArray<string>, options: Cli.RunOptions) =>
     const stream =
       options.workers > 1
         ? Workers.run(argv, options, control)
-        : Production.runStream(options, { control, counters: new Counters(), ended })
+        : Production.runStream(options, { control, state: new RunState(), ended })
     const label = Production.instanceLabel(options).instance
     const exit = await Effect.runPromiseExit(
       Effect.scoped(stream).pipe(

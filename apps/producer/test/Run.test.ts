@@ -6,11 +6,11 @@ import { join } from "node:path"
 import { EventClock, EventGenerator, Pacing } from "@customer-events/events"
 import { KafkaError, KafkaProducer } from "@customer-events/kafka"
 import { Duration, Effect, Fiber, Logger, LogLevel, TestClock, TestContext } from "effect"
-import { Counters } from "../src/Counters.js"
 import * as DeadLetterFile from "../src/DeadLetterFile.js"
 import * as DeliveryTarget from "../src/DeliveryTarget.js"
 import * as Run from "../src/Run.js"
 import { RunControl } from "../src/RunControl.js"
+import { RunState } from "../src/RunState.js"
 
 interface Setup {
   readonly pacing: Pacing.Pacing
@@ -37,7 +37,7 @@ const start = (setup: Setup) =>
       pacing: setup.pacing,
       clock: EventClock.simulated(Date.parse("2026-11-30T00:00:00.000Z")),
     })
-    const counters = new Counters()
+    const state = new RunState()
     const control = new RunControl()
     control.begin()
     const deadLetters = setup.deadLetterFile ? DeadLetterFile.open(setup.deadLetterFile) : undefined
@@ -47,9 +47,9 @@ const start = (setup: Setup) =>
         topic: "t",
         seed: "1",
         generator,
-        counters,
+        state,
         control,
-        consumers: deadLetters === undefined ? [] : [DeadLetterFile.consumer(deadLetters, counters)],
+        consumers: deadLetters === undefined ? [] : [DeadLetterFile.consumer(deadLetters, state)],
         drainTimeout: Duration.decode(setup.drainTimeout ?? "30 seconds"),
         pacer: Run.pacerOptions({
           pacingIsMax: setup.pacing._tag === "Max",
@@ -60,7 +60,7 @@ const start = (setup: Setup) =>
         }),
       }),
     )
-    return { fiber, control, counters, log, deadLetters }
+    return { fiber, control, state, log, deadLetters }
   })
 
 const runTest = <A, E>(effect: Effect.Effect<A, E>) =>
@@ -91,19 +91,19 @@ const advance = (total: Duration.DurationInput, step: Duration.DurationInput) =>
 
 describe("Run with the in-memory producer", () => {
   test("--rate N holds the mean rate in real (test-clock) time", async () => {
-    const counters = await runTest(
+    const figures = await runTest(
       Effect.gen(function* () {
         const run = yield* start({ pacing: Pacing.Pacing.Rate({ perSecond: 5000 }), durationMs: 3_000 })
         yield* advanceUntilDone(run.fiber, "50 millis")
-        return run.counters
+        return run.state.figures
       }),
     )
-    expect(Math.abs(counters.generated - 15_000) / 15_000).toBeLessThan(0.02)
-    expect(counters.delivered).toBe(counters.generated)
+    expect(Math.abs(figures.generated - 15_000) / 15_000).toBeLessThan(0.02)
+    expect(figures.delivered).toBe(figures.generated)
   })
 
   test("--interval MIN..MAX paces between its bounds (mean (MIN+MAX)/2)", async () => {
-    const { counters, log } = await runTest(
+    const { state, log } = await runTest(
       Effect.gen(function* () {
         const run = yield* start({
           pacing: Pacing.Pacing.Interval({ minMs: 100, maxMs: 1000 }),
@@ -114,8 +114,8 @@ describe("Run with the in-memory producer", () => {
       }),
     )
     // 120 s at a mean pause of 550 ms: about 218 events.
-    expect(counters.generated).toBeGreaterThan(190)
-    expect(counters.generated).toBeLessThan(250)
+    expect(state.figures.generated).toBeGreaterThan(190)
+    expect(state.figures.generated).toBeLessThan(250)
     const times = log.records.map((r) => Number(r.record.timestamp))
     const gaps = times.slice(1).map((t, i) => t - times[i]!)
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(99)
@@ -155,8 +155,8 @@ describe("Run with the in-memory producer", () => {
         const run = yield* start({ pacing: Pacing.Pacing.Rate({ perSecond: 5000 }), latency: "300 millis" })
         yield* advance("2 seconds", "50 millis")
         run.control.stop("signal")
-        const generatedAtStop = run.counters.generated
-        const pendingAtStop = run.counters.pending
+        const generatedAtStop = run.state.figures.generated
+        const pendingAtStop = run.state.pending
         const summary = yield* advanceUntilDone(run.fiber, "50 millis")
         return { summary, generatedAtStop, pendingAtStop }
       }),

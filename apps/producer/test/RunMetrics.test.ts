@@ -2,22 +2,19 @@ import { describe, expect, test } from "bun:test"
 import { ProducerMetrics } from "@customer-events/kafka"
 import { Effect, Metric, Option } from "effect"
 import * as RunMetrics from "../src/RunMetrics.js"
+import { zero } from "../src/RunState.js"
 
-const figures = (batches: ReadonlyArray<number>, inFlight: number): RunMetrics.Figures => ({
-  ...RunMetrics.zero,
-  batches,
-  inFlight,
-})
+const report = (answered: ReadonlyArray<number>, inFlight: number) => [zero, { answered, inFlight }] as const
 
 describe("a worker's reports, mirrored by the parent (--workers)", () => {
   test("answered batches replay into its histograms exactly; the progress line's percentiles merge the workers", async () => {
     const topic = `mirror-${process.pid}`
     const labels = [1, 2].map((k) => ({ topic, client: "platformatic", instance: `${k}/2` }))
-    const [one, two] = labels.map((l) => RunMetrics.publisher(l, { _tag: "Max" }, true))
+    const [one, two] = labels.map((l) => RunMetrics.publisher(l, { _tag: "Max" }))
     // Worker 1: 97 fast batches of 100 records (2 ms) and 3 slow ones (900 ms); worker 2: 100 at 3 ms.
     const fast = Array.from({ length: 97 }, () => [100, 2]).flat()
-    await Effect.runPromise(one!(figures([...fast, 50, 900, 50, 900, 50, 900], 4)))
-    await Effect.runPromise(two!(figures(Array.from({ length: 100 }, () => [10, 3]).flat(), 1)))
+    await Effect.runPromise(one!(...report([...fast, 50, 900, 50, 900, 50, 900], 4)))
+    await Effect.runPromise(two!(...report(Array.from({ length: 100 }, () => [10, 3]).flat(), 1)))
     const state = (metric: Metric.Metric.Histogram<number>, k: number) =>
       Effect.runSync(
         Metric.value(

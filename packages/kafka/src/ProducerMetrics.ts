@@ -1,9 +1,10 @@
 /**
  * Producer metrics (Effect Metric), named after the Java producer's (record-send, record-error,
  * record-retry, batch-size, request-latency, requests-in-flight) under the prefix customer_events_,
- * tagged by topic, client library and client id: records sent, delivered and failed, retries, the
- * batch size and the acknowledgement latency (histograms, records and seconds), batches in flight.
- * Updated once per batch. An app exports them as they are (the producer's --metrics-port).
+ * tagged by topic, client library and client id: records sent, the batch size and the acknowledgement
+ * latency (histograms, records and seconds), batches in flight, updated once per batch. Records
+ * delivered and failed and retries are named here but counted by the app from the outcomes it
+ * already counts (its run state is their one count), and published with its other figures.
  */
 import { Effect, Metric, MetricBoundaries, type MetricState, Option } from "effect"
 
@@ -48,11 +49,8 @@ export const batchesInFlight = Metric.gauge(batchesInFlightName, {
 export const forClient = (tags: { readonly clientId: string; readonly client: string }) => {
   const tag = <Type, In, Out>(metric: Metric.Metric<Type, In, Out>) =>
     metric.pipe(Metric.tagged("client_id", tags.clientId), Metric.tagged("client", tags.client))
-  const [sent, ok, failed, retried, size, latency, inFlight] = [
+  const [sent, size, latency, inFlight] = [
     tag(recordsSent),
-    tag(recordsDelivered),
-    tag(recordsFailed),
-    tag(retries),
     tag(batchSize),
     tag(ackLatencySeconds),
     tag(batchesInFlight),
@@ -63,21 +61,12 @@ export const forClient = (tags: { readonly clientId: string; readonly client: st
     disconnects: tag(disconnects),
     /** A batch goes out (+1) or is answered (-1). */
     inFlight: (topic: string, change: 1 | -1) => Metric.incrementBy(forTopic(inFlight, topic), change),
-    recordBatch: (
-      topic: string,
-      delivered: number,
-      failedRecords: number,
-      batchRetries: number,
-      latencyMs: number,
-    ) =>
+    /** A batch answered (or given up on): its records and how long it took. */
+    recordBatch: (topic: string, records: number, latencyMs: number) =>
       Effect.all(
         [
-          Metric.incrementBy(forTopic(sent, topic), delivered + failedRecords),
-          // Both, one maybe by 0: each series exists from the first batch on, as Prometheus prefers.
-          Metric.incrementBy(forTopic(ok, topic), delivered),
-          Metric.incrementBy(forTopic(failed, topic), failedRecords),
-          Metric.incrementBy(forTopic(retried, topic), batchRetries),
-          Metric.update(forTopic(size, topic), delivered + failedRecords),
+          Metric.incrementBy(forTopic(sent, topic), records),
+          Metric.update(forTopic(size, topic), records),
           Metric.update(forTopic(latency, topic), latencyMs / 1000),
         ],
         { discard: true },

@@ -70,13 +70,6 @@ const splitByAcknowledgement = <R extends ProducerRecord>(state: BatchState, rec
   return { acknowledged, metadata, rest }
 }
 
-/** How many of the batch's records Kafka acknowledged so far. */
-const acknowledgedCount = (state: BatchState): number => {
-  let count = 0
-  for (const part of state.acknowledged.keys()) count += part.indexes.length
-  return count
-}
-
 /** Sends what is not acknowledged yet, request after request; the first failure ends the attempt. */
 const attempt = ({ config, session }: Sender, state: BatchState): Effect.Effect<void, KafkaError> =>
   Effect.gen(function* () {
@@ -120,7 +113,7 @@ const delivered = <R extends ProducerRecord>(
   const latencyMs = performance.now() - started
   const retries = Math.max(0, state.attempts - 1)
   const metadata = placementsOf(state) as Array<RecordMetadata>
-  return Effect.as(sender.metrics.recordBatch(state.topic, records.length, 0, retries, latencyMs), [
+  return Effect.as(sender.metrics.recordBatch(state.topic, records.length, latencyMs), [
     { _tag: "Delivered" as const, records, metadata, retries, latencyMs },
   ])
 }
@@ -147,7 +140,7 @@ const failed = <R extends ProducerRecord>(
     outcomes.unshift({ _tag: "Delivered", records: acknowledged, metadata, retries: 0, latencyMs })
   const warning = `batch of ${records.length} records failed${acknowledged.length > 0 ? ` (${acknowledged.length} of them acknowledged before)` : ""}: ${error.message}`
   return sender.metrics
-    .recordBatch(state.topic, acknowledged.length, rest.length, retries, latencyMs)
+    .recordBatch(state.topic, records.length, latencyMs)
     .pipe(Effect.zipRight(logged ? Effect.logWarning(warning) : Effect.void), Effect.as(outcomes))
 }
 
@@ -191,17 +184,10 @@ export const makeSendBatch = (config: KafkaConfig, session: ClientSession): Send
               : failed(sender, state, records, started, abandoned, false),
           onFailure: (error) => failed(sender, state, records, started, error, true),
         }),
-        // Interrupted from outside (a forced exit): for the metrics, what was not acknowledged failed.
-        Effect.onInterrupt(() => {
-          const acknowledged = acknowledgedCount(state)
-          return sender.metrics.recordBatch(
-            topic,
-            acknowledged,
-            records.length - acknowledged,
-            Math.max(0, state.attempts - 1),
-            performance.now() - started,
-          )
-        }),
+        // Interrupted from outside (a forced exit): the batch still counts in the metrics.
+        Effect.onInterrupt(() =>
+          sender.metrics.recordBatch(topic, records.length, performance.now() - started),
+        ),
         Effect.ensuring(sender.metrics.inFlight(topic, -1)),
         (outcomes) => Effect.zipRight(sender.metrics.inFlight(topic, 1), outcomes),
       )
