@@ -29,13 +29,26 @@ const f = (n: number, digits = 0) =>
     ? n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
     : "-"
 
+/** One row of a markdown table. */
+const tableRow = (cells: ReadonlyArray<string | number>) => `| ${cells.join(" | ")} |`
+const met = (ok: boolean) => (ok ? "yes" : "no")
+
 const entryTable = (rows: ReadonlyArray<Row>) =>
   [
     "| entry | partitions | events | s | events/s | MB/s | CPU-s per M events | peak RSS MB | notes |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
-    ...rows.map(
-      (r) =>
-        `| ${r.entry} | ${r.partitions ?? "-"} | ${f(r.events)} | ${f(r.seconds, 2)} | ${f(r.eventsPerSecond)} | ${f(r.mbPerSecond, 1)} | ${f(r.cpuSecondsPerMillion, 1)} | ${f(r.peakRssMb)} | ${r.note} |`,
+    ...rows.map((r) =>
+      tableRow([
+        r.entry,
+        r.partitions ?? "-",
+        f(r.events),
+        f(r.seconds, 2),
+        f(r.eventsPerSecond),
+        f(r.mbPerSecond, 1),
+        f(r.cpuSecondsPerMillion, 1),
+        f(r.peakRssMb),
+        r.note,
+      ]),
     ),
   ].join("\n")
 
@@ -47,31 +60,57 @@ const scaleLines = ({ workers, pools }: Results) => {
   const extraRss = pools.big.peakRssMb - pools.default.peakRssMb
   const metricsRatio =
     rate(workers, "producer app, --metrics-port") / rate(workers, "producer app, --workers 1")
+  const one = rate(workers, "producer app, --workers 1")
   return [
-    `| app --workers 2 / --workers 1 (3 partitions, broker on the same 2 cores) | ${f(rate(workers, "producer app, --workers 2") / rate(workers, "producer app, --workers 1"), 2)} | (reported) | |`,
-    `| app under Deno / under Bun (informational) | ${f(rate(workers, "producer app under Deno") / rate(workers, "producer app, --workers 1"), 2)} | (reported) | |`,
-    `| cost of --metrics-port scraped every second: 1 - rate with / rate without | ${f(100 * (1 - metricsRatio), 1)}% | < 3% | ${1 - metricsRatio < 0.03 ? "yes" : "no"} |`,
-    `| big pools (100M customers, 10M products): extra peak RSS over the default | ${f(extraRss)} MB | <= 50 MB | ${extraRss <= 50 ? "yes" : "no"} |`,
-    `| big pools: start and exit of a one-event dry run (default: ${f(pools.default.startMs)} ms) | ${f(pools.big.startMs)} ms | < 1,000 ms | ${pools.big.startMs < 1000 ? "yes" : "no"} |`,
+    tableRow([
+      "app --workers 2 / --workers 1 (3 partitions, broker on the same 2 cores)",
+      f(rate(workers, "producer app, --workers 2") / one, 2),
+      "(reported)",
+      "",
+    ]),
+    tableRow([
+      "app under Deno / under Bun (informational)",
+      f(rate(workers, "producer app under Deno") / one, 2),
+      "(reported)",
+      "",
+    ]),
+    tableRow([
+      "cost of --metrics-port scraped every second: 1 - rate with / rate without",
+      `${f(100 * (1 - metricsRatio), 1)}%`,
+      "< 3%",
+      met(1 - metricsRatio < 0.03),
+    ]),
+    tableRow([
+      "big pools (100M customers, 10M products): extra peak RSS over the default",
+      `${f(extraRss)} MB`,
+      "<= 50 MB",
+      met(extraRss <= 50),
+    ]),
+    tableRow([
+      `big pools: start and exit of a one-event dry run (default: ${f(pools.default.startMs)} ms)`,
+      `${f(pools.big.startMs)} ms`,
+      "< 1,000 ms",
+      met(pools.big.startMs < 1000),
+    ]),
   ]
 }
 
-/** Each measure: its result, target and whether it was met. */
-const measures = (results: Results, settings: Settings) => {
+/** A measure's row: its result, target and whether it was met. */
+const line = (name: string, value: number, target: number | undefined, unit = "", digits = 2) =>
+  tableRow([
+    name,
+    `${f(value, digits)}${unit}`,
+    target === undefined ? "(reported)" : `>= ${target}`,
+    target === undefined ? "" : met(value >= target),
+  ])
+
+/** Throughput: the app against a hand-written loop of each client, many partitions against few, and Java. */
+const throughputLines = (results: Results, settings: Settings) => {
   const { few, many, long } = results
-  const line = (name: string, value: number, target: number | undefined, unit = "", digits = 2) =>
-    `| ${name} | ${f(value, digits)}${unit} | ${target === undefined ? "(reported)" : `>= ${target}`} | ${target === undefined ? "" : value >= target ? "yes" : "no"} |`
   const app = (rows: ReadonlyArray<Row>, client: string) => rate(rows, `producer app, ${client}`)
   const loop = (rows: ReadonlyArray<Row>, client: string) => rate(rows, `hand-written ${client} loop`)
   const clients = ["kafkajs", "platformatic"]
-  const appRss = long[0]?.peakRssMb ?? Number.NaN
-  const generatorMin = Math.min(
-    ...results.generators.filter((r) => !r.entry.includes("rate 20")).map((r) => r.eventsPerSecond),
-  )
-  const { sustained, exit } = results
   return [
-    "| measure | result | target | met |",
-    "| --- | ---: | ---: | :---: |",
     ...clients.map((c) =>
       line(`app / hand-written loop, ${c} (3 partitions)`, app(few, c) / loop(few, c), 0.9),
     ),
@@ -96,24 +135,68 @@ const measures = (results: Results, settings: Settings) => {
       app(long, settings.defaultClient) / rate(long, "Java ProducerPerformance"),
       undefined,
     ),
-    `| app peak RSS (--rate max, ${f(settings.longEvents)} events) | ${f(appRss)} MB | <= 200 MB | ${appRss <= 200 ? "yes" : "no"} |`,
-    `| sustained RSS start / peak / end (${f(sustained.events)} events) | ${f(sustained.rssStart)} / ${f(sustained.rssPeak)} / ${f(sustained.rssEnd)} MB | flat, <= 200 MB | ${sustained.rssPeak <= 200 ? "yes" : "no"} |`,
-    `| generator (slowest mode) | ${f(generatorMin)} events/s | >= 300,000 | ${generatorMin >= 300_000 ? "yes" : "no"} |`,
+  ]
+}
+
+/** Memory, the generator, rate accuracy, start and exit. */
+const resourceLines = (results: Results, settings: Settings) => {
+  const appRss = results.long[0]?.peakRssMb ?? Number.NaN
+  const generatorMin = Math.min(
+    ...results.generators.filter((r) => !r.entry.includes("rate 20")).map((r) => r.eventsPerSecond),
+  )
+  const { sustained, exit } = results
+  return [
+    tableRow([
+      `app peak RSS (--rate max, ${f(settings.longEvents)} events)`,
+      `${f(appRss)} MB`,
+      "<= 200 MB",
+      met(appRss <= 200),
+    ]),
+    tableRow([
+      `sustained RSS start / peak / end (${f(sustained.events)} events)`,
+      `${f(sustained.rssStart)} / ${f(sustained.rssPeak)} / ${f(sustained.rssEnd)} MB`,
+      "flat, <= 200 MB",
+      met(sustained.rssPeak <= 200),
+    ]),
+    tableRow([
+      "generator (slowest mode)",
+      `${f(generatorMin)} events/s`,
+      ">= 300,000",
+      met(generatorMin >= 300_000),
+    ]),
     line(
       "generator with the diurnal profile / flat (sessions, rate 20)",
       rate(results.generators, "generator, sessions, rate 20 diurnal (generate + JSON)") /
         rate(results.generators, "generator, sessions, rate 20 flat (generate + JSON)"),
       0.85,
     ),
-    ...results.rates.map(
-      (r) =>
-        `| rate accuracy at ${f(r.target)}/s | ${f(r.achieved)}/s (${f(r.errorPercent, 2)}% off) | <= 2% | ${r.errorPercent <= 2 ? "yes" : "no"} |`,
+    ...results.rates.map((r) =>
+      tableRow([
+        `rate accuracy at ${f(r.target)}/s`,
+        `${f(r.achieved)}/s (${f(r.errorPercent, 2)}% off)`,
+        "<= 2%",
+        met(r.errorPercent <= 2),
+      ]),
     ),
-    `| time to first event | ${f(results.timeToFirstMs)} ms | | |`,
+    tableRow(["time to first event", `${f(results.timeToFirstMs)} ms`, "", ""]),
     ...scaleLines(results),
-    `| SIGINT to exit at max rate | ${f(exit.ms)} ms, exit ${exit.code}, ${exit.lost} lost | <= 2,000 ms, 0 lost | ${exit.ms <= 2000 && exit.lost === 0 ? "yes" : "no"} |`,
-  ].join("\n")
+    tableRow([
+      "SIGINT to exit at max rate",
+      `${f(exit.ms)} ms, exit ${exit.code}, ${exit.lost} lost`,
+      "<= 2,000 ms, 0 lost",
+      met(exit.ms <= 2000 && exit.lost === 0),
+    ]),
+  ]
 }
+
+/** Each measure: its result, target and whether it was met. */
+const measures = (results: Results, settings: Settings) =>
+  [
+    "| measure | result | target | met |",
+    "| --- | ---: | ---: | :---: |",
+    ...throughputLines(results, settings),
+    ...resourceLines(results, settings),
+  ].join("\n")
 
 const versions = () => {
   const first = (command: ReadonlyArray<string>) => {
@@ -124,15 +207,25 @@ const versions = () => {
   const kafka = readFileSync(join(root, "scripts/kafka/pom.xml"), "utf8").match(
     /<kafka.version>(.*)<\/kafka.version>/,
   )?.[1]
-  return `Bun ${Bun.version}; ${first(["java", "-version"])}; Apache Kafka ${kafka}; kafkajs ${catalog.kafkajs}; @platformatic/kafka ${catalog["@platformatic/kafka"]}; effect ${catalog.effect}`
+  return [
+    `Bun ${Bun.version}`,
+    first(["java", "-version"]),
+    `Apache Kafka ${kafka}`,
+    `kafkajs ${catalog.kafkajs}`,
+    `@platformatic/kafka ${catalog["@platformatic/kafka"]}`,
+    `effect ${catalog.effect}`,
+  ].join("; ")
 }
 
 export const report = (results: Results, settings: Settings) => {
-  const tables = `${entryTable([...results.generators, ...results.few, ...results.many, ...results.long, ...results.workers])}\n\n${measures(results, settings)}`
+  const { generators, few, many, long, workers } = results
+  const entries = entryTable([...generators, ...few, ...many, ...long, ...workers])
+  const tables = `${entries}\n\n${measures(results, settings)}`
   const markdown = `# Benchmarks
 
-Produced by \`bun run bench${settings.quick ? " --quick" : ""}\` on ${new Date().toISOString().slice(0, 10)}. Every entry ran in the same
-run, on the same local broker (one KRaft node), with the same ${f(settings.payloads)} pre-generated payloads
+Produced by \`bun run bench${settings.quick ? " --quick" : ""}\` on ${new Date().toISOString().slice(0, 10)}.
+Every entry ran in the same run, on the same local broker (one KRaft node), with the same
+${f(settings.payloads)} pre-generated payloads
 (${f(results.averageBytes)} bytes on average). Absolute numbers drift on a shared machine: compare the ratios.
 
 ${tables}
@@ -143,25 +236,31 @@ ${readFileSync(join(root, "apps/bench/READING.md"), "utf8").trim()}
 
 ## Machine and versions
 
-- ${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}), ${f(totalmem() / 2 ** 30, 1)} GiB; the broker shares them.
+- ${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}), ${f(totalmem() / 2 ** 30, 1)} GiB;
+  the broker shares them.
 - ${versions()}.
 
 ## Settings
 
-- Throughput entries: ${f(settings.events)} events each on 3 and on ${settings.manyPartitions} partitions (replication factor 1, a fresh topic
-  per entry); the app and loop entries ran ${settings.rounds} times, alternating, and the best run of each is shown.
-- Producer app: \`--client C --rate max --count N\` and its defaults (acks=all, idempotent, batches of up to 1,000 records,
-  linger 5 ms, one request in flight); events/s from its own summary (start of the stream to the last acknowledgement).
-- Hand-written loops: what a script using the client directly would do, one send of 2,000 records at a time, acks=all,
-  idempotent, the app's records (key, 4 headers, the event time), strings given to the client (kafkajs encodes them; for
-  @platformatic/kafka through its string serializers), Java's partitioning.
+- Throughput entries: ${f(settings.events)} events each on 3 and on ${settings.manyPartitions} partitions
+  (replication factor 1, a fresh topic per entry); the app and loop entries ran ${settings.rounds} times,
+  alternating, and the best run of each is shown.
+- Producer app: \`--client C --rate max --count N\` and its defaults (acks=all, idempotent, batches of
+  up to 1,000 records, linger 5 ms, one request in flight); events/s from its own summary (start of
+  the stream to the last acknowledgement).
+- Hand-written loops: what a script using the client directly would do, one send of 2,000 records
+  at a time, acks=all, idempotent, the app's records (key, 4 headers, the event time), strings given
+  to the client (kafkajs encodes them; for @platformatic/kafka through its string serializers),
+  Java's partitioning.
 - Java: \`org.apache.kafka.tools.ProducerPerformance --throughput -1 --payload-file\` with acks=all,
   enable.idempotence=true and its other defaults (values only: no key, no headers).
-- CPU-seconds and peak RSS are the whole process's (start-up included); the generator entries run in one process each.
-- The default client (${settings.defaultClient}) runs the ${f(settings.longEvents)}-event entry, the sustained run (max rate for
-  ${settings.sustainedSeconds} s or ${f(settings.sustainedMaxEvents)} events, RSS sampled every second), rate accuracy (\`--rate N --duration ${settings.rateSeconds}s\`,
-  achieved = generated / ${settings.rateSeconds} s), time to first event (spawn to the first record in the topic) and time to exit
-  (SIGINT after ${f(settings.exitAfterEvents)} records at max rate).
+- CPU-seconds and peak RSS are the whole process's (start-up included); the generator entries run
+  in one process each.
+- The default client (${settings.defaultClient}) runs the ${f(settings.longEvents)}-event entry, the
+  sustained run (max rate for ${settings.sustainedSeconds} s or ${f(settings.sustainedMaxEvents)} events,
+  RSS sampled every second), rate accuracy (\`--rate N --duration ${settings.rateSeconds}s\`, achieved =
+  generated / ${settings.rateSeconds} s), time to first event (spawn to the first record in the topic)
+  and time to exit (SIGINT after ${f(settings.exitAfterEvents)} records at max rate).
 `
   return { markdown, tables }
 }

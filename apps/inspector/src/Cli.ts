@@ -1,7 +1,7 @@
 /** The inspector's command line: the producer's connection flags, what to read, how to report. */
 
 import { readFileSync } from "node:fs"
-import { FlagSpec, Flags, Logging } from "@customer-events/cli"
+import { FlagSpec, Flags, LogFlags, type Logging } from "@customer-events/cli"
 import { KafkaSettings } from "@customer-events/kafka"
 import type { LogLevel } from "effect"
 import type { Expected, Mode } from "./Inspection.js"
@@ -80,11 +80,7 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
       expected: v.summary === undefined ? undefined : expectedOf(v.summary),
       truth: v.truth === undefined ? undefined : TruthCheck.load(v.truth),
       mode: Flags.oneOf("--mode", v.mode ?? defaultOf("mode"), ["auto", "sessions", "independent"]),
-      logFormat: Flags.oneOf("--log-format", v["log-format"] ?? defaultOf("log-format"), Logging.logFormats),
-      logLevel:
-        Logging.logLevels[
-          Flags.oneOf("--log-level", v["log-level"] ?? defaultOf("log-level"), Object.keys(Logging.logLevels))
-        ]!,
+      ...LogFlags.logOptionsOf(v),
       progress: v["no-progress"] !== true,
     },
   }
@@ -122,6 +118,6 @@ Output:
   A report on stdout (--json: as JSON); a progress line on stderr. Ctrl-C prints the report so far.
 ${FlagSpec.helpLines(inspectorFlags, "output")}
 
-Exit codes: 0 sound; 1 invalid records, violations, duplicates or a difference from the truth; 2 bad usage, or the cluster or
-topic could not be reached.
+Exit codes: 0 sound; 1 invalid records, violations, duplicates or a difference from the truth;
+            2 bad usage, or the cluster or topic could not be reached.
 `

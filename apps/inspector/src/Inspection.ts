@@ -7,64 +7,13 @@
 import { Anomaly, CustomerEvent } from "@customer-events/events"
 import { KafkaConsumer } from "@customer-events/kafka"
 import { Either } from "effect"
-import { Lateness, type LatenessReport } from "./Lateness.js"
+import type { Expected, Finding, Mode, Report, ViolationKind } from "./InspectionReport.js"
+import { Lateness } from "./Lateness.js"
 import { checkRecord } from "./RecordCheck.js"
-import type { TruthCheck, TruthResult } from "./TruthCheck.js"
+import type { TruthCheck } from "./TruthCheck.js"
 
-export type Mode = "auto" | "sessions" | "independent"
-
-export interface Finding {
-  readonly partition: number
-  readonly offset: string
-  /** Where in the record: key, headers.<name>, timestamp, or a path in the event (metadata.quantity). */
-  readonly path: string
-  readonly reason: string
-}
-
-export const violationKinds = ["purchaseWithoutAddToCart", "inconsistentUnitPrice", "timeBackwards"] as const
-export type ViolationKind = (typeof violationKinds)[number]
-
-/** What the producer's summary says it injected (--late-rate, --duplicate-rate): expected, not findings. */
-export interface Expected {
-  readonly late: number
-  readonly duplicatesInjected: number
-  /** The run's anomaly episodes: labelled records are expected, glitched prices not violations. */
-  readonly anomalies: ReadonlyArray<{ readonly kind: string; readonly events: number }>
-}
-
-export interface Report {
-  readonly topic: string
-  /** What a bounded read covered: per partition, from its start offset up to the high watermark seen at the start. */
-  readonly ranges: ReadonlyArray<{ readonly partition: number; readonly from: string; readonly to: string }>
-  readonly mode: "sessions" | "independent"
-  readonly modeDetected: boolean
-  /** Session invariants apply to the producer's sessions mode only. */
-  readonly sessionChecks: boolean
-  readonly note?: string
-  readonly records: number
-  readonly valid: number
-  readonly byType: Record<CustomerEvent.EventType, number>
-  readonly invalid: number
-  /** The first invalid records, in full. */
-  readonly invalidRecords: ReadonlyArray<Finding>
-  readonly violations: Record<ViolationKind, number>
-  /** The first violations, in full. */
-  readonly violationExamples: ReadonlyArray<Finding & { readonly kind: ViolationKind }>
-  readonly duplicates: number
-  readonly duplicateExamples: ReadonlyArray<Finding>
-  /** Records older than the newest before them in their partition. */
-  readonly lateness: LatenessReport
-  /** Events carrying the `anomaly` header, by kind (a duplicate's copies not counted again). */
-  readonly anomalies: Readonly<Record<string, number>>
-  /** The producer's injected disorder, when told (--summary): duplicates must equal it. */
-  readonly expected?: Expected
-  /** --truth: the producer's ground truth against the topic's aggregates. */
-  readonly truth?: TruthResult
-  readonly eventTime: { readonly first: string; readonly last: string } | null
-  /** Valid events per second of event time. */
-  readonly eventsPerSecond: number | null
-  readonly sound: boolean
-}
+export type { Expected, Finding, Mode, Report, ViolationKind } from "./InspectionReport.js"
+export { violationKinds } from "./InspectionReport.js"
 
 const listed = 20
 const maxSessions = 200_000
@@ -82,6 +31,39 @@ export interface InspectionOptions {
   /** The producer's summary: what it injected on purpose (--summary). */
   readonly expected?: Expected | undefined
   readonly truth?: TruthCheck | undefined
+}
+
+/** What the report says of the checks that did not apply, and of what was expected. */
+const notesOf = (sessionChecks: boolean, checkCarts: boolean, expected: Expected | undefined) => [
+  ...(sessionChecks
+    ? []
+    : [
+        "independent mode: per-record checks, unit prices and duplicates only; session invariants " +
+          "do not apply",
+      ]),
+  ...(sessionChecks && !checkCarts
+    ? ["read from a point in time: purchases are not checked against earlier carts"]
+    : []),
+  ...(expected === undefined
+    ? []
+    : [
+        `told the run injected ${expected.late} late events and ` +
+          `${expected.duplicatesInjected} duplicates: those are expected`,
+      ]),
+]
+
+/**
+ * A product's unit price, remembered the first time; a later different one (by a cent or more) is a finding.
+ */
+const priceChange = (known: Map<string, number>, productId: string, unitPrice: number) => {
+  const first = known.get(productId)
+  if (first === undefined) known.set(productId, unitPrice)
+  else if (Math.abs(first - unitPrice) >= 0.01)
+    return {
+      path: "metadata.totalAmount",
+      reason: `${productId} costs ${unitPrice.toFixed(2)} a unit here, ${first.toFixed(2)} earlier`,
+    }
+  return undefined
 }
 
 export class Inspection {
@@ -114,7 +96,10 @@ export class Inspection {
 
   readonly topic: string
   readonly mode: Mode
-  /** Not when reading from a point in time: sessions cut by the start would show purchases without their carts. */
+  /**
+   * Not when reading from a point in time: sessions cut by the start would show purchases without their
+   * carts.
+   */
   readonly checkCarts: boolean
   readonly expected: Expected | undefined
   readonly truth: TruthCheck | undefined
@@ -218,37 +203,14 @@ export class Inspection {
       this.violation("purchaseWithoutAddToCart", {
         ...at,
         path: "metadata.quantity",
-        reason: `no earlier addToCart of ${event.productId} with quantity ${quantity} in session ${event.sessionId}`,
+        reason:
+          `no earlier addToCart of ${event.productId} with quantity ${quantity} in session ` +
+          `${event.sessionId}`,
       })
     // A price glitch the run says it injected is the point of the episode, not a finding.
     if (anomaly === "price-glitch" && this.expected !== undefined) return
-    const unitPrice = totalAmount / quantity
-    const known = this.unitPrices.get(event.productId)
-    if (known === undefined) this.unitPrices.set(event.productId, unitPrice)
-    else if (Math.abs(known - unitPrice) >= 0.01)
-      this.violation("inconsistentUnitPrice", {
-        ...at,
-        path: "metadata.totalAmount",
-        reason: `${event.productId} costs ${unitPrice.toFixed(2)} a unit here, ${known.toFixed(2)} earlier`,
-      })
-  }
-
-  private notes(sessionChecks: boolean): Array<string> {
-    return [
-      ...(sessionChecks
-        ? []
-        : [
-            "independent mode: per-record checks, unit prices and duplicates only; session invariants do not apply",
-          ]),
-      ...(sessionChecks && !this.checkCarts
-        ? ["read from a point in time: purchases are not checked against earlier carts"]
-        : []),
-      ...(this.expected === undefined
-        ? []
-        : [
-            `told the run injected ${this.expected.late} late events and ${this.expected.duplicatesInjected} duplicates: those are expected`,
-          ]),
-    ]
+    const price = priceChange(this.unitPrices, event.productId, totalAmount / quantity)
+    if (price !== undefined) this.violation("inconsistentUnitPrice", { ...at, ...price })
   }
 
   report(ranges: Report["ranges"] = []): Report {
@@ -257,7 +219,7 @@ export class Inspection {
       this.sessionsSeen > 0 && this.valid / this.sessionsSeen < 1.5 ? "independent" : "sessions"
     const mode = this.mode === "auto" ? detected : this.mode
     const sessionChecks = mode === "sessions"
-    const notes = this.notes(sessionChecks)
+    const notes = notesOf(sessionChecks, this.checkCarts, this.expected)
     // Injected late events make sessions go back in time: that is the lateness asked for.
     const lateExpected = (this.expected?.late ?? 0) > 0
     const violations = {

@@ -2,7 +2,7 @@
  * The inspector's own flags, one row each (the connection ones are the Kafka settings table's):
  * parsing, --help's lines and the docs' options table come from here; Cli.ts says what values mean.
  */
-import type { FlagSpec } from "@customer-events/cli"
+import { type FlagSpec, LogFlags } from "@customer-events/cli"
 
 export const inspectorFlags = {
   topic: {
@@ -27,13 +27,19 @@ export const inspectorFlags = {
   summary: {
     value: "FILE",
     section: "expect",
-    help: "the producer's --summary-file of the run: its injected late events,\nduplicates and price glitches (--late-rate, --duplicate-rate, --anomaly)\nare expected, not findings; the duplicates found must equal duplicatesInjected",
+    help:
+      "the producer's --summary-file of the run: its injected late events,\nduplicates and " +
+      "price glitches (--late-rate, --duplicate-rate, --anomaly)\nare expected, not findings; the " +
+      "duplicates found must equal duplicatesInjected",
   },
   truth: {
     value: "FILE",
     multiple: true,
     section: "expect",
-    help: "the producer's --truth file (repeatable: the files of several instances are\nsummed): the same aggregates are recomputed from the topic and compared\nwindow by window; the first window and figure that differ are named",
+    help:
+      "the producer's --truth file (repeatable: the files of several instances are\nsummed): " +
+      "the same aggregates are recomputed from the topic and compared\nwindow by window; the first window " +
+      "and figure that differ are named",
   },
   mode: {
     value: "auto|sessions|independent",
@@ -42,13 +48,7 @@ export const inspectorFlags = {
     default: "auto",
   },
   json: { section: "output", help: "the report as JSON on stdout" },
-  "log-format": { value: "pretty|json", section: "output", help: "logs on stderr", default: "pretty" },
-  "log-level": {
-    value: "debug|info|warn|error",
-    section: "output",
-    help: "how much is logged",
-    default: "info",
-  },
+  ...LogFlags.logFlags,
   "no-progress": { section: "output", help: "no live progress line" },
   help: { short: "h", section: "output", help: "this help" },
 } as const satisfies Readonly<Record<string, FlagSpec.FlagSpec>>

@@ -17,7 +17,9 @@ export const checkRecord = (
     if (record.headers[name] !== value)
       return {
         path: `headers.${name}`,
-        reason: `expected ${JSON.stringify(value)}, got ${record.headers[name] === undefined ? "no header" : JSON.stringify(record.headers[name])}`,
+        reason:
+          `expected ${JSON.stringify(value)}, got ` +
+          `${record.headers[name] === undefined ? "no header" : JSON.stringify(record.headers[name])}`,
       }
   if (record.timestamp !== expected.timestamp)
     return {

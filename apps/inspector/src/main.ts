@@ -8,20 +8,12 @@ import { Failure, Flags, Logging, Terminal } from "@customer-events/cli"
 import { KafkaConfig, KafkaConsumer, quietKafkaJsTimerWarnings } from "@customer-events/kafka"
 import { Deferred, Effect, Exit, Schedule, Stream } from "effect"
 import * as Cli from "./Cli.js"
-import { Inspection, type Report } from "./Inspection.js"
-
-const formatCount = (n: number) => n.toLocaleString("en-US")
+import { Inspection } from "./Inspection.js"
+import { reportText } from "./ReportText.js"
 
 const inspect = (options: Cli.Options, stop: Deferred.Deferred<void>) =>
   Effect.gen(function* () {
-    const { config, unknownKeys } = yield* KafkaConfig.load({
-      configFile: options.configFile,
-      flags: options.kafka,
-    })
-    if (unknownKeys.length > 0)
-      yield* Effect.logWarning(
-        `${options.configFile}: ignoring keys this client does not use: ${unknownKeys.join(", ")}`,
-      )
+    const config = yield* KafkaConfig.loadForApp({ configFile: options.configFile, flags: options.kafka })
     const consumer = yield* KafkaConsumer.make(config)
     const inspection = new Inspection({
       topic: options.topic,
@@ -46,14 +38,16 @@ const inspect = (options: Cli.Options, stop: Deferred.Deferred<void>) =>
       })
       const total = ranges.reduce((n, r) => n + Number(BigInt(r.to) - BigInt(r.from)), 0)
       yield* Effect.logInfo(
-        `reading ${formatCount(total)} records of ${options.topic} (${ranges.map((r) => `p${r.partition} ${r.from}..${r.to}`).join(", ")})`,
+        `reading ${Terminal.formatCount(total)} records of ${options.topic} ` +
+          `(${ranges.map((r) => `p${r.partition} ${r.from}..${r.to}`).join(", ")})`,
       )
       // The very ranges reported are the ones read.
       records = consumer.readRanges(options.topic, ranges)
     }
     const progress = Effect.sync(() =>
       Terminal.showStatus(
-        `read ${formatCount(inspection.count)} | findings ${formatCount(inspection.findings)}`,
+        `read ${Terminal.formatCount(inspection.count)} | findings ` +
+          `${Terminal.formatCount(inspection.findings)}`,
       ),
     ).pipe(
       Effect.repeat(Schedule.spaced("1 second")),
@@ -69,59 +63,6 @@ const inspect = (options: Cli.Options, stop: Deferred.Deferred<void>) =>
     else yield* read
     return inspection.report(ranges)
   })
-
-const printReport = (report: Report) => {
-  const lines = [
-    `${report.sound ? "SOUND" : "NOT SOUND"}: ${formatCount(report.records)} records of ${report.topic}, ${formatCount(report.valid)} valid, ${formatCount(report.invalid)} invalid, ${formatCount(Object.values(report.violations).reduce((a, b) => a + b, 0))} violations, ${formatCount(report.duplicates)} duplicates`,
-    `mode: ${report.mode}${report.modeDetected ? " (detected)" : ""}${report.note ? ` (${report.note})` : ""}`,
-    `by type: ${Object.entries(report.byType)
-      .map(([type, n]) => `${type} ${formatCount(n)}`)
-      .join(", ")}`,
-  ]
-  if (report.eventTime !== null)
-    lines.push(
-      `event time: ${report.eventTime.first} .. ${report.eventTime.last}${report.eventsPerSecond === null ? "" : ` (${report.eventsPerSecond.toFixed(1)} events/s)`}`,
-    )
-  const { lateness } = report
-  lines.push(
-    `lateness: ${formatCount(lateness.records)} records older than the newest before them in their partition` +
-      (lateness.records === 0
-        ? ""
-        : ` (by ${formatCount(lateness.meanMs)} ms on average, ${formatCount(lateness.maxMs)} ms at most)`),
-  )
-  const anomalies = Object.entries(report.anomalies)
-  if (anomalies.length > 0)
-    lines.push(`anomaly headers: ${anomalies.map(([kind, n]) => `${kind} ${formatCount(n)}`).join(", ")}`)
-  if (report.expected !== undefined)
-    lines.push(
-      `expected from the run's summary: ${formatCount(report.expected.late)} late, ${formatCount(report.expected.duplicatesInjected)} duplicates (found ${formatCount(report.duplicates)})`,
-    )
-  if (report.truth !== undefined)
-    lines.push(
-      `truth: ${report.truth.difference === undefined ? `matches the topic in all ${formatCount(report.truth.windows)} windows` : `DIFFERS: ${report.truth.difference}`}` +
-        (report.truth.later === 0
-          ? ""
-          : ` (${report.truth.later} later windows of the topic not in the truth yet)`),
-    )
-  lines.push(
-    `violations: ${Object.entries(report.violations)
-      .map(([kind, n]) => `${kind} ${formatCount(n)}`)
-      .join(", ")}`,
-  )
-  const listing = (
-    title: string,
-    findings: ReadonlyArray<{ partition: number; offset: string; path: string; reason: string }>,
-  ) => {
-    if (findings.length === 0) return
-    lines.push(`${title}:`)
-    for (const f of findings)
-      lines.push(`  partition ${f.partition} offset ${f.offset}: ${f.path}: ${f.reason}`)
-  }
-  listing(`invalid records (first ${report.invalidRecords.length})`, report.invalidRecords)
-  listing(`violations (first ${report.violationExamples.length})`, report.violationExamples)
-  listing(`duplicates (first ${report.duplicateExamples.length})`, report.duplicateExamples)
-  process.stdout.write(`${lines.join("\n")}\n`)
-}
 
 const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   const command = Flags.parseCommand(() => Cli.parse(argv, process.env))
@@ -148,7 +89,7 @@ const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   if (Exit.isSuccess(exit)) {
     const report = exit.value
     if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
-    else printReport(report)
+    else process.stdout.write(reportText(report))
     return report.sound ? 0 : 1
   }
   Terminal.writeLine(`error: ${Failure.oneLine(exit.cause)}`)

@@ -3,7 +3,7 @@
  * value validated once into typed RunOptions, and a --help that teaches by example.
  */
 
-import { FlagSpec, Flags, Logging } from "@customer-events/cli"
+import { FlagSpec, Flags, LogFlags, type Logging } from "@customer-events/cli"
 import { Anomaly, EventGenerator, Pacing, type TrafficProfile } from "@customer-events/events"
 import { KafkaSettings } from "@customer-events/kafka"
 import { Values } from "@customer-events/values"
@@ -96,7 +96,9 @@ const parsePrint = (text: string | undefined, dryRun: boolean) => {
 }
 
 /** Parses argv (without the runtime and script) into a command; throws UsageError naming the flag. */
-/** `--print` takes an optional format: a bare `--print` (followed by a flag, "schema" or nothing) means text. */
+/**
+ * `--print` takes an optional format: a bare `--print` (followed by a flag, "schema" or nothing) means text.
+ */
 const withPrintFormat = (argv: ReadonlyArray<string>): Array<string> =>
   argv.flatMap((arg, i) => {
     const next = argv[i + 1]
@@ -111,7 +113,8 @@ const schemaCommand = (positionals: ReadonlyArray<string>, entity: string | unde
   if (positionals[0] !== "schema" || positionals.length > 1)
     fail(
       "",
-      `unexpected argument ${JSON.stringify(positionals.find((p) => p !== "schema"))} (the only subcommand is "schema")`,
+      `unexpected argument ${JSON.stringify(positionals.find((p) => p !== "schema"))} (the only ` +
+        `subcommand is "schema")`,
     )
   return {
     _tag: "Schema",
@@ -162,11 +165,7 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
       ),
       summaryFile: v["summary-file"],
       deadLetterFile: v["dead-letter-file"],
-      logFormat: oneOf("--log-format", v["log-format"] ?? defaultOf("log-format"), Logging.logFormats),
-      logLevel:
-        Logging.logLevels[
-          oneOf("--log-level", v["log-level"] ?? defaultOf("log-level"), Object.keys(Logging.logLevels))
-        ]!,
+      ...LogFlags.logOptionsOf(v),
       progress: v["no-progress"] !== true,
       print: parsePrint(v.print, v["dry-run"] === true),
       truth: truthOf(v.truth, v["truth-window"]),

@@ -19,14 +19,18 @@ const figures = (event: CustomerEvent.CustomerEvent): string => {
     case "addToCart":
       return `qty ${event.metadata.quantity}`
     case "purchase":
-      return `qty ${event.metadata.quantity}, ${event.metadata.totalAmount.toFixed(2)} by ${event.metadata.paymentMethod}`
+      return (
+        `qty ${event.metadata.quantity}, ${event.metadata.totalAmount.toFixed(2)} by ` +
+        `${event.metadata.paymentMethod}`
+      )
     case "recommendationClick":
       return `-> ${event.metadata.recommendedProductId} (${event.metadata.algorithm})`
   }
 }
 
 const textLine = (event: CustomerEvent.CustomerEvent, where: string) =>
-  `${event.timestamp}  ${event.eventType.padEnd(19)} ${event.customerId}  ${event.productId}  ${figures(event)}  ${where}\n`
+  `${event.timestamp}  ${event.eventType.padEnd(19)} ${event.customerId}  ${event.productId}  ` +
+  `${figures(event)}  ${where}\n`
 
 /** The lines of one outcome, in its records' order. */
 export const format = (outcome: Outcome, as: PrintFormat): string => {

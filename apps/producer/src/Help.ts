@@ -1,4 +1,7 @@
-/** The producer's --help: it teaches by example; the flags' lines come from their specs (ProducerFlags.ts, the Kafka settings table). */
+/**
+ * The producer's --help: it teaches by example; the flags' lines come from their specs (ProducerFlags.ts, the
+ * Kafka settings table).
+ */
 import { FlagSpec } from "@customer-events/cli"
 import { KafkaSettings } from "@customer-events/kafka"
 import { kafkaFlags } from "./Cli.js"

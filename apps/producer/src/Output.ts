@@ -7,7 +7,7 @@ import type { ProducerMetrics } from "@customer-events/kafka"
 import { Effect, Option, Schedule } from "effect"
 import type { RunState, Summary } from "./RunState.js"
 
-const formatCount = (n: number) => n.toLocaleString("en-US")
+const { formatCount } = Terminal
 const ms = (n: number | undefined) =>
   n === undefined ? "-" : n < 10 ? `${n.toFixed(1)}ms` : `${Math.round(n)}ms`
 
@@ -50,6 +50,16 @@ export const progress = (
       )
   }).pipe(Effect.ensuring(Effect.sync(Terminal.clearStatus)))
 
+/** Where a run's events went, and as what: "topic t (platformatic), seed 1, instance 1/2". */
+const destination = (summary: Summary, dryRun: boolean) =>
+  [
+    (dryRun ? "stdout" : `topic ${summary.topic}`) +
+      (summary.client === undefined ? "" : ` (${summary.client})`),
+    `seed ${summary.seed}`,
+    ...(summary.instance === undefined ? [] : [`instance ${summary.instance}`]),
+    ...(summary.workers === undefined ? [] : [`${summary.workers} workers`]),
+  ].join(", ")
+
 /** The human summary at the end of a run. */
 export const printSummary = (summary: Summary, dryRun: boolean) => {
   const seconds = summary.elapsedMs / 1000
@@ -58,13 +68,17 @@ export const printSummary = (summary: Summary, dryRun: boolean) => {
     .map(([type, n]) => `${type} ${formatCount(n)}`)
     .join(", ")
   const lines = [
-    `summary (${summary.stoppedBy}): ${formatCount(summary.generated)} generated, ${formatCount(summary.delivered)} ${dryRun ? "written" : "delivered"}, ${formatCount(summary.failed)} failed, ${formatCount(summary.deadLettered)} dead-lettered, ${formatCount(summary.retries)} retries`,
-    `  in ${seconds.toFixed(1)}s (${formatCount(rate)} events/s) to ${dryRun ? "stdout" : `topic ${summary.topic}`}${summary.client === undefined ? "" : ` (${summary.client})`}, seed ${summary.seed}${summary.instance === undefined ? "" : `, instance ${summary.instance}`}${summary.workers === undefined ? "" : `, ${summary.workers} workers`}`,
+    `summary (${summary.stoppedBy}): ${formatCount(summary.generated)} generated, ` +
+      `${formatCount(summary.delivered)} ${dryRun ? "written" : "delivered"}, ` +
+      `${formatCount(summary.failed)} failed, ${formatCount(summary.deadLettered)} dead-lettered, ` +
+      `${formatCount(summary.retries)} retries`,
+    `  in ${seconds.toFixed(1)}s (${formatCount(rate)} events/s) to ${destination(summary, dryRun)}`,
     `  by type: ${types}`,
   ]
   if (summary.late > 0 || summary.duplicatesInjected > 0)
     lines.push(
-      `  injected: ${formatCount(summary.late)} late, ${formatCount(summary.duplicatesInjected)} duplicates (counted in generated)`,
+      `  injected: ${formatCount(summary.late)} late, ${formatCount(summary.duplicatesInjected)} ` +
+        `duplicates (counted in generated)`,
     )
   for (const episode of summary.anomalies)
     lines.push(

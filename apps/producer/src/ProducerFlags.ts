@@ -3,14 +3,17 @@
  * --help's lines, the docs' options table and the --workers parent's own flags all come from here.
  * What each value means is Cli.ts's.
  */
-import type { FlagSpec } from "@customer-events/cli"
+import { type FlagSpec, LogFlags } from "@customer-events/cli"
 
 export const producerFlags = {
   topic: { value: "NAME", section: "kafka", help: "topic", env: "KAFKA_TOPIC", default: "customer-events" },
   config: {
     value: "FILE",
     section: "kafka",
-    help: "Java/librdkafka .properties file, e.g. Confluent Cloud's client.properties\n(bootstrap.servers, security.protocol, sasl.*, ssl.ca.location, acks, ...)\nPrecedence: flags > environment > file > defaults.",
+    help:
+      "Java/librdkafka .properties file, e.g. Confluent Cloud's " +
+      "client.properties\n(bootstrap.servers, security.protocol, sasl.*, ssl.ca.location, acks, " +
+      "...)\nPrecedence: flags > environment > file > defaults.",
   },
   "create-topic": {
     section: "kafka",
@@ -45,7 +48,10 @@ export const producerFlags = {
   profile: {
     value: "flat|diurnal|FILE",
     section: "pace",
-    help: 'the rate\'s shape over event time, with --rate N as the mean over a week;\ndiurnal: quiet nights, an evening peak, busier weekends; FILE:\n{"hourly": [24 weights], "weekday": [7, Monday first],\n "bursts": {"every": "1h", "duration": "2m", "multiplier": 5}}',
+    help:
+      "the rate's shape over event time, with --rate N as the mean over a week;\ndiurnal: " +
+      'quiet nights, an evening peak, busier weekends; FILE:\n{"hourly": [24 weights], "weekday": [7, ' +
+      'Monday first],\n "bursts": {"every": "1h", "duration": "2m", "multiplier": 5}}',
     default: "flat",
   },
   timezone: {
@@ -69,7 +75,10 @@ export const producerFlags = {
     value: "KIND@START+DURATION",
     multiple: true,
     section: "pace",
-    help: "a labelled episode (repeatable), START from the first event time:\nbot-surge (one customer views at 20x the rate), price-glitch (purchases\nat 1/100 of the price), checkout-outage (no purchases); e.g. checkout-outage@30m+10m",
+    help:
+      "a labelled episode (repeatable), START from the first event time:\nbot-surge (one " +
+      "customer views at 20x the rate), price-glitch (purchases\nat 1/100 of the price), checkout-outage " +
+      "(no purchases); e.g. checkout-outage@30m+10m",
   },
   count: { value: "N", section: "pace", help: "stop after N events" },
   duration: {
@@ -86,7 +95,9 @@ export const producerFlags = {
   mode: {
     value: "sessions|independent",
     section: "content",
-    help: "sessions: customer visits with views, recommendation clicks, carts and\npurchases in order; independent: each event drawn on its own",
+    help:
+      "sessions: customer visits with views, recommendation clicks, carts and\npurchases in " +
+      "order; independent: each event drawn on its own",
     default: "sessions",
   },
   customers: {
@@ -104,13 +115,17 @@ export const producerFlags = {
   instance: {
     value: "I/N",
     section: "scale",
-    help: "one of N instances (on one machine or many): its own share of the customers,\n1/N of the rate and of --count, events drawn from (seed, I), header instance",
+    help:
+      "one of N instances (on one machine or many): its own share of the customers,\n1/N of the " +
+      "rate and of --count, events drawn from (seed, I), header instance",
     parentOnly: true,
   },
   workers: {
     value: "N",
     section: "scale",
-    help: "N instances in Bun workers, each with its own Kafka producer, behind one\nprogress line and one summary (topics and reference data set up once)",
+    help:
+      "N instances in Bun workers, each with its own Kafka producer, behind one\nprogress line " +
+      "and one summary (topics and reference data set up once)",
     parentOnly: true,
   },
   "dry-run": {
@@ -128,22 +143,21 @@ export const producerFlags = {
     section: "output",
     help: "write events that could not be delivered as NDJSON",
   },
-  "log-format": { value: "pretty|json", section: "output", help: "logs on stderr", default: "pretty" },
-  "log-level": {
-    value: "debug|info|warn|error",
-    section: "output",
-    help: "how much is logged",
-    default: "info",
-  },
+  ...LogFlags.logFlags,
   print: {
     value: "[text|json]",
     section: "output",
-    help: "each event on stdout once Kafka has it: a readable line (time, type,\ncustomer, product, figures, partition@offset), or NDJSON with json",
+    help:
+      "each event on stdout once Kafka has it: a readable line (time, type,\ncustomer, product, " +
+      "figures, partition@offset), or NDJSON with json",
   },
   truth: {
     value: "FILE",
     section: "output",
-    help: "the ground truth, one NDJSON line per window of event time once it is\ncomplete: events by type, purchases and revenue by category, distinct\ncustomers, duplicates; from delivered events only (schema --entity truth)",
+    help:
+      "the ground truth, one NDJSON line per window of event time once it is\ncomplete: events " +
+      "by type, purchases and revenue by category, distinct\ncustomers, duplicates; from delivered events " +
+      "only (schema --entity truth)",
   },
   "truth-window": {
     value: "D",
@@ -153,7 +167,9 @@ export const producerFlags = {
   },
   "reference-topics": {
     section: "output",
-    help: "first write the catalog and the customer pool to compacted topics\nTOPIC-products and TOPIC-customers (key = id, value = JSON)",
+    help:
+      "first write the catalog and the customer pool to compacted topics\nTOPIC-products and " +
+      "TOPIC-customers (key = id, value = JSON)",
     parentOnly: true,
   },
   "products-topic": {
@@ -171,7 +187,9 @@ export const producerFlags = {
   "metrics-port": {
     value: "N",
     section: "output",
-    help: "serve /metrics (Prometheus text format) while the run goes, on --metrics-host\n(default 127.0.0.1); --metrics-linger D keeps it up for D after the summary",
+    help:
+      "serve /metrics (Prometheus text format) while the run goes, on --metrics-host\n(default " +
+      "127.0.0.1); --metrics-linger D keeps it up for D after the summary",
     parentOnly: true,
   },
   "metrics-host": {

@@ -22,15 +22,7 @@ import { TruthLog } from "./TruthLog.js"
 
 export const connect = (options: Cli.RunOptions) =>
   Effect.gen(function* () {
-    const loaded = yield* KafkaConfig.load({
-      configFile: options.configFile,
-      flags: options.kafka,
-    })
-    if (loaded.unknownKeys.length > 0)
-      yield* Effect.logWarning(
-        `${options.configFile}: ignoring keys this producer does not use: ${loaded.unknownKeys.join(", ")}`,
-      )
-    const config = loaded.config
+    const config = yield* KafkaConfig.loadForApp({ configFile: options.configFile, flags: options.kafka })
     yield* Effect.logInfo(`connecting to ${KafkaConfig.describe(config)}`)
     yield* Effect.scoped(
       Effect.gen(function* () {
@@ -43,12 +35,15 @@ export const connect = (options: Cli.RunOptions) =>
           })
           if (created)
             yield* Effect.logInfo(
-              `created topic ${options.topic} (${options.partitions} partitions, replication factor ${options.replicationFactor})`,
+              `created topic ${options.topic} (${options.partitions} partitions, replication factor ` +
+                `${options.replicationFactor})`,
             )
         } else if (!(yield* admin.topicExists(options.topic))) {
           return yield* new Flags.UsageError({
             flag: "--topic",
-            reason: `topic "${options.topic}" does not exist: pass --create-topic (with --partitions and --replication-factor) to create it`,
+            reason:
+              `topic "${options.topic}" does not exist: pass --create-topic (with ` +
+              `--partitions and --replication-factor) to create it`,
           })
         }
         if (options.referenceTopics !== undefined)

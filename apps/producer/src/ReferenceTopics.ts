@@ -40,7 +40,9 @@ export const ensure = (
         if (!policy.split(",").includes("compact"))
           return yield* new Flags.UsageError({
             flag,
-            reason: `topic "${topic}" exists with cleanup.policy=${policy}: a reference topic must be compacted (delete it, or name another)`,
+            reason:
+              `topic "${topic}" exists with cleanup.policy=${policy}: a reference topic must ` +
+              `be compacted (delete it, or name another)`,
           })
       }),
     { discard: true },
@@ -99,6 +101,7 @@ export const write = (
       (c) => record(c.customerId, "customer", c),
     )
     yield* Effect.logInfo(
-      `reference data: ${products} products in ${topics.products}, ${written} customers in ${topics.customers}`,
+      `reference data: ${products} products in ${topics.products}, ${written} customers in ` +
+        `${topics.customers}`,
     )
   })

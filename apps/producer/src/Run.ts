@@ -94,7 +94,8 @@ const drain = (
     const { state, control } = input
     if (control.stoppedBy === "signal")
       yield* Effect.logInfo(
-        `stopping: generation stopped, waiting up to ${Duration.format(input.drainTimeout)} for ${state.pending} in-flight events (Ctrl-C again to force)`,
+        `stopping: generation stopped, waiting up to ${Duration.format(input.drainTimeout)} for ` +
+          `${state.pending} in-flight events (Ctrl-C again to force)`,
       )
     const drained = yield* Fiber.join(delivery).pipe(
       Effect.timeoutOption(input.drainTimeout),

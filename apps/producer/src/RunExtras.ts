@@ -67,7 +67,8 @@ export const referenceTopicsOf = (
   if (products === topic || customers === topic || products === customers)
     return fail(
       named === undefined ? "--reference-topics" : `--${named}`,
-      `the event topic, the products topic and the customers topic must differ (${topic}, ${products}, ${customers})`,
+      `the event topic, the products topic and the customers topic must differ (${topic}, ` +
+        `${products}, ${customers})`,
     )
   return { products, customers }
 }

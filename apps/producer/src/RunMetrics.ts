@@ -56,7 +56,9 @@ const taggedWith =
     return labels.instance === undefined ? tagged : Metric.tagged(tagged, "instance", labels.instance)
   }
 
-/** The acknowledgement latency percentiles over the workers' published histograms (--workers' progress line). */
+/**
+ * The acknowledgement latency percentiles over the workers' published histograms (--workers' progress line).
+ */
 export const latencyOf = (workers: ReadonlyArray<Labels>) =>
   Effect.map(
     Effect.forEach(workers, (labels) => Metric.value(taggedWith(labels)(ProducerMetrics.ackLatencySeconds))),

@@ -27,7 +27,9 @@ export const shareOfCount = (count: number, instance: EventGenerator.Instance | 
     ? count
     : Math.floor(count / instance.of) + (instance.index <= count % instance.of ? 1 : 0)
 
-/** `--workers N`: each worker is a Kafka producer of its own; what writes one shared stream cannot be split. */
+/**
+ * `--workers N`: each worker is a Kafka producer of its own; what writes one shared stream cannot be split.
+ */
 export const workersOf = (
   text: string | undefined,
   v: { readonly [K in "dry-run" | "print" | "truth"]?: unknown },

@@ -52,8 +52,10 @@ export const takesValue = (specs: FlagSpecs, name: string): boolean => specs[nam
 export const parentOnly = (specs: FlagSpecs): ReadonlyArray<string> =>
   Object.entries(specs).flatMap(([name, spec]) => (spec.parentOnly === true ? [name] : []))
 
-const left = (name: string, spec: FlagSpec) =>
-  `${spec.short === undefined ? "" : `-${spec.short}, `}--${name}${spec.value === undefined ? "" : ` ${spec.value}`}`
+const left = (name: string, spec: FlagSpec) => {
+  const short = spec.short === undefined ? "" : `-${spec.short}, `
+  return `${short}--${name}${spec.value === undefined ? "" : ` ${spec.value}`}`
+}
 
 const notes = (spec: FlagSpec) =>
   [

@@ -5,6 +5,9 @@
 const stderr = process.stderr
 
 export const isTty = stderr.isTTY === true
+
+/** A count as people read it: 1,234,567. */
+export const formatCount = (n: number): string => n.toLocaleString("en-US")
 export const colors = isTty && process.env.NO_COLOR === undefined
 
 let statusShown = false

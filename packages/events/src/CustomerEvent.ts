@@ -163,7 +163,8 @@ export const RecommendationClick = Schema.Struct({
     // JSON Schema cannot compare two fields: the rule is stated for validators' readers.
     jsonSchema: {
       description:
-        "A customer clicked a product recommended on the page of productId; recommendedProductId is never productId.",
+        "A customer clicked a product recommended on the page of productId; recommendedProductId is " +
+        "never productId.",
     },
   })
 

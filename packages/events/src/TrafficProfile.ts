@@ -74,7 +74,10 @@ const burstsOf = (value: unknown): Either.Either<Bursts | undefined, string> => 
   return Either.right({ everyMs, durationMs, multiplier })
 }
 
-/** A profile file's JSON: `{ "hourly": [24], "weekday": [7], "bursts": { "every", "duration", "multiplier" } }`, every field optional. */
+/**
+ * A profile file's JSON: `{ "hourly": [24], "weekday": [7], "bursts": { "every", "duration", "multiplier" }
+ * }`, every field optional.
+ */
 export const decode = (json: unknown, name: string): Either.Either<TrafficProfile, string> =>
   Either.gen(function* () {
     if (typeof json !== "object" || json === null || Array.isArray(json))

@@ -36,7 +36,9 @@ export const TruthWindow = Schema.Struct({
   identifier: "TruthWindow",
   title: "Ground truth of one window",
   description:
-    "Aggregates of the events delivered with an event time in [windowStart, windowEnd): distinct events by type, purchases and revenue (sum of totalAmount) by category, distinct customers, and the extra copies of injected duplicates.",
+    "Aggregates of the events delivered with an event time in [windowStart, windowEnd): distinct " +
+    "events by type, purchases and revenue (sum of totalAmount) by category, distinct customers, and " +
+    "the extra copies of injected duplicates.",
 })
 export type TruthWindow = typeof TruthWindow.Type
 

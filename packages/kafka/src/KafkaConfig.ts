@@ -136,7 +136,8 @@ const deliveryOf = (s: Settings, explicitIdempotence: boolean | undefined, label
       return yield* fail(
         "compression",
         "compression.type",
-        `${compression} is not available with the ${client} client (it has ${compressionsOf[client].join(", ")}): use --client platformatic, or another codec`,
+        `${compression} is not available with the ${client} client (it has ` +
+          `${compressionsOf[client].join(", ")}): use --client platformatic, or another codec`,
       )
     const acks = s.acks ?? defaults.acks
     if (explicitIdempotence === true && acks !== "all")
@@ -225,9 +226,13 @@ export const describe = (config: KafkaConfig): string => {
   const security = Option.match(config.sasl, {
     onNone: () => (Option.isSome(config.tls) ? "SSL" : "PLAINTEXT"),
     onSome: (sasl) =>
-      `${Option.isSome(config.tls) ? "SASL_SSL" : "SASL_PLAINTEXT"} ${sasl.mechanism.toUpperCase()} as ${sasl.username}`,
+      `${Option.isSome(config.tls) ? "SASL_SSL" : "SASL_PLAINTEXT"} ${sasl.mechanism.toUpperCase()} ` +
+      `as ${sasl.username}`,
   })
-  return `${config.brokers.join(",")} (${security}, client=${config.client}, acks=${config.acks}, idempotent=${config.idempotent}, compression=${config.compression})`
+  return (
+    `${config.brokers.join(",")} (${security}, client=${config.client}, acks=${config.acks}, ` +
+    `idempotent=${config.idempotent}, compression=${config.compression})`
+  )
 }
 
 export interface Loaded {
@@ -257,3 +262,16 @@ export const load = (options: LoadOptions = {}): Effect.Effect<Loaded, KafkaConf
     const config = yield* make(settings, origins)
     return { config, unknownKeys: file?.unknownKeys ?? [] }
   })
+
+/** An app's configuration: `load`, with the properties file's keys this client does not use logged once. */
+export const loadForApp = (options: LoadOptions): Effect.Effect<KafkaConfig, KafkaConfigError> =>
+  Effect.flatMap(load(options), ({ config, unknownKeys }) =>
+    unknownKeys.length === 0
+      ? Effect.succeed(config)
+      : Effect.as(
+          Effect.logWarning(
+            `${options.configFile}: ignoring keys this client does not use: ${unknownKeys.join(", ")}`,
+          ),
+          config,
+        ),
+  )

@@ -23,7 +23,10 @@ export class KafkaAuthenticationError extends Data.TaggedError("KafkaAuthenticat
 }> {
   readonly retriable = false
   override get message() {
-    return `Kafka authentication failed: ${this.reason} (check sasl.username, sasl.password and sasl.mechanism)`
+    return (
+      `Kafka authentication failed: ${this.reason} (check sasl.username, sasl.password and ` +
+      `sasl.mechanism)`
+    )
   }
 }
 

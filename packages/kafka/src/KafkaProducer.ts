@@ -113,7 +113,10 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
 export const layer = (config: KafkaConfig.KafkaConfig): Layer.Layer<KafkaProducer, KafkaError> =>
   Layer.scoped(KafkaProducer, make(config))
 
-/** Configured from the environment (KAFKA_BOOTSTRAP_SERVERS, KAFKA_CLIENT, KAFKA_SASL_*, ...) over the defaults. */
+/**
+ * Configured from the environment (KAFKA_BOOTSTRAP_SERVERS, KAFKA_CLIENT, KAFKA_SASL_*, ...) over the
+ * defaults.
+ */
 export const layerConfig: Layer.Layer<KafkaProducer, KafkaError | KafkaConfigError> = Layer.scoped(
   KafkaProducer,
   Effect.flatMap(KafkaConfig.load({}), ({ config }) => make(config)),

@@ -89,7 +89,9 @@ export const fromProperties = (
         return yield* Either.left(
           new KafkaConfigError({
             key: origin,
-            reason: `still holds a placeholder (${looksSecret(key) ? "value hidden" : text}): fill in the real value`,
+            reason:
+              `still holds a placeholder (${looksSecret(key) ? "value hidden" : text}): fill ` +
+              `in the real value`,
           }),
         )
       const spec = table.find((s) => s.properties.includes(key))

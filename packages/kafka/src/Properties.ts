@@ -86,7 +86,9 @@ export const load = (path: string): Effect.Effect<KafkaSettings.Sourced & FromFi
       catch: (cause) =>
         new KafkaConfigError({
           key: "--config",
-          reason: `cannot read ${path}: ${(cause as NodeJS.ErrnoException)?.code === "ENOENT" ? "no such file" : String(cause)}`,
+          reason:
+            `cannot read ${path}: ` +
+            `${(cause as NodeJS.ErrnoException)?.code === "ENOENT" ? "no such file" : String(cause)}`,
         }),
     })
     const problem = notText(bytes)

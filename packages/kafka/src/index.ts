@@ -1,4 +1,7 @@
-/** Kafka for Effect over two clients (@platformatic/kafka, the default, and kafkajs): a scoped, batched, retrying producer, a consumer, admin helpers and config. */
+/**
+ * Kafka for Effect over two clients (@platformatic/kafka, the default, and kafkajs): a scoped, batched,
+ * retrying producer, a consumer, admin helpers and config.
+ */
 
 /** A process-wide patch for a kafkajs warning: for an app's entry point to call, once. */
 export { quietKafkaJsTimerWarnings } from "./internal/quietWarnings.js"

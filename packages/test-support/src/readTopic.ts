@@ -35,13 +35,15 @@ export const readTopic = async (topic: string, brokers = bootstrap): Promise<Arr
     const read = await readOnce(topic, brokers, ends, expected)
     if (read.records.length >= expected) return read.records
     failures.push(
-      `attempt ${attempt}: ${read.records.length} records; kafkajs said: ${read.warnings.join(" | ") || "nothing"}`,
+      `attempt ${attempt}: ${read.records.length} records; kafkajs said: ` +
+        `${read.warnings.join(" | ") || "nothing"}`,
     )
     // Said at once, so that a run which passes after a second read still shows that it needed one.
     console.warn(`readTopic: ${topic}: ${failures.at(-1)}`)
   }
   throw new Error(
-    `read fewer than the ${expected} records of ${topic} within ${attemptMs / 1000} s, ${attempts} times: ${failures.join("; ")}`,
+    `read fewer than the ${expected} records of ${topic} within ${attemptMs / 1000} s, ${attempts} ` +
+      `times: ${failures.join("; ")}`,
   )
 }
 

@@ -24,7 +24,8 @@ export const whole =
     return Number.isSafeInteger(n) && n >= min && n <= max
       ? Either.right(n)
       : Either.left(
-          `expected a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : " up"}, got ${JSON.stringify(text)}`,
+          `expected a whole number from ` +
+            `${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : " up"}, got ${JSON.stringify(text)}`,
         )
   }
 
@@ -43,7 +44,8 @@ export const decimal =
     return n >= min && (upTo === "below" ? n < max : n <= max)
       ? Either.right(n)
       : Either.left(
-          `expected a number from ${min} to ${upTo === "below" ? "below " : ""}${max}, got ${JSON.stringify(text)}`,
+          `expected a number from ${min} to ${upTo === "below" ? "below " : ""}${max}, got ` +
+            `${JSON.stringify(text)}`,
         )
   }
 

@@ -64,7 +64,12 @@ export const uuidV4 = (rng: Prng): string => {
   const b = rng.nextU32()
   const c = rng.nextU32()
   const d = rng.nextU32()
-  return `${hex[a >>> 24]}${hex[(a >>> 16) & 0xff]}${hex[(a >>> 8) & 0xff]}${hex[a & 0xff]}-${hex[b >>> 24]}${hex[(b >>> 16) & 0xff]}-${hex[0x40 | ((b >>> 8) & 0x0f)]}${hex[b & 0xff]}-${hex[0x80 | ((c >>> 24) & 0x3f)]}${hex[(c >>> 16) & 0xff]}-${hex[(c >>> 8) & 0xff]}${hex[c & 0xff]}${hex[d >>> 24]}${hex[(d >>> 16) & 0xff]}${hex[(d >>> 8) & 0xff]}${hex[d & 0xff]}`
+  return (
+    `${hex[a >>> 24]}${hex[(a >>> 16) & 0xff]}${hex[(a >>> 8) & 0xff]}${hex[a & 0xff]}-` +
+    `${hex[b >>> 24]}${hex[(b >>> 16) & 0xff]}-${hex[0x40 | ((b >>> 8) & 0x0f)]}${hex[b & 0xff]}-` +
+    `${hex[0x80 | ((c >>> 24) & 0x3f)]}${hex[(c >>> 16) & 0xff]}-${hex[(c >>> 8) & 0xff]}${hex[c & 0xff]}` +
+    `${hex[d >>> 24]}${hex[(d >>> 16) & 0xff]}${hex[(d >>> 8) & 0xff]}${hex[d & 0xff]}`
+  )
 }
 
 /** A short random id (48 bits as 12 hex digits). */

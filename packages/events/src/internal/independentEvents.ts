@@ -1,4 +1,7 @@
-/** Independent mode: each event drawn on its own, as the original script did (a fresh session id, a customer, a product). */
+/**
+ * Independent mode: each event drawn on its own, as the original script did (a fresh session id, a customer,
+ * a product).
+ */
 import { type CustomerEvent, eventTypes } from "../CustomerEvent.js"
 import type { Conditions } from "./anomalies.js"
 import { algorithm, anySource, paymentMethod, quantity } from "./distributions.js"

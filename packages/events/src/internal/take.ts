@@ -20,7 +20,9 @@ export interface Batch {
   readonly duplicates: number
   /** With anomaly episodes: the kind each event is labelled with, if any (parallel to events). */
   readonly anomalies?: ReadonlyArray<Kind | undefined>
-  /** The earliest event time (epoch ms) any event after this batch can carry: windows before it are complete. */
+  /**
+   * The earliest event time (epoch ms) any event after this batch can carry: windows before it are complete.
+   */
   readonly watermarkMs: number
   /** With duplicates: the events of this batch that are sent more than once (originals and copies). */
   readonly repeated?: ReadonlySet<CustomerEvent>

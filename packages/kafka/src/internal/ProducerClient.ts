@@ -10,7 +10,10 @@ import type { PartitionBatch } from "./partitioner.js"
 
 export type ClassifyContext = Omit<Context, "brokers">
 
-/** What became of one partition's batch in a send: its base offset ("-1" with acks=none), or the client's error. */
+/**
+ * What became of one partition's batch in a send: its base offset ("-1" with acks=none), or the client's
+ * error.
+ */
 export type PartitionAnswer =
   | { readonly partition: number; readonly baseOffset: string }
   | { readonly partition: number; readonly error: unknown }
@@ -40,7 +43,10 @@ export interface ProducerClient {
   readonly close: Effect.Effect<void>
 }
 
-/** Each partition's answer to a whole send: the partitions of `acknowledged` by their offset, the others with `error`. */
+/**
+ * Each partition's answer to a whole send: the partitions of `acknowledged` by their offset, the others with
+ * `error`.
+ */
 export const answersOf = (
   parts: ReadonlyArray<PartitionBatch>,
   acknowledged: ReadonlyMap<number, string>,

@@ -11,7 +11,9 @@ import type { InFlight } from "./inFlight.js"
 import type { ProducerClient } from "./ProducerClient.js"
 import type { PartitionBatch } from "./partitioner.js"
 
-/** One request's answer: the batches Kafka acknowledged (with their base offset), and the error of the others. */
+/**
+ * One request's answer: the batches Kafka acknowledged (with their base offset), and the error of the others.
+ */
 export interface RequestAnswer {
   readonly acknowledged: ReadonlyArray<readonly [PartitionBatch, string]>
   readonly error: KafkaError | undefined

@@ -2,7 +2,8 @@
  * Connecting and closing a client (producer, consumer, admin, of either library). Connecting:
  * bounded retries of retriable failures within the connection timeout, then the last real error
  * (naming the broker), never a bare "timeout"; errors (the timeout's too) are classified by kafkajs's
- * rules unless the client brings its own classifier. Closing: never fails, never waits longer than it is given.
+ * rules unless the client brings its own classifier. Closing: never fails, never waits longer than it is
+ * given.
  */
 import { Duration, Effect, Schedule } from "effect"
 import type { KafkaConfig } from "../KafkaConfig.js"

@@ -65,7 +65,10 @@ export const tlsReason = (message: string): string => {
   if (/before secure TLS connection|handshake failed/i.test(message))
     return `TLS: ${message} (is this a TLS listener? check security.protocol and the port)`
   if (/BAD_CERTIFICATE|CERTIFICATE_REQUIRED|certificate required/i.test(message))
-    return `TLS: the broker refused the client certificate or requires one (set ssl.certificate.location and ssl.key.location): ${message}`
+    return (
+      `TLS: the broker refused the client certificate or requires one (set ` +
+      `ssl.certificate.location and ssl.key.location): ${message}`
+    )
   return `TLS: ${message}`
 }
 

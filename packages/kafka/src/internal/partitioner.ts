@@ -41,7 +41,9 @@ export const partitionOfKey = (key: string, partitions: number): number => {
   return (murmur2(scratch, written) & 0x7fffffff) % partitions
 }
 
-/** Records of one partition within a batch (at most one request's worth), with their positions in the batch. */
+/**
+ * Records of one partition within a batch (at most one request's worth), with their positions in the batch.
+ */
 export interface PartitionBatch<R extends ProducerRecord = ProducerRecord> {
   readonly partition: number
   readonly records: Array<R>

@@ -28,7 +28,8 @@ export const tlsOptions = (config: KafkaConfig): Effect.Effect<TlsOptions | unde
       Effect.gen(function* () {
         if (tls.insecure)
           yield* Effect.logWarning(
-            "TLS certificate verification is OFF (enable.ssl.certificate.verification=false): the connection can be intercepted",
+            "TLS certificate verification is OFF (enable.ssl.certificate.verification=false): the " +
+              "connection can be intercepted",
           )
         return {
           rejectUnauthorized: !tls.insecure,

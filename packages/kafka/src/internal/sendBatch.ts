@@ -100,7 +100,9 @@ const givenUp = ({ config }: Sender, state: BatchState): KafkaError =>
   state.lastError?._tag === "KafkaTopicNotFoundError"
     ? state.lastError
     : new KafkaTimeoutError({
-        operation: `delivery of a batch of ${state.records.length} records${state.lastError ? ` (last error: ${state.lastError.message})` : ""}`,
+        operation:
+          `delivery of a batch of ${state.records.length} ` +
+          `records${state.lastError ? ` (last error: ${state.lastError.message})` : ""}`,
         timeoutMs: Duration.toMillis(config.deliveryTimeout),
       })
 
@@ -138,7 +140,10 @@ const failed = <R extends ProducerRecord>(
   // The batch's retries are counted once, with its failure: totals stay those of the metrics.
   if (acknowledged.length > 0)
     outcomes.unshift({ _tag: "Delivered", records: acknowledged, metadata, retries: 0, latencyMs })
-  const warning = `batch of ${records.length} records failed${acknowledged.length > 0 ? ` (${acknowledged.length} of them acknowledged before)` : ""}: ${error.message}`
+  const warning =
+    `batch of ${records.length} records ` +
+    `failed${acknowledged.length > 0 ? ` (${acknowledged.length} of them acknowledged before)` : ""}: ` +
+    `${error.message}`
   return sender.metrics
     .recordBatch(state.topic, records.length, latencyMs)
     .pipe(Effect.zipRight(logged ? Effect.logWarning(warning) : Effect.void), Effect.as(outcomes))

@@ -1,4 +1,7 @@
-/** What help and the docs show of the settings table: each flag's help line, the options table, defaults as text. */
+/**
+ * What help and the docs show of the settings table: each flag's help line, the options table, defaults as
+ * text.
+ */
 import type { SettingSpec } from "./settingsTable.js"
 import { defaults } from "./settingsTypes.js"
 

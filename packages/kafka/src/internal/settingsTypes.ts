@@ -48,7 +48,9 @@ export interface Settings {
 
 export type Setting = keyof Settings
 
-/** Where each setting's value came from ("--linger", "KAFKA_CLIENT", "client.properties: acks"), for errors. */
+/**
+ * Where each setting's value came from ("--linger", "KAFKA_CLIENT", "client.properties: acks"), for errors.
+ */
 export type Origins = Partial<Record<Setting, string>>
 
 /** One source's settings, and where each came from. */
