@@ -9,7 +9,13 @@ import { Duration, Effect, Option } from "effect"
 import { type DeliveryTarget, StdoutClosed } from "./DeliveryTarget.js"
 import * as Runtime from "./Runtime.js"
 
-const batching: KafkaProducer.Batching = { batchMaxRecords: 5000, linger: Duration.millis(5), maxInFlight: 1 }
+/** One write of up to 5,000 events at a time: the pipe's own back-pressure holds the generator. */
+const batching: KafkaProducer.Batching = {
+  batchMaxRecords: 5000,
+  linger: Duration.millis(5),
+  maxInFlight: 1,
+  batchesPerRequest: 1,
+}
 
 export const make = (): DeliveryTarget => {
   const writer = Runtime.stdout()

@@ -11,6 +11,8 @@ export interface Batching {
   readonly batchMaxRecords: number
   readonly linger: KafkaConfig["linger"]
   readonly maxInFlight: number
+  /** How many batches one request may carry (1: each batch alone, nothing held back to join it). */
+  readonly batchesPerRequest: number
 }
 
 /**
@@ -28,16 +30,20 @@ export const deliverInBatches =
     records.pipe(
       Stream.groupedWithin(batching.batchMaxRecords, batching.linger),
       // The batches that fill up while a request is in flight go out together in the next one (up
-      // to maxBatchesPerRequest), as Java's producer drains every ready partition batch of a broker:
+      // to batchesPerRequest), as Java's producer drains every ready partition batch of a broker:
       // at full speed requests grow with the partition count, and per-partition batches stay large.
-      Stream.aggregate(
-        Sink.foldWeighted({
-          initial: Chunk.empty<R>(),
-          maxCost: batching.batchMaxRecords * maxBatchesPerRequest,
-          cost: (_, batch: Chunk.Chunk<R>) => batch.length,
-          body: (request, batch) => Chunk.appendAll(request, batch),
-        }),
-      ),
+      (batches) =>
+        batching.batchesPerRequest === 1
+          ? batches
+          : Stream.aggregate(
+              batches,
+              Sink.foldWeighted({
+                initial: Chunk.empty<R>(),
+                maxCost: batching.batchMaxRecords * batching.batchesPerRequest,
+                cost: (_, batch: Chunk.Chunk<R>) => batch.length,
+                body: (request, batch) => Chunk.appendAll(request, batch),
+              }),
+            ),
       // Whichever comes first: the answer, or the caller giving up (the records not acknowledged
       // then fail with the caller's reason, so that every record still gets exactly one outcome).
       Stream.mapEffect((request) => sendBatch(topic, Chunk.toReadonlyArray(request), options.abandon), {
@@ -61,5 +67,6 @@ export const fromSendBatch = (config: KafkaConfig, sendBatch: SendBatch): Servic
       }
       return Effect.succeed(metadata)
     })
-  return { config, send, sendBatch, deliver: deliverInBatches(config, sendBatch) }
+  const batching = { ...config, batchesPerRequest: maxBatchesPerRequest }
+  return { config, send, sendBatch, deliver: deliverInBatches(batching, sendBatch) }
 }
