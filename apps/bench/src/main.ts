@@ -11,7 +11,7 @@ import { join } from "node:path"
 import { parseArgs } from "node:util"
 import { CustomerEvent, EventClock, EventGenerator } from "@customer-events/events"
 import { KafkaConfig } from "@customer-events/kafka"
-import { Effect, Either } from "effect"
+import { Effect, Result } from "effect"
 import { appEntry, clients, generatorEntry, javaEntry, loopEntry, type Payloads } from "./entries.js"
 import { rateAccuracy, sustained, timeToExit, timeToFirstEvent } from "./extras.js"
 import { best, log, type Row, root } from "./measure.js"
@@ -36,7 +36,7 @@ const settings = {
   sustainedMaxEvents: quick ? 100_000 : 10_000_000,
   rateSeconds: quick ? 3 : 30,
   exitAfterEvents: quick ? 5_000 : 100_000,
-  defaultClient: Either.getOrThrow(KafkaConfig.make({})).client,
+  defaultClient: Result.getOrThrow(KafkaConfig.make({})).client,
 }
 export type Settings = typeof settings
 

@@ -6,7 +6,7 @@
  */
 import { Anomaly, CustomerEvent } from "@customer-events/events"
 import { KafkaConsumer } from "@customer-events/kafka"
-import { Either } from "effect"
+import { Result } from "effect"
 import type { Expected, Finding, Mode, Report, ViolationKind } from "./InspectionReport.js"
 import { Lateness } from "./Lateness.js"
 import { checkRecord } from "./RecordCheck.js"
@@ -129,12 +129,12 @@ export class Inspection {
       return
     }
     const decoded = CustomerEvent.decodeJson(value)
-    if (Either.isLeft(decoded)) {
-      const issue = decoded.left.issues[0]!
+    if (Result.isFailure(decoded)) {
+      const issue = decoded.failure.issues[0]!
       this.reject({ ...at, path: issue.path === "" ? "value" : issue.path, reason: issue.message })
       return
     }
-    const event = decoded.right
+    const event = decoded.success
     const recordProblem = checkRecord(record, event)
     if (recordProblem !== undefined) {
       this.reject({ ...at, ...recordProblem })

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs"
 import { Flags } from "@customer-events/cli"
 import { Catalog, type CustomerEvent, Truth } from "@customer-events/events"
-import { Either } from "effect"
+import { Result } from "effect"
 
 export interface TruthResult {
   /** The truth's windows compared with the topic's. */
@@ -38,7 +38,7 @@ export class TruthCheck {
           (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message
         return Flags.fail("--truth", `cannot read ${path}: ${reason}`)
       }
-      return Either.getOrElse(Truth.parse(text), (reason) => Flags.fail("--truth", `${path}: ${reason}`))
+      return Result.getOrElse(Truth.parse(text), (reason) => Flags.fail("--truth", `${path}: ${reason}`))
     })
     const windows = Truth.combine(files)
     if (windows.length === 0) return Flags.fail("--truth", `${paths.join(", ")}: no windows`)

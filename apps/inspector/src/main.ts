@@ -4,11 +4,12 @@
  * checks every record and the stream's invariants, and reports. Built only on the public exports
  * of @customer-events/events and @customer-events/kafka.
  */
-import { Failure, Flags, Logging, Terminal } from "@customer-events/cli"
+import { Failure, Flags, Logging, Main, Terminal } from "@customer-events/cli"
 import { KafkaConfig, KafkaConsumer, quietKafkaJsTimerWarnings } from "@customer-events/kafka"
-import { Deferred, Effect, Exit, Schedule, Stream } from "effect"
+import { Deferred, Effect, Exit, Fiber, Schedule, Stream } from "effect"
 import * as Cli from "./Cli.js"
 import { Inspection } from "./Inspection.js"
+import type { Report } from "./InspectionReport.js"
 import { reportText } from "./ReportText.js"
 
 const inspect = (options: Cli.Options, stop: Deferred.Deferred<void>) =>
@@ -59,43 +60,52 @@ const inspect = (options: Cli.Options, stop: Deferred.Deferred<void>) =>
       Stream.interruptWhen(Deferred.await(stop)),
       Stream.runForEach((record) => Effect.sync(() => inspection.add(record))),
     )
-    if (options.progress) yield* Effect.raceFirst(read, Effect.zipRight(progress, Effect.never))
+    if (options.progress) yield* Effect.raceFirst(read, Effect.andThen(progress, Effect.never))
     else yield* read
     return inspection.report(ranges)
   })
 
-const main = async (argv: ReadonlyArray<string>): Promise<number> => {
-  const command = Flags.parseCommand(() => Cli.parse(argv, process.env))
-  if (command === undefined) return 2
-  if (command._tag === "Help") {
-    process.stdout.write(Cli.help)
-    return 0
+/** The report printed and its exit code (0 sound, 1 findings), or 2 for a failure to read. */
+const codeOf = (exit: Exit.Exit<Report, unknown>, options: Cli.Options): number => {
+  if (Exit.isFailure(exit)) {
+    Terminal.writeLine(`error: ${Failure.oneLine(exit.cause)}`)
+    return 2
   }
-  const options = command.options
-  const stop = Effect.runSync(Deferred.make<void>())
-  // Ctrl-C: stop reading and report what was read so far; a second one exits at once.
-  let signals = 0
-  const onSignal = () => {
-    if (++signals > 1) process.exit(130)
-    Deferred.unsafeDone(stop, Exit.void)
-  }
-  process.on("SIGINT", onSignal)
-  process.on("SIGTERM", onSignal)
-  const exit = await Effect.runPromiseExit(
-    Effect.scoped(inspect(options, stop)).pipe(
-      Effect.provide(Logging.layer(options.logFormat, options.logLevel)),
-    ),
-  )
-  if (Exit.isSuccess(exit)) {
-    const report = exit.value
-    if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
-    else process.stdout.write(reportText(report))
-    return report.sound ? 0 : 1
-  }
-  Terminal.writeLine(`error: ${Failure.oneLine(exit.cause)}`)
-  return 2
+  const report = exit.value
+  if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+  else process.stdout.write(reportText(report))
+  return report.sound ? 0 : 1
 }
 
+/**
+ * The inspection goes on in a fiber of its own. The first Ctrl-C interrupts the program (runMain):
+ * reading stops and what was read so far is reported; a second one exits 130 at once.
+ */
+const main = (argv: ReadonlyArray<string>, exiting: Main.Exiting): Effect.Effect<number> =>
+  Effect.gen(function* () {
+    const command = Flags.parseCommand(() => Cli.parse(argv, process.env))
+    if (command === undefined) return 2
+    if (command._tag === "Help") {
+      process.stdout.write(Cli.help)
+      return 0
+    }
+    const options = command.options
+    Main.onSecondSignal(() => process.exit(Main.interrupted))
+    const stop = yield* Deferred.make<void>()
+    const fiber = yield* Effect.forkDetach(
+      Effect.scoped(inspect(options, stop)).pipe(
+        Effect.provide(Logging.layer(options.logFormat, options.logLevel)),
+      ),
+    )
+    return yield* Effect.map(Fiber.await(fiber), (exit) => codeOf(exit, options)).pipe(
+      Effect.onInterrupt(() =>
+        Deferred.succeed(stop, undefined).pipe(
+          Effect.andThen(Fiber.await(fiber)),
+          Effect.map((exit) => exiting.settle(codeOf(exit, options))),
+        ),
+      ),
+    )
+  })
+
 quietKafkaJsTimerWarnings()
-process.exitCode = await main(process.argv.slice(2))
-process.exit()
+Main.run((exiting) => main(process.argv.slice(2), exiting))

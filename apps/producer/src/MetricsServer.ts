@@ -1,15 +1,14 @@
 /**
  * --metrics-port: /metrics in the Prometheus text format, from the process's Effect metrics (the
- * producer's and the run's, packages/kafka ProducerMetrics and RunMetrics) through
- * @effect/opentelemetry's metric producer and OpenTelemetry's Prometheus exporter: no second
- * registry. Our own node:http server listens first, so a port in use is a usage error before
- * anything connects to Kafka; it stays up until the summary is written (and --metrics-linger).
+ * producer's and the run's, packages/kafka ProducerMetrics and RunMetrics) through Effect's own
+ * Prometheus formatter: no second registry. Our own node:http server listens first, so a port in
+ * use is a usage error before anything connects to Kafka; it stays up until the summary is written
+ * (and --metrics-linger).
  */
 import { createServer, type Server } from "node:http"
 import { Flags } from "@customer-events/cli"
-import { Metrics, Resource } from "@effect/opentelemetry"
-import { PrometheusExporter } from "@opentelemetry/exporter-prometheus"
-import { Effect, Exit, Layer, Scope } from "effect"
+import { Context } from "effect"
+import { PrometheusMetrics } from "effect/observability"
 
 export interface MetricsServer {
   /** host:port it listens on. */
@@ -27,12 +26,13 @@ const listen = (server: Server, host: string, port: number) =>
   })
 
 /** Starts serving; a port that cannot be had is a UsageError naming --metrics-port. */
-export const start = async (host: string, port: number, version: string): Promise<MetricsServer> => {
-  const exporter = new PrometheusExporter({ preventServerStart: true, withoutScopeInfo: true })
+export const start = async (host: string, port: number): Promise<MetricsServer> => {
   const server = createServer((request, response) => {
-    if (request.method === "GET" && (request.url ?? "").split("?")[0] === "/metrics")
-      exporter.getMetricsRequestHandler(request, response)
-    else {
+    if (request.method === "GET" && (request.url ?? "").split("?")[0] === "/metrics") {
+      response.setHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+      // The process's one registry: the default of every Effect run in this thread.
+      response.end(PrometheusMetrics.formatUnsafe(Context.empty()))
+    } else {
       response.statusCode = 404
       response.end("not found: the metrics are at /metrics\n")
     }
@@ -49,16 +49,8 @@ export const start = async (host: string, port: number, version: string): Promis
           : `cannot listen on ${host}:${port}: ${(error as Error).message}`,
     })
   }
-  const scope = Effect.runSync(Scope.make())
-  const exporting = Metrics.layer(() => exporter).pipe(
-    Layer.provide(Resource.layer({ serviceName: "customer-events", serviceVersion: version })),
-  )
-  await Effect.runPromise(Layer.buildWithScope(exporting, scope))
   return {
     address: `${host}:${port}`,
-    close: async () => {
-      await Effect.runPromise(Scope.close(scope, Exit.void))
-      await new Promise<void>((resolve) => server.close(() => resolve()))
-    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
 }

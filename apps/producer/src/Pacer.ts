@@ -4,7 +4,7 @@
  * of the drawn pauses, so the rate holds on average even when a tick comes late.
  */
 import type { EventGenerator } from "@customer-events/events"
-import { Clock, Effect, Option, Stream } from "effect"
+import { Cause, Clock, Effect, Stream } from "effect"
 
 export interface PacerOptions {
   /** Sleep until events are due (live runs); false: release at full speed (rate max, backfills). */
@@ -44,16 +44,15 @@ export const stream = (
       const startedAt = yield* Clock.currentTimeMillis
       let nextDueMs = 0
       let released = 0
-      const end = (reason: StopReason) =>
-        Effect.sync(() => onEnd(reason)).pipe(Effect.zipRight(Effect.fail(Option.none())))
+      const stopped = options.isStopped ?? Effect.succeed(false)
+      const end = (reason: StopReason) => Effect.sync(() => onEnd(reason)).pipe(Effect.andThen(Cause.done()))
 
       // --duration: in event time, the events due before it; in live pacing, the wall time, plus one
       // last group of the events already due before it (a late tick would otherwise drop them); at
       // full speed, wall time.
       let lastGroup = false
       const tick = Effect.gen(function* () {
-        if (options.isStopped !== undefined && (yield* options.isStopped))
-          return yield* Effect.fail(Option.none())
+        if (yield* stopped) return yield* Cause.done()
         if (options.count !== undefined && released >= options.count) return yield* end("count")
         const duration = options.durationMs
         if (duration !== undefined && (lastGroup || (options.durationIsEventTime && nextDueMs >= duration)))
@@ -64,6 +63,8 @@ export const stream = (
           const wakeAt = Math.min(nextDueMs, duration ?? Number.POSITIVE_INFINITY)
           if (wakeAt > elapsed) {
             yield* Effect.sleep(Math.max(minimumTickMs, Math.ceil(wakeAt - elapsed)))
+            // A stop that came during the sleep ends generation before another batch is made.
+            if (yield* stopped) return yield* Cause.done()
             elapsed = (yield* Clock.currentTimeMillis) - startedAt
           }
         }
@@ -83,6 +84,7 @@ export const stream = (
         released += batch.events.length
         return batch
       })
-      return Stream.repeatEffectOption(tick)
+      // Cause.done() ends the stream.
+      return Stream.fromEffectRepeat(tick)
     }),
   )

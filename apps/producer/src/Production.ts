@@ -84,7 +84,7 @@ export interface Hooks {
   readonly appendDeadLetters?: boolean
   /** Sees each batch's outcome once it is counted (a worker of --workers reports them). */
   readonly answered?: (outcome: DeliveryTarget.Outcome) => Effect.Effect<void>
-  /** Called before the producer closes: a forced stop exits here, without waiting for that. */
+  /** Called with the summary before the producer closes: a forced stop need not wait for that. */
   readonly ended: (summary: Summary) => Effect.Effect<void>
 }
 
@@ -144,7 +144,7 @@ export const runStream = (options: Cli.RunOptions, hooks: Hooks) =>
         : DeadLetterFile.open(options.deadLetterFile, hooks.appendDeadLetters)
     yield* Effect.addFinalizer(() => Effect.sync(() => deadLetters?.close()))
     yield* Effect.logInfo(startLine(options, target))
-    const progress = yield* Effect.fork(
+    const progress = yield* Effect.forkChild(
       Output.progress(state, options.progress && !options.dryRun, target.latency),
     )
     const publishLast = yield* publishMetrics(options, target, state)

@@ -63,10 +63,12 @@ const writeAll = <A>(
   toRecord: (a: A) => ReturnType<typeof record>,
 ) =>
   producer.deliver(topic, Stream.fromIterable(entities).pipe(Stream.map(toRecord))).pipe(
-    Stream.runFold({ delivered: 0, failed: 0, reason: "" }, (acc, outcome) =>
-      outcome._tag === "Delivered"
-        ? { ...acc, delivered: acc.delivered + outcome.records.length }
-        : { ...acc, failed: acc.failed + outcome.records.length, reason: outcome.error.message },
+    Stream.runFold(
+      () => ({ delivered: 0, failed: 0, reason: "" }),
+      (acc, outcome) =>
+        outcome._tag === "Delivered"
+          ? { ...acc, delivered: acc.delivered + outcome.records.length }
+          : { ...acc, failed: acc.failed + outcome.records.length, reason: outcome.error.message },
     ),
     Effect.flatMap((result) =>
       result.failed === 0

@@ -6,7 +6,7 @@
  */
 import { type EventGenerator, EventRecord } from "@customer-events/events"
 import { KafkaProducer } from "@customer-events/kafka"
-import { Chunk, Deferred, Duration, Effect, Fiber, Option, Stream } from "effect"
+import { type Array as Arr, Deferred, Duration, Effect, Fiber, Option, Stream } from "effect"
 import { type DeliveryTarget, isFatal, type Outcome } from "./DeliveryTarget.js"
 import * as Pacer from "./Pacer.js"
 import type { RunControl } from "./RunControl.js"
@@ -46,12 +46,17 @@ export const run = (input: RunInput): Effect.Effect<Summary> =>
         state.generated(batch)
         const encoded = EventRecord.fromEvents(batch.events, batch.anomalies, input.instance)
         for (const observe of input.observers ?? []) observe(batch, encoded)
-        return Chunk.unsafeFromArray(encoded)
+        return encoded
       }),
-      Stream.flattenChunks,
+      // Records of a batch go on as one chunk; an empty batch (nothing due yet) is dropped.
+      Stream.filter((encoded) => encoded.length > 0),
+      (batches) =>
+        Stream.flattenArray(
+          batches as unknown as Stream.Stream<Arr.NonEmptyReadonlyArray<EventRecord.Encoded>>,
+        ),
     )
     const abandon = yield* Deferred.make<KafkaProducer.DeliveryAbandoned>()
-    const delivery = yield* Effect.fork(
+    const delivery = yield* Effect.forkChild(
       target
         .deliver(records, Deferred.await(abandon))
         .pipe(Stream.runForEach((outcome) => consume(input, outcome))),

@@ -3,15 +3,15 @@
  * the run stopped. Everything that ends a run goes through here (the pacer reaching its count or
  * duration, a signal, a fatal delivery error); the first reason given is the one reported.
  */
-import { Deferred, type Effect, Exit, FiberId } from "effect"
+import { Deferred, type Effect, Exit } from "effect"
 
 export type StopReason = "count" | "duration" | "signal" | "error" | "forced"
 
 export class RunControl {
   /** Completed when generation must stop at once (a signal or a fatal error). */
-  private readonly stopRequested = Deferred.unsafeMake<void>(FiberId.none)
+  private readonly stopRequested = Deferred.makeUnsafe<void>()
   /** Completed when in-flight events must be given up on now (a second Ctrl-C). */
-  private readonly forceRequested = Deferred.unsafeMake<void>(FiberId.none)
+  private readonly forceRequested = Deferred.makeUnsafe<void>()
   private reason: StopReason | undefined
   private errorMessage: string | undefined
   private begun = false
@@ -36,14 +36,14 @@ export class RunControl {
       this.reason = reason
       this.errorMessage = error
     }
-    Deferred.unsafeDone(this.stopRequested, Exit.void)
+    Deferred.doneUnsafe(this.stopRequested, Exit.void)
   }
 
   /** Stop now and give up on in-flight batches (they count as failed). */
   force(): void {
     this.reason = "forced"
-    Deferred.unsafeDone(this.stopRequested, Exit.void)
-    Deferred.unsafeDone(this.forceRequested, Exit.void)
+    Deferred.doneUnsafe(this.stopRequested, Exit.void)
+    Deferred.doneUnsafe(this.forceRequested, Exit.void)
   }
 
   readonly stopped: Effect.Effect<void> = Deferred.await(this.stopRequested)

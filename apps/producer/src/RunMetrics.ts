@@ -9,7 +9,7 @@
  */
 import type { CustomerEvent, Pacing } from "@customer-events/events"
 import { ProducerMetrics } from "@customer-events/kafka"
-import { Effect, Metric } from "effect"
+import { Context, Effect, Metric } from "effect"
 import { type Figures, zero } from "./RunState.js"
 
 export const recordsGenerated = Metric.counter("customer_events_records_generated", {
@@ -51,10 +51,12 @@ export interface Labels {
 
 const taggedWith =
   (labels: Labels) =>
-  <Type, In, Out>(metric: Metric.Metric<Type, In, Out>) => {
-    const tagged = metric.pipe(Metric.tagged("topic", labels.topic), Metric.tagged("client", labels.client))
-    return labels.instance === undefined ? tagged : Metric.tagged(tagged, "instance", labels.instance)
-  }
+  <In, State>(metric: Metric.Metric<In, State>) =>
+    Metric.withAttributes(metric, {
+      topic: labels.topic,
+      client: labels.client,
+      ...(labels.instance === undefined ? {} : { instance: labels.instance }),
+    })
 
 /**
  * The acknowledgement latency percentiles over the workers' published histograms (--workers' progress line).
@@ -75,9 +77,9 @@ const replay = (tag: ReturnType<typeof taggedWith>, batches: ReadonlyArray<numbe
   // Hundreds of observations a report: updated in one step, not an effect each.
   return Effect.sync(() => {
     for (let i = 0; i + 1 < batches.length; i += 2) {
-      size.unsafeUpdate(batches[i]!, [])
-      latency.unsafeUpdate(batches[i + 1]! / 1000, [])
-      sent.unsafeUpdate(batches[i]!, [])
+      size.updateUnsafe(batches[i]!, Context.empty())
+      latency.updateUnsafe(batches[i + 1]! / 1000, Context.empty())
+      sent.updateUnsafe(batches[i]!, Context.empty())
     }
   })
 }
@@ -88,7 +90,8 @@ const replay = (tag: ReturnType<typeof taggedWith>, batches: ReadonlyArray<numbe
  */
 export const publisher = (labels: Labels, pacing: Pacing.Pacing) => {
   const tag = taggedWith(labels)
-  const byType = (type: CustomerEvent.EventType) => Metric.tagged(tag(recordsGenerated), "event_type", type)
+  const byType = (type: CustomerEvent.EventType) =>
+    Metric.withAttributes(tag(recordsGenerated), { event_type: type })
   const target = targetOf(pacing)
   let last = zero
   let lastAt = performance.now()
@@ -98,22 +101,22 @@ export const publisher = (labels: Labels, pacing: Pacing.Pacing) => {
     last = now
     lastAt = performance.now()
     const counts = Object.keys(now.byType) as Array<CustomerEvent.EventType>
-    const by = (metric: Metric.Metric.Counter<number>, pick: (f: Figures) => number) =>
-      Metric.incrementBy(tag(metric), pick(now) - pick(previous))
+    const by = (metric: Metric.Counter<number>, pick: (f: Figures) => number) =>
+      Metric.update(tag(metric), pick(now) - pick(previous))
     return Effect.all(
       [
-        ...counts.map((type) => Metric.incrementBy(byType(type), now.byType[type] - previous.byType[type])),
+        ...counts.map((type) => Metric.update(byType(type), now.byType[type] - previous.byType[type])),
         by(recordsDeadLettered, (f) => f.deadLettered),
         by(ProducerMetrics.recordsDelivered, (f) => f.delivered),
         by(ProducerMetrics.recordsFailed, (f) => f.failed),
         by(ProducerMetrics.retries, (f) => f.retries),
-        Metric.set(tag(rateActual), (now.generated - previous.generated) / seconds),
-        ...(target === undefined ? [] : [Metric.set(tag(rateTarget), target)]),
+        Metric.update(tag(rateActual), (now.generated - previous.generated) / seconds),
+        ...(target === undefined ? [] : [Metric.update(tag(rateTarget), target)]),
         ...(batches === undefined
           ? []
           : [
               replay(tag, batches.answered),
-              Metric.set(tag(ProducerMetrics.batchesInFlight), batches.inFlight),
+              Metric.update(tag(ProducerMetrics.batchesInFlight), batches.inFlight),
             ]),
       ],
       { discard: true },

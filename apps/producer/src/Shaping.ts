@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs"
 import { Flags } from "@customer-events/cli"
 import { type EventGenerator, Pacing, TrafficProfile } from "@customer-events/events"
-import { Either } from "effect"
+import { Result } from "effect"
 import { producerFlags } from "./ProducerFlags.js"
 
 const { fail, durationMs: parseDurationMs } = Flags
@@ -55,7 +55,7 @@ export const profileOf = (
       (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message
     return fail("--profile", `expected flat, diurnal or a JSON file; ${text}: ${reason}`)
   }
-  return Either.getOrElse(TrafficProfile.decode(json, text), (reason) =>
+  return Result.getOrElse(TrafficProfile.decode(json, text), (reason) =>
     fail("--profile", `${text}: ${reason}`),
   )
 }

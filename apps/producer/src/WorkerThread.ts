@@ -5,7 +5,7 @@
  */
 import { Failure, Logging } from "@customer-events/cli"
 import { ProducerMetrics } from "@customer-events/kafka"
-import { Cause, Effect, Exit, Metric, MetricState, Option } from "effect"
+import { Cause, Context, Effect, Exit, Metric, Option } from "effect"
 import * as Cli from "./Cli.js"
 import type { Outcome } from "./DeliveryTarget.js"
 import * as Production from "./Production.js"
@@ -34,12 +34,9 @@ export type FromWorker =
 /** This thread's batches in flight: its producer's gauge (one producer per worker). */
 const inFlightNow = () => {
   let n = 0
-  for (const pair of Metric.unsafeSnapshot())
-    if (
-      pair.metricKey.name === ProducerMetrics.batchesInFlightName &&
-      MetricState.isGaugeState(pair.metricState)
-    )
-      n += Number(pair.metricState.value)
+  for (const metric of Metric.snapshotUnsafe(Context.empty()))
+    if (metric.id === ProducerMetrics.batchesInFlightName && metric.type === "Gauge")
+      n += Number(metric.state.value)
   return n
 }
 
@@ -85,7 +82,7 @@ const run = async (argv: ReadonlyArray<string>, control: RunControl) => {
   )
   clearInterval(ticker)
   if (Exit.isFailure(exit)) {
-    const failure = Cause.failureOption(exit.cause)
+    const failure = Cause.findErrorOption(exit.cause)
     scope.postMessage({
       type: "failed",
       message: Option.isSome(failure) ? failure.value.message : Failure.oneLine(exit.cause),

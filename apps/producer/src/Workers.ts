@@ -8,7 +8,7 @@
 import { writeFileSync } from "node:fs"
 import { FlagSpec } from "@customer-events/cli"
 import { Catalog, Pacing } from "@customer-events/events"
-import { Deferred, Effect, Exit, Fiber, FiberId } from "effect"
+import { Deferred, Effect, Exit, Fiber } from "effect"
 import * as Cli from "./Cli.js"
 import * as Output from "./Output.js"
 import { producerFlags } from "./ProducerFlags.js"
@@ -120,8 +120,8 @@ const start = (
   publish: ReturnType<typeof RunMetrics.publisher>,
 ): Started => {
   const worker = Runtime.startWorker()
-  const done = Deferred.unsafeMake<Summary, string>(FiberId.none)
-  const fail = (reason: string) => Deferred.unsafeDone(done, Exit.fail(`worker ${k + 1}: ${reason}`))
+  const done = Deferred.makeUnsafe<Summary, string>()
+  const fail = (reason: string) => Deferred.doneUnsafe(done, Exit.fail(`worker ${k + 1}: ${reason}`))
   worker.onmessage = (event: MessageEvent<FromWorker>) => {
     const message = event.data
     if (message.type === "progress") {
@@ -129,7 +129,7 @@ const start = (
       Effect.runSync(publish(message.report.figures, message.report.batches))
     } else if (message.type === "summary") {
       Effect.runSync(publish(message.summary))
-      Deferred.unsafeDone(done, Exit.succeed(message.summary))
+      Deferred.doneUnsafe(done, Exit.succeed(message.summary))
     } else fail(message.message)
   }
   worker.onerror = (event) => fail(event.message)
@@ -157,10 +157,10 @@ export const run = (argv: ReadonlyArray<string>, options: Cli.RunOptions, contro
       Effect.sync(() => {
         for (const w of workers) w.worker.postMessage(message)
       })
-    yield* Effect.fork(Effect.zipRight(control.stopped, tell({ type: "stop" })))
-    yield* Effect.fork(Effect.zipRight(control.forced, tell({ type: "force" })))
+    yield* Effect.forkChild(Effect.andThen(control.stopped, tell({ type: "stop" })))
+    yield* Effect.forkChild(Effect.andThen(control.forced, tell({ type: "force" })))
     const state = new RunState()
-    const progress = yield* Effect.fork(
+    const progress = yield* Effect.forkChild(
       Output.progress(state, options.progress, RunMetrics.latencyOf(labels)),
     )
     const ticker = setInterval(() => tally(state, reports), 250)
@@ -170,17 +170,17 @@ export const run = (argv: ReadonlyArray<string>, options: Cli.RunOptions, contro
       (w) =>
         Deferred.await(w.done).pipe(
           Effect.tapError(() => Effect.sync(() => control.stop("error"))),
-          Effect.either,
+          Effect.result,
         ),
       { concurrency: "unbounded" },
     )
     clearInterval(ticker)
     yield* Fiber.interrupt(progress)
     for (const w of workers) w.worker.terminate()
-    const failure = results.find((r) => r._tag === "Left")
-    if (failure !== undefined) return yield* Effect.fail(failure.left)
+    const failure = results.find((r) => r._tag === "Failure")
+    if (failure !== undefined) return yield* Effect.fail(failure.failure)
     const summaries = results
-      .map((r) => (r._tag === "Right" ? r.right : undefined))
+      .map((r) => (r._tag === "Success" ? r.success : undefined))
       .filter((s) => s !== undefined)
     return combine(summaries, { seed, elapsedMs: Math.round(performance.now() - startedAt) })
   })

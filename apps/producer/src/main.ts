@@ -5,10 +5,10 @@
  * code DESIGN.md promises: 0 all delivered, 1 some failed, 2 bad usage/config/cluster, 130 forced.
  */
 import { writeFileSync } from "node:fs"
-import { Failure, Flags, Logging, Terminal } from "@customer-events/cli"
+import { Failure, Flags, Logging, Main, Terminal } from "@customer-events/cli"
 import { CustomerEvent, Reference, Truth } from "@customer-events/events"
 import { type KafkaError, quietKafkaJsTimerWarnings } from "@customer-events/kafka"
-import { Cause, Effect, Exit, Option } from "effect"
+import { Cause, Deferred, Effect, Exit, Fiber, Metric, Option } from "effect"
 import packageJson from "../package.json" with { type: "json" }
 import * as Cli from "./Cli.js"
 import { help } from "./Help.js"
@@ -31,28 +31,6 @@ const finish = (summary: Summary, options: Cli.RunOptions) => {
   return summary.stoppedBy === "forced" ? 130 : summary.failed > 0 ? 1 : 0
 }
 
-/**
- * SIGINT/SIGTERM: the first stops generation and lets in-flight batches drain; a second SIGINT
- * forces the stop (in-flight events count as failed and are dead-lettered) and exits 130. Before
- * the run has begun there is nothing to account for: a signal exits 130 at once.
- */
-const onSignals = (control: RunControl) => {
-  let received = 0
-  let firstAt = 0
-  const onSignal = (signal: string) => {
-    // One Ctrl-C can arrive twice: from the terminal to the whole process group, and forwarded by
-    // a parent `bun run`. A repeat within a second is the same Ctrl-C, not a request to force.
-    if (received > 0 && performance.now() - firstAt < 1000) return
-    if (received === 0) firstAt = performance.now()
-    received++
-    if (!control.running) process.exit(130)
-    if (received === 1) control.stop("signal")
-    else if (signal === "SIGINT" || received > 2) control.force()
-  }
-  process.on("SIGINT", () => onSignal("SIGINT"))
-  process.on("SIGTERM", () => onSignal("SIGTERM"))
-}
-
 const schemaOf = (entity: Cli.SchemaEntity) =>
   entity === "event"
     ? CustomerEvent.jsonSchema()
@@ -60,85 +38,112 @@ const schemaOf = (entity: Cli.SchemaEntity) =>
       ? Truth.jsonSchema()
       : Reference.jsonSchema(entity)
 
-const main = async (argv: ReadonlyArray<string>): Promise<number> => {
-  const command = Flags.parseCommand(() => Cli.parse(argv, process.env))
-  if (command === undefined) return 2
-  switch (command._tag) {
-    case "Help":
-      process.stdout.write(help)
-      return 0
-    case "Version":
-      process.stdout.write(`${packageJson.version}\n`)
-      return 0
-    case "Schema":
-      process.stdout.write(`${JSON.stringify(schemaOf(command.entity), null, 2)}\n`)
-      return 0
-    case "Run":
-      break
-  }
-  return runCommand(argv, command.options)
+const main = (argv: ReadonlyArray<string>, exiting: Main.Exiting): Effect.Effect<number> =>
+  Effect.suspend(() => {
+    const command = Flags.parseCommand(() => Cli.parse(argv, process.env))
+    if (command === undefined) return Effect.succeed(2)
+    switch (command._tag) {
+      case "Help":
+        process.stdout.write(help)
+        return Effect.succeed(0)
+      case "Version":
+        process.stdout.write(`${packageJson.version}\n`)
+        return Effect.succeed(0)
+      case "Schema":
+        process.stdout.write(`${JSON.stringify(schemaOf(command.entity), null, 2)}\n`)
+        return Effect.succeed(0)
+      case "Run":
+        return withMetrics(command.options, exiting, runCommand(argv, command.options, exiting))
+    }
+  })
+
+/**
+ * Serves /metrics from before the run starts until after its summary and --metrics-linger (which
+ * Ctrl-C ends at once, with the run's code).
+ */
+const withMetrics = (
+  options: Cli.RunOptions,
+  exiting: Main.Exiting,
+  run: Effect.Effect<number>,
+): Effect.Effect<number> => {
+  if (options.metrics === undefined) return run
+  const { host, port, lingerMs } = options.metrics
+  return Effect.gen(function* () {
+    const server = yield* Effect.tryPromise(() => MetricsServer.start(host, port)).pipe(
+      Effect.tapError((error) =>
+        Effect.sync(() => Terminal.writeLine(`error: ${(error.cause as Error).message}`)),
+      ),
+      Effect.option,
+    )
+    if (Option.isNone(server)) return 2
+    const code = yield* run
+    exiting.settle(code)
+    if (lingerMs > 0) yield* Effect.sleep(lingerMs)
+    yield* Effect.promise(() => server.value.close())
+    return code
+  })
 }
 
-/** Serves /metrics from before the run starts until after its summary (and --metrics-linger). */
-const withMetrics = async (options: Cli.RunOptions, run: () => Promise<number>): Promise<number> => {
-  if (options.metrics === undefined) return run()
-  const { host, port, lingerMs } = options.metrics
-  let server: MetricsServer.MetricsServer
-  try {
-    server = await MetricsServer.start(host, port, packageJson.version)
-  } catch (error) {
-    Terminal.writeLine(`error: ${(error as Error).message}`)
+/** A run's exit code: its summary's, or 2 for a start-up failure, 1 for anything unexpected. */
+const codeOf = (exit: Exit.Exit<Summary, StartupError | string>, options: Cli.RunOptions): number => {
+  if (Exit.isSuccess(exit)) return finish(exit.value, options)
+  const failure = Cause.findErrorOption(exit.cause)
+  if (Option.isSome(failure)) {
+    const error: StartupError | string = failure.value
+    Terminal.writeLine(`error: ${typeof error === "string" ? error : error.message}`)
     return 2
   }
-  const code = await run()
-  // Lingering lets a last scrape see the final figures; Ctrl-C ends it at once.
-  if (lingerMs > 0)
-    await Promise.race([Runtime.sleep(lingerMs), new Promise((end) => process.once("SIGINT", end))])
-  await server.close()
-  return code
+  Terminal.writeLine(`error: ${Failure.oneLine(exit.cause)}`)
+  return 1
 }
 
-const runCommand = (argv: ReadonlyArray<string>, options: Cli.RunOptions) =>
-  withMetrics(options, async () => {
+/**
+ * The run goes on in a fiber of its own. The first SIGINT/SIGTERM interrupts the program (runMain):
+ * the run is told to stop generating, lets in-flight batches drain, and its summary still decides
+ * the exit code. A second Ctrl-C forces the stop (in-flight events count as failed and are
+ * dead-lettered; exit 130), without waiting for the producer to close. Before the run has begun
+ * there is nothing to account for: a signal exits 130 at once.
+ */
+const runCommand = (argv: ReadonlyArray<string>, options: Cli.RunOptions, exiting: Main.Exiting) =>
+  Effect.gen(function* () {
     const control = new RunControl()
-    onSignals(control)
+    Main.onSecondSignal(() => control.force())
+    const forced = yield* Deferred.make<Summary>()
     const ended = (summary: Summary) =>
-      // A forced stop exits now, without waiting for the producer to close.
-      summary.stoppedBy === "forced" ? Effect.sync(() => process.exit(finish(summary, options))) : Effect.void
+      summary.stoppedBy === "forced" ? Deferred.succeed(forced, summary) : Effect.void
     const stream =
       options.workers > 1
         ? Workers.run(argv, options, control)
         : Production.runStream(options, { control, state: new RunState(), ended })
     const label = Production.instanceLabel(options).instance
-    const exit = await Effect.runPromiseExit(
-      Effect.scoped(stream).pipe(
-        label === undefined ? (e) => e : Effect.tagMetrics("instance", label),
-        options.metrics === undefined
-          ? (e) => e
-          : (e) =>
-              Effect.zipRight(
-                Effect.logInfo(`metrics at http://${options.metrics?.host}:${options.metrics?.port}/metrics`),
-                e,
-              ),
-        Effect.provide(Logging.layer(options.logFormat, options.logLevel)),
+    const run = Effect.scoped(stream).pipe(
+      label === undefined
+        ? (e) => e
+        : Effect.provideService(Metric.CurrentMetricAttributes, { instance: label }),
+      options.metrics === undefined
+        ? (e) => e
+        : (e) =>
+            Effect.andThen(
+              Effect.logInfo(`metrics at http://${options.metrics?.host}:${options.metrics?.port}/metrics`),
+              e,
+            ),
+      Effect.provide(Logging.layer(options.logFormat, options.logLevel)),
+    )
+    const fiber = yield* Effect.forkDetach(run)
+    const outcome = Effect.raceFirst(Fiber.await(fiber), Effect.map(Deferred.await(forced), Exit.succeed))
+    return yield* Effect.map(outcome, (exit) => codeOf(exit, options)).pipe(
+      Effect.onInterrupt(() =>
+        control.running
+          ? Effect.sync(() => control.stop("signal")).pipe(
+              Effect.andThen(outcome),
+              Effect.map((exit) => exiting.settle(codeOf(exit, options))),
+            )
+          : Effect.void,
       ),
     )
-    if (Exit.isSuccess(exit)) return finish(exit.value, options)
-    const failure = Cause.failureOption(exit.cause)
-    if (Option.isSome(failure)) {
-      const error: StartupError | string = failure.value
-      Terminal.writeLine(`error: ${typeof error === "string" ? error : error.message}`)
-      return 2
-    }
-    Terminal.writeLine(`error: ${Failure.oneLine(exit.cause)}`)
-    return 1
   })
 
 quietKafkaJsTimerWarnings()
 // The same entry point runs each worker of --workers (Workers.ts starts it).
 if (!Runtime.isMainThread) WorkerThread.serve()
-else {
-  process.exitCode = await main(Runtime.args())
-  // kafkajs may leave timers behind after disconnecting: do not wait for them.
-  process.exit()
-}
+else Main.run((exiting) => main(Runtime.args(), exiting))

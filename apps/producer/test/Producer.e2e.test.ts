@@ -19,7 +19,7 @@ import {
   uniqueTopic,
   until,
 } from "@customer-events/test-support"
-import { Either } from "effect"
+import { Result } from "effect"
 
 const binary = join(repoRoot, "apps/producer/dist/customer-events")
 const work = mkdtempSync(join(tmpdir(), "producer-e2e-"))
@@ -57,7 +57,7 @@ afterAll(() => {
 /** Every record is a valid event, keyed by customerId, with the headers and the event time. */
 const expectValidRecords = (records: Awaited<ReturnType<typeof readTopic>>) => {
   for (const record of records) {
-    const event = Either.getOrThrow(CustomerEvent.decodeJson(record.value!))
+    const event = Result.getOrThrow(CustomerEvent.decodeJson(record.value!))
     expect(record.key).toBe(event.customerId)
     expect(record.headers).toEqual({
       "event-type": event.eventType,
@@ -304,7 +304,7 @@ describe("command line", () => {
     expect(c.stdout).not.toBe(a.stdout)
     const lines = a.stdout.trimEnd().split("\n")
     expect(lines).toHaveLength(2000)
-    for (const line of lines) expect(Either.isRight(CustomerEvent.decodeJson(line))).toBe(true)
+    for (const line of lines) expect(Result.isSuccess(CustomerEvent.decodeJson(line))).toBe(true)
     expect(a.stderr).toContain("summary (count): 2,000 generated, 2,000 written")
   }, 60_000)
 
@@ -381,7 +381,7 @@ describe("a forced stop", () => {
         expect(summary.deadLettered).toBe(summary.failed)
         const dead = readFileSync(deadLetterFile, "utf8").trimEnd().split("\n")
         expect(dead).toHaveLength(summary.failed)
-        for (const line of dead) expect(Either.isRight(CustomerEvent.decodeJson(line))).toBe(true)
+        for (const line of dead) expect(Result.isSuccess(CustomerEvent.decodeJson(line))).toBe(true)
       } finally {
         process.kill(brokerPid, "SIGCONT")
       }

@@ -5,7 +5,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { EventClock, EventGenerator, Pacing } from "@customer-events/events"
 import { KafkaError, KafkaProducer } from "@customer-events/kafka"
-import { Duration, Effect, Fiber, Logger, LogLevel, TestClock, TestContext } from "effect"
+import { Duration, Effect, Fiber, References } from "effect"
+import { TestClock } from "effect/testing"
 import * as DeadLetterFile from "../src/DeadLetterFile.js"
 import * as DeliveryTarget from "../src/DeliveryTarget.js"
 import * as Run from "../src/Run.js"
@@ -17,10 +18,10 @@ interface Setup {
   readonly count?: number
   readonly durationMs?: number
   readonly startTime?: number
-  readonly latency?: Duration.DurationInput
+  readonly latency?: Duration.Input
   readonly fail?: KafkaProducer.InMemoryOptions["fail"]
   readonly deadLetterFile?: string
-  readonly drainTimeout?: Duration.DurationInput
+  readonly drainTimeout?: Duration.Input
 }
 
 /** Starts a run on the TestClock; the caller drives time and may stop it. */
@@ -41,7 +42,7 @@ const start = (setup: Setup) =>
     const control = new RunControl()
     control.begin()
     const deadLetters = setup.deadLetterFile ? DeadLetterFile.open(setup.deadLetterFile) : undefined
-    const fiber = yield* Effect.fork(
+    const fiber = yield* Effect.forkChild(
       Run.run({
         target: DeliveryTarget.kafka(producer, "t"),
         topic: "t",
@@ -50,7 +51,7 @@ const start = (setup: Setup) =>
         state,
         control,
         consumers: deadLetters === undefined ? [] : [DeadLetterFile.consumer(deadLetters, state)],
-        drainTimeout: Duration.decode(setup.drainTimeout ?? "30 seconds"),
+        drainTimeout: Duration.fromInputUnsafe(setup.drainTimeout ?? "30 seconds"),
         pacer: Run.pacerOptions({
           pacingIsMax: setup.pacing._tag === "Max",
           startTime: setup.startTime,
@@ -66,24 +67,23 @@ const start = (setup: Setup) =>
 const runTest = <A, E>(effect: Effect.Effect<A, E>) =>
   Effect.runPromise(
     effect.pipe(
-      Effect.provide(TestContext.TestContext),
-      Logger.withMinimumLogLevel(LogLevel.None),
+      Effect.provide(TestClock.layer()),
+      Effect.provideService(References.MinimumLogLevel, "None"),
       Effect.timeout("30 seconds"),
     ),
   )
 
 /** Advances the TestClock in small steps until the fiber is done (or the budget runs out). */
-const advanceUntilDone = <A, E>(fiber: Fiber.Fiber<A, E>, step: Duration.DurationInput, maxSteps = 100_000) =>
+const advanceUntilDone = <A, E>(fiber: Fiber.Fiber<A, E>, step: Duration.Input, maxSteps = 100_000) =>
   Effect.gen(function* () {
     for (let i = 0; i < maxSteps; i++) {
-      const done = yield* Fiber.poll(fiber)
-      if (done._tag === "Some") break
+      if (fiber.pollUnsafe() !== undefined) break
       yield* TestClock.adjust(step)
     }
     return yield* Fiber.join(fiber)
   })
 
-const advance = (total: Duration.DurationInput, step: Duration.DurationInput) =>
+const advance = (total: Duration.Input, step: Duration.Input) =>
   Effect.gen(function* () {
     const steps = Math.round(Duration.toMillis(total) / Duration.toMillis(step))
     for (let i = 0; i < steps; i++) yield* TestClock.adjust(step)

@@ -15,15 +15,9 @@ describe("a worker's reports, mirrored by the parent (--workers)", () => {
     const fast = Array.from({ length: 97 }, () => [100, 2]).flat()
     await Effect.runPromise(one!(...report([...fast, 50, 900, 50, 900, 50, 900], 4)))
     await Effect.runPromise(two!(...report(Array.from({ length: 100 }, () => [10, 3]).flat(), 1)))
-    const state = (metric: Metric.Metric.Histogram<number>, k: number) =>
+    const state = (metric: Metric.Histogram<number>, k: number) =>
       Effect.runSync(
-        Metric.value(
-          metric.pipe(
-            Metric.tagged("topic", topic),
-            Metric.tagged("client", "platformatic"),
-            Metric.tagged("instance", `${k}/2`),
-          ),
-        ),
+        Metric.value(Metric.withAttributes(metric, { topic, client: "platformatic", instance: `${k}/2` })),
       )
     const size = state(ProducerMetrics.batchSize, 1)
     expect(size.count).toBe(100)

@@ -7,9 +7,9 @@ import { Cause, Option } from "effect"
 
 /** The one line that explains why a run ended. */
 export const oneLine = (cause: Cause.Cause<unknown>): string => {
-  const failure = Cause.failureOption(cause)
+  const failure = Cause.findErrorOption(cause)
   if (Option.isSome(failure)) return firstLine(messageOf(failure.value))
-  if (Cause.isInterruptedOnly(cause)) return "interrupted"
+  if (Cause.hasInterruptsOnly(cause)) return "interrupted"
   const defect = Cause.squash(cause)
   return `unexpected error: ${firstLine(messageOf(defect))}`
 }

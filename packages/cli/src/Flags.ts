@@ -4,7 +4,7 @@
  */
 import { type ParseArgsConfig, parseArgs } from "node:util"
 import { Values } from "@customer-events/values"
-import { Data, Either } from "effect"
+import { Data, Result } from "effect"
 
 export class UsageError extends Data.TaggedError("UsageError")<{
   readonly flag: string
@@ -76,7 +76,7 @@ export const parseCommand = <C>(parseCommandLine: () => C): C | undefined => {
 
 /** A value parsed by `read`, or a UsageError naming the flag. */
 export const value = <A>(flag: string, text: string, read: Values.Read<A>): A =>
-  Either.getOrElse(read(text), (reason) => fail(flag, reason))
+  Result.getOrElse(read(text), (reason) => fail(flag, reason))
 
 export const durationMs = (flag: string, text: string): number => value(flag, text, Values.durationMs)
 

@@ -6,7 +6,7 @@
  */
 
 import { Values } from "@customer-events/values"
-import { Either } from "effect"
+import { Result } from "effect"
 
 export const kinds = ["bot-surge", "price-glitch", "checkout-outage"] as const
 export type Kind = (typeof kinds)[number]
@@ -21,18 +21,18 @@ export interface Episode {
 }
 
 /** `checkout-outage@30m+10m`. */
-export const parse = (text: string): Either.Either<Episode, string> => {
+export const parse = (text: string): Result.Result<Episode, string> => {
   const match = text.match(/^([a-z-]+)@([^+]+)\+(.+)$/)
   if (match === null)
-    return Either.left(
+    return Result.fail(
       `expected KIND@START+DURATION such as checkout-outage@30m+10m, got ${JSON.stringify(text)}`,
     )
   const kind = kinds.find((k) => k === match[1])
   if (kind === undefined)
-    return Either.left(`expected a kind among ${kinds.join(", ")}, got ${JSON.stringify(match[1])}`)
-  const startOffsetMs = Either.getOrUndefined(Values.durationMs(match[2]!))
-  const duration = Either.getOrUndefined(Values.durationMs(match[3]!))
+    return Result.fail(`expected a kind among ${kinds.join(", ")}, got ${JSON.stringify(match[1])}`)
+  const startOffsetMs = Result.getOrUndefined(Values.durationMs(match[2]!))
+  const duration = Result.getOrUndefined(Values.durationMs(match[3]!))
   if (startOffsetMs === undefined || duration === undefined || !(duration > 0))
-    return Either.left(`expected durations such as 30m+10m, got ${JSON.stringify(`${match[2]}+${match[3]}`)}`)
-  return Either.right({ kind, startOffsetMs, durationMs: duration })
+    return Result.fail(`expected durations such as 30m+10m, got ${JSON.stringify(`${match[2]}+${match[3]}`)}`)
+  return Result.succeed({ kind, startOffsetMs, durationMs: duration })
 }

@@ -2,8 +2,9 @@
  * The customer event contract (DESIGN.md "The event"): one Effect Schema per event type, their
  * discriminated union, JSON string codecs, the JSON Schema, and decode errors that name the path.
  */
-import { Data, Either, ParseResult, Schema } from "effect"
+import { Data, Result, Schema, type SchemaIssue } from "effect"
 import { draft7 } from "./internal/draft7.js"
+import { issueLines, showActual } from "./internal/issueText.js"
 
 /** Version of this contract, sent in the `schema-version` record header. */
 export const schemaVersion = "1"
@@ -43,63 +44,47 @@ export type PaymentMethod = (typeof paymentMethods)[number]
 export type Algorithm = (typeof algorithms)[number]
 export type EventType = (typeof eventTypes)[number]
 
-// One readable message per field: "expected <what>, got <value>", overriding Effect's nested ones.
-const expected = (what: string) => ({
-  message: (issue: ParseResult.ParseIssue) => ({
-    message: `expected ${what}, got ${showActual(issue.actual)}`,
-    override: true,
-  }),
-})
+// The `u` flag lets the pattern be published in the JSON Schema.
+const isoMillisUtc = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/u
 
-const showActual = (actual: unknown): string => {
-  if (actual === undefined) return "nothing"
-  const json = JSON.stringify(actual)
-  return json === undefined ? String(actual) : json.length > 60 ? `${json.slice(0, 57)}...` : json
-}
-
-const isoMillisUtc = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+/** A check on one field, named by what it expects: the decode error says `expected <what>, got ...`. */
+const checked = <T>(what: string, predicate: (value: T) => boolean) =>
+  Schema.makeFilter<T>((value) => predicate(value), { expected: what })
 
 /** ISO-8601 UTC with milliseconds, e.g. 2026-11-30T15:04:05.123Z, and a real calendar instant. */
-export const Timestamp = Schema.String.pipe(
-  Schema.filter((s) => isoMillisUtc.test(s) && new Date(s).toISOString() === s),
-).annotations({
-  ...expected("an ISO-8601 UTC timestamp with milliseconds (2026-11-30T15:04:05.123Z)"),
-  jsonSchema: { type: "string", format: "date-time", pattern: isoMillisUtc.source },
-})
+const timestampText = "an ISO-8601 UTC timestamp with milliseconds (2026-11-30T15:04:05.123Z)"
+export const Timestamp = Schema.String.annotate({ format: "date-time" }).check(
+  Schema.isPattern(isoMillisUtc, { expected: timestampText }),
+  checked<string>(timestampText, (s) => new Date(s).toISOString() === s),
+)
 
-const NonEmpty = (what: string) => Schema.NonEmptyString.annotations(expected(what))
+const NonEmpty = (what: string) => Schema.String.check(Schema.isNonEmpty({ expected: what }))
 
-export const EventId = Schema.UUID.annotations(expected("a UUID"))
+export const EventId = Schema.String.check(Schema.isUUID(undefined, { expected: "a UUID" }))
 export const CustomerId = NonEmpty("a non-empty customer id")
 export const ProductId = NonEmpty("a non-empty product id")
 export const SessionId = NonEmpty("a non-empty session id")
 
-// The JSON Schema of each constrained field is written out in full: a "$ref" beside other keywords
-// is read differently by Draft 7 validators (python-jsonschema ignores the siblings).
-export const Quantity = Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)).annotations({
-  ...expected("an integer >= 1"),
-  jsonSchema: { type: "integer", minimum: 1, description: "an integer >= 1" },
-})
+// Documentation goes on the base schema: annotate() after check() would annotate the last check.
+export const Quantity = Schema.Number.annotate({ description: "an integer >= 1" }).check(
+  Schema.isInt({ expected: "an integer >= 1" }),
+  Schema.isGreaterThanOrEqualTo(1, { expected: "an integer >= 1" }),
+)
 
 /**
  * Money: > 0 with at most 2 decimals. The JSON Schema says "two decimals" in words only: `multipleOf:
  * 0.01` is checked by dividing in binary floating point, which rejects valid amounts such as 17.97.
  */
-export const Amount = Schema.Number.pipe(
-  Schema.filter((n) => Number.isFinite(n) && n > 0 && Math.abs(Math.round(n * 100) - n * 100) < 1e-6),
-).annotations({
-  ...expected("a number > 0 with at most 2 decimals"),
-  jsonSchema: {
-    type: "number",
-    exclusiveMinimum: 0,
-    description: "an amount > 0 with at most two decimals (e.g. 19.99), in the currency of the shop",
-  },
-})
+const amountText = "a number > 0 with at most 2 decimals"
+export const Amount = Schema.Finite.annotate({
+  description: "an amount > 0 with at most two decimals (e.g. 19.99), in the currency of the shop",
+}).check(
+  Schema.isGreaterThan(0, { expected: amountText }),
+  checked<number>(amountText, (n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6),
+)
 
 const literalOf = <const L extends ReadonlyArray<string>>(values: L, what: string) =>
-  Schema.Literal(...(values as unknown as [L[number]])).annotations(
-    expected(`${what} (one of ${values.join(", ")})`),
-  )
+  Schema.Literals(values).annotate({ expected: `${what} (one of ${values.join(", ")})` })
 
 export const CategorySchema = literalOf(categories, "a category")
 export const ViewSourceSchema = literalOf(viewSources, "a source")
@@ -119,14 +104,14 @@ export const ProductView = Schema.Struct({
   eventType: Schema.Literal("productView"),
   ...common,
   metadata: Schema.Struct({ category: CategorySchema, source: ViewSourceSchema }),
-}).annotations({ identifier: "ProductView", description: "A customer viewed a product page." })
+}).annotate({ identifier: "ProductView", description: "A customer viewed a product page." })
 
 export const AddToCart = Schema.Struct({
   eventId: EventId,
   eventType: Schema.Literal("addToCart"),
   ...common,
   metadata: Schema.Struct({ quantity: Quantity }),
-}).annotations({
+}).annotate({
   identifier: "AddToCart",
   description: "A customer put a quantity of a product in the cart.",
 })
@@ -136,7 +121,7 @@ export const Purchase = Schema.Struct({
   eventType: Schema.Literal("purchase"),
   ...common,
   metadata: Schema.Struct({ quantity: Quantity, totalAmount: Amount, paymentMethod: PaymentMethodSchema }),
-}).annotations({
+}).annotate({
   identifier: "Purchase",
   description: "A customer bought a carted product; totalAmount = quantity x unit price.",
 })
@@ -147,26 +132,23 @@ export const RecommendationClick = Schema.Struct({
   ...common,
   metadata: Schema.Struct({ recommendedProductId: ProductId, algorithm: AlgorithmSchema }),
 })
-  .pipe(
-    Schema.filter((e) =>
+  .annotate({
+    identifier: "RecommendationClick",
+    // JSON Schema cannot compare two fields: the rule is stated for validators' readers.
+    description:
+      "A customer clicked a product recommended on the page of productId; recommendedProductId is " +
+      "never productId.",
+  })
+  .check(
+    Schema.makeFilter((e) =>
       e.metadata.recommendedProductId === e.productId
         ? {
             path: ["metadata", "recommendedProductId"],
-            message: `expected a product other than productId, got ${showActual(e.productId)}`,
+            issue: `expected a product other than productId, got ${showActual(e.productId)}`,
           }
-        : true,
+        : undefined,
     ),
   )
-  .annotations({
-    identifier: "RecommendationClick",
-    description: "A customer clicked a product recommended on the page of productId.",
-    // JSON Schema cannot compare two fields: the rule is stated for validators' readers.
-    jsonSchema: {
-      description:
-        "A customer clicked a product recommended on the page of productId; recommendedProductId is " +
-        "never productId.",
-    },
-  })
 
 export type ProductView = typeof ProductView.Type
 export type AddToCart = typeof AddToCart.Type
@@ -174,7 +156,7 @@ export type Purchase = typeof Purchase.Type
 export type RecommendationClick = typeof RecommendationClick.Type
 
 /** The event: a union discriminated by `eventType`. */
-export const CustomerEvent = Schema.Union(ProductView, AddToCart, Purchase, RecommendationClick).annotations({
+export const CustomerEvent = Schema.Union([ProductView, AddToCart, Purchase, RecommendationClick]).annotate({
   identifier: "CustomerEvent",
   title: "Customer event",
   description: "An e-commerce customer event, the JSON value of each Kafka record (customer-events).",
@@ -190,28 +172,40 @@ export class EventDecodeError extends Data.TaggedError("EventDecodeError")<{
   }
 }
 
-const decodeOptions = { errors: "all", onExcessProperty: "error" } as const
-const decodeUnknownEither = Schema.decodeUnknownEither(CustomerEvent, decodeOptions)
+const decodeOptions = { errors: "all", onExcessProperty: "error", reportInput: true } as const
+const decodeUnknown = Schema.decodeUnknownResult(CustomerEvent)
 
-const toDecodeError = (error: ParseResult.ParseError): EventDecodeError =>
+const toDecodeError = (error: SchemaIssue.Issue): EventDecodeError =>
   new EventDecodeError({
-    issues: ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
-      path: issue.path.join("."),
-      message: issue.message,
-    })),
+    issues: issueLines(error).map((issue) => ({ path: issue.path.join("."), message: issue.message })),
   })
 
+/**
+ * An object whose eventType is none of the four: named here, because the union, which picks its
+ * member by eventType, would only say that the whole value is no event.
+ */
+const unknownEventType = (input: unknown): EventDecodeError | undefined => {
+  if (typeof input !== "object" || input === null || !("eventType" in input)) return undefined
+  const type = input.eventType
+  if (eventTypes.includes(type as EventType)) return undefined
+  const message = `expected one of ${eventTypes.join(", ")}, got ${showActual(type)}`
+  return new EventDecodeError({ issues: [{ path: "eventType", message }] })
+}
+
 /** Checks any value against the contract; extra properties are errors. */
-export const decode = (input: unknown): Either.Either<CustomerEvent, EventDecodeError> =>
-  Either.mapLeft(decodeUnknownEither(input), toDecodeError)
+export const decode = (input: unknown): Result.Result<CustomerEvent, EventDecodeError> => {
+  const typeError = unknownEventType(input)
+  if (typeError !== undefined) return Result.fail(typeError)
+  return Result.mapError(decodeUnknown(input, decodeOptions), (error) => toDecodeError(error.issue))
+}
 
 /** Parses and checks a JSON string (a record value, an NDJSON line). */
-export const decodeJson = (json: string): Either.Either<CustomerEvent, EventDecodeError> => {
+export const decodeJson = (json: string): Result.Result<CustomerEvent, EventDecodeError> => {
   let value: unknown
   try {
     value = JSON.parse(json)
   } catch (cause) {
-    return Either.left(
+    return Result.fail(
       new EventDecodeError({
         issues: [
           { path: "", message: `not JSON: ${cause instanceof Error ? cause.message : String(cause)}` },

@@ -16,6 +16,7 @@ import { independentEvents } from "./internal/independentEvents.js"
 import { makeIsoFormatter, Prng } from "./internal/Prng.js"
 import { RateCurve } from "./internal/rateCurve.js"
 import { Shop } from "./internal/Shop.js"
+import { seedWords } from "./internal/seedWords.js"
 import { SessionEvents } from "./internal/sessionEvents.js"
 import { type Batch, type Source, takeAltered, takeInOrder } from "./internal/take.js"
 import { defaultPacing, drawPauseMs, type Pacing } from "./Pacing.js"
@@ -169,10 +170,7 @@ const makeWithPrng = (rng: Prng, options: Options = {}): EventGenerator => {
   }
 }
 
-/**
- * A generator whose state is drawn from Effect's Random service: run it under
- * `Effect.withRandom(Random.make(seed))` for a reproducible stream.
- */
+/** A generator whose state is drawn from Effect's Random service (unseeded: a new stream each run). */
 export const make = (options: Options = {}): Effect.Effect<EventGenerator> =>
   Effect.gen(function* () {
     const words: Array<number> = []
@@ -188,5 +186,5 @@ export const makeSeeded = (seed: string | number, options: Options = {}): Effect
   const instance = options.instance
   const drawnFrom =
     instance === undefined || instance.of === 1 ? seed : `${seed}#${instance.index}/${instance.of}`
-  return make(options).pipe(Effect.withRandom(Random.make(drawnFrom)))
+  return Effect.sync(() => makeWithPrng(new Prng(...seedWords(drawnFrom)), options))
 }

@@ -14,14 +14,14 @@ export const regions = ["north-america", "south-america", "europe", "asia", "oce
 export const tiers = ["standard", "silver", "gold", "platinum"] as const
 
 const literals = <const L extends ReadonlyArray<string>>(values: L) =>
-  Schema.Literal(...(values as unknown as [L[number]]))
+  Schema.Literals(values).annotate({ expected: `one of ${values.join(", ")}` })
 
 export const ProductEntity = Schema.Struct({
   productId: ProductId,
   name: Schema.NonEmptyString,
   category: CategorySchema,
   unitPrice: Amount,
-}).annotations({
+}).annotate({
   identifier: "Product",
   title: "Product",
   description: "A product of the catalog; a purchase's totalAmount is quantity x unitPrice.",
@@ -29,9 +29,9 @@ export const ProductEntity = Schema.Struct({
 export type ProductEntity = typeof ProductEntity.Type
 
 /** A calendar date, YYYY-MM-DD. */
-const CalendarDate = Schema.String.pipe(Schema.pattern(/^\d{4}-\d{2}-\d{2}$/)).annotations({
-  jsonSchema: { type: "string", format: "date" },
-})
+const CalendarDate = Schema.String.check(
+  Schema.isPattern(/^\d{4}-\d{2}-\d{2}$/u, { expected: "a date such as 2026-11-30" }),
+).annotate({ format: "date" })
 
 export const CustomerEntity = Schema.Struct({
   customerId: CustomerId,
@@ -39,7 +39,7 @@ export const CustomerEntity = Schema.Struct({
   region: literals(regions),
   tier: literals(tiers),
   signupDate: CalendarDate,
-}).annotations({
+}).annotate({
   identifier: "Customer",
   title: "Customer",
   description: "A customer of the pool: where they live, their loyalty tier, when they signed up.",

@@ -5,7 +5,7 @@
  */
 
 import { Values } from "@customer-events/values"
-import { Either } from "effect"
+import { Result } from "effect"
 
 export { isTimeZone } from "./internal/timeZone.js"
 
@@ -44,48 +44,48 @@ const flatWeights = {
 }
 
 const duration = (text: unknown): number | undefined =>
-  typeof text === "string" ? Either.getOrUndefined(Values.durationMs(text)) : undefined
+  typeof text === "string" ? Result.getOrUndefined(Values.durationMs(text)) : undefined
 
 const weights = (
   value: unknown,
   length: number,
   field: string,
-): Either.Either<ReadonlyArray<number>, string> => {
+): Result.Result<ReadonlyArray<number>, string> => {
   if (!Array.isArray(value) || value.length !== length)
-    return Either.left(`${field}: expected ${length} weights, got ${JSON.stringify(value)}`)
+    return Result.fail(`${field}: expected ${length} weights, got ${JSON.stringify(value)}`)
   if (!value.every((w) => typeof w === "number" && Number.isFinite(w) && w >= 0))
-    return Either.left(`${field}: expected numbers >= 0, got ${JSON.stringify(value)}`)
-  if (!value.some((w) => w > 0)) return Either.left(`${field}: expected at least one weight above 0`)
-  return Either.right(value)
+    return Result.fail(`${field}: expected numbers >= 0, got ${JSON.stringify(value)}`)
+  if (!value.some((w) => w > 0)) return Result.fail(`${field}: expected at least one weight above 0`)
+  return Result.succeed(value)
 }
 
-const burstsOf = (value: unknown): Either.Either<Bursts | undefined, string> => {
-  if (value === undefined) return Either.right(undefined)
+const burstsOf = (value: unknown): Result.Result<Bursts | undefined, string> => {
+  if (value === undefined) return Result.succeed(undefined)
   const b = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>
   const everyMs = duration(b.every)
   const durationMs = duration(b.duration)
   const multiplier = b.multiplier
   if (everyMs === undefined || !(everyMs > 0))
-    return Either.left(`bursts.every: expected a duration such as 1h, got ${JSON.stringify(b.every)}`)
+    return Result.fail(`bursts.every: expected a duration such as 1h, got ${JSON.stringify(b.every)}`)
   if (durationMs === undefined || !(durationMs > 0))
-    return Either.left(`bursts.duration: expected a duration such as 2m, got ${JSON.stringify(b.duration)}`)
+    return Result.fail(`bursts.duration: expected a duration such as 2m, got ${JSON.stringify(b.duration)}`)
   if (typeof multiplier !== "number" || !(multiplier >= 1) || !Number.isFinite(multiplier))
-    return Either.left(`bursts.multiplier: expected a number >= 1, got ${JSON.stringify(multiplier)}`)
-  return Either.right({ everyMs, durationMs, multiplier })
+    return Result.fail(`bursts.multiplier: expected a number >= 1, got ${JSON.stringify(multiplier)}`)
+  return Result.succeed({ everyMs, durationMs, multiplier })
 }
 
 /**
  * A profile file's JSON: `{ "hourly": [24], "weekday": [7], "bursts": { "every", "duration", "multiplier" }
  * }`, every field optional.
  */
-export const decode = (json: unknown, name: string): Either.Either<TrafficProfile, string> =>
-  Either.gen(function* () {
+export const decode = (json: unknown, name: string): Result.Result<TrafficProfile, string> =>
+  Result.gen(function* () {
     if (typeof json !== "object" || json === null || Array.isArray(json))
-      return yield* Either.left("expected a JSON object with hourly, weekday and bursts")
+      return yield* Result.fail("expected a JSON object with hourly, weekday and bursts")
     const o = json as Record<string, unknown>
     const unknown = Object.keys(o).filter((k) => !["hourly", "weekday", "bursts"].includes(k))
     if (unknown.length > 0)
-      return yield* Either.left(`unknown field ${unknown[0]} (expected hourly, weekday, bursts)`)
+      return yield* Result.fail(`unknown field ${unknown[0]} (expected hourly, weekday, bursts)`)
     const hourly = o.hourly === undefined ? flatWeights.hourly : yield* weights(o.hourly, 24, "hourly")
     const weekday = o.weekday === undefined ? flatWeights.weekday : yield* weights(o.weekday, 7, "weekday")
     const bursts = yield* burstsOf(o.bursts)

@@ -4,7 +4,7 @@
  * own JSON Schema. The producer tallies what Kafka acknowledged; the inspector tallies the topic;
  * both go through `Tally`, and `firstDifference` compares them window by window.
  */
-import { Either, ParseResult, Schema } from "effect"
+import { Result, Schema } from "effect"
 import {
   type Category,
   CategorySchema,
@@ -15,24 +15,23 @@ import {
   Timestamp,
 } from "./CustomerEvent.js"
 import { draft7 } from "./internal/draft7.js"
+import { issueText } from "./internal/issueText.js"
 
-const Count = Schema.Int.pipe(Schema.greaterThanOrEqualTo(0)).annotations({
-  jsonSchema: { type: "integer", minimum: 0 },
-})
-const Money = Schema.Number.pipe(Schema.greaterThanOrEqualTo(0)).annotations({
-  jsonSchema: { type: "number", minimum: 0, description: "a sum with two decimals at most" },
-})
-const EventTypeSchema = Schema.Literal(...eventTypes)
+const Count = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0, { expected: "a count >= 0" }))
+const Money = Schema.Finite.annotate({ description: "a sum with two decimals at most" }).check(
+  Schema.isGreaterThanOrEqualTo(0, { expected: "a sum >= 0" }),
+)
+const EventTypeSchema = Schema.Literals(eventTypes)
 
 export const TruthWindow = Schema.Struct({
   windowStart: Timestamp,
   windowEnd: Timestamp,
-  events: Schema.Record({ key: EventTypeSchema, value: Count }),
-  purchases: Schema.Record({ key: CategorySchema, value: Count }),
-  revenue: Schema.Record({ key: CategorySchema, value: Money }),
+  events: Schema.Record(EventTypeSchema, Count),
+  purchases: Schema.Record(CategorySchema, Count),
+  revenue: Schema.Record(CategorySchema, Money),
   customers: Count,
   duplicates: Count,
-}).annotations({
+}).annotate({
   identifier: "TruthWindow",
   title: "Ground truth of one window",
   description:
@@ -82,24 +81,22 @@ export class Tally {
   }
 }
 
-const decodeWindow = Schema.decodeUnknownEither(Schema.parseJson(TruthWindow), { onExcessProperty: "error" })
+const decodeWindow = Schema.decodeUnknownResult(Schema.fromJsonString(TruthWindow), {
+  onExcessProperty: "error",
+  reportInput: true,
+})
 
 /** Reads a truth file's text: its windows, or the first bad line named. */
-export const parse = (text: string): Either.Either<Array<TruthWindow>, string> => {
+export const parse = (text: string): Result.Result<Array<TruthWindow>, string> => {
   const windows: Array<TruthWindow> = []
   const lines = text.split("\n")
   for (let i = 0; i < lines.length; i++) {
     if (lines[i]!.trim() === "") continue
     const decoded = decodeWindow(lines[i]!)
-    if (Either.isLeft(decoded))
-      return Either.left(
-        `line ${i + 1}: ${ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
-          .map((issue) => `${issue.path.join(".") || "line"}: ${issue.message}`)
-          .join("; ")}`,
-      )
-    windows.push(decoded.right)
+    if (Result.isFailure(decoded)) return Result.fail(`line ${i + 1}: ${issueText(decoded.failure.issue)}`)
+    windows.push(decoded.success)
   }
-  return Either.right(windows)
+  return Result.succeed(windows)
 }
 
 const cents = (n: number) => Math.round(n * 100)

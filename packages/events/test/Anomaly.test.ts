@@ -1,12 +1,12 @@
 /** Anomaly episodes: each appears only inside its episode, does what it says, and is counted. */
 import { describe, expect, test } from "bun:test"
-import { Effect, Either } from "effect"
+import { Effect, Result } from "effect"
 import { Anomaly, type CustomerEvent, EventClock, EventGenerator, EventRecord, Pacing } from "../src/index.js"
 
 const start = Date.parse("2026-11-30T00:00:00.000Z")
 const minute = 60_000
 const episodes = ["bot-surge@10m+5m", "price-glitch@20m+10m", "checkout-outage@35m+10m"].map((text) =>
-  Either.getOrThrow(Anomaly.parse(text)),
+  Result.getOrThrow(Anomaly.parse(text)),
 )
 
 /** An hour at 20/s in simulated time, sessions or independent, with the three episodes. */
@@ -75,13 +75,13 @@ describe("anomaly episodes", () => {
     })
 
   test("KIND@START+DURATION, each mistake named", () => {
-    expect(Either.getOrThrow(Anomaly.parse("checkout-outage@30m+10m"))).toEqual({
+    expect(Result.getOrThrow(Anomaly.parse("checkout-outage@30m+10m"))).toEqual({
       kind: "checkout-outage",
       startOffsetMs: 30 * minute,
       durationMs: 10 * minute,
     })
-    expect(Either.getOrThrow(Anomaly.parse("bot-surge@0+1m")).startOffsetMs).toBe(0)
-    const error = (text: string) => Either.flip(Anomaly.parse(text)).pipe(Either.getOrThrow)
+    expect(Result.getOrThrow(Anomaly.parse("bot-surge@0+1m")).startOffsetMs).toBe(0)
+    const error = (text: string) => Result.flip(Anomaly.parse(text)).pipe(Result.getOrThrow)
     expect(error("outage")).toStartWith("expected KIND@START+DURATION")
     expect(error("flood@1m+1m")).toBe(
       'expected a kind among bot-surge, price-glitch, checkout-outage, got "flood"',
@@ -95,7 +95,7 @@ test("a duplicate of a labelled event carries its label, and the episode counts 
     EventGenerator.makeSeeded(4, {
       pacing: Pacing.Pacing.Rate({ perSecond: 20 }),
       clock: EventClock.simulated(start),
-      anomalies: [Either.getOrThrow(Anomaly.parse("price-glitch@0m+30m"))],
+      anomalies: [Result.getOrThrow(Anomaly.parse("price-glitch@0m+30m"))],
       duplicateRate: 0.2,
     }),
   )

@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test"
-import { Either } from "effect"
+import { Result } from "effect"
 import { CustomerEvent } from "../src/index.js"
 import { badCases, valid, withField } from "./fixtures.js"
 
 const errorOf = (input: unknown): string => {
   const result = CustomerEvent.decode(input)
-  if (Either.isRight(result)) throw new Error(`expected a decode error for ${JSON.stringify(input)}`)
-  return result.left.message
+  if (Result.isSuccess(result)) throw new Error(`expected a decode error for ${JSON.stringify(input)}`)
+  return result.failure.message
 }
 
 describe("CustomerEvent", () => {
@@ -14,8 +14,8 @@ describe("CustomerEvent", () => {
     for (const event of Object.values(valid)) {
       const json = JSON.stringify(event)
       const decoded = CustomerEvent.decodeJson(json)
-      expect(Either.getOrThrow(decoded)).toEqual(event as never)
-      expect(CustomerEvent.encodeJson(Either.getOrThrow(decoded))).toBe(json)
+      expect(Result.getOrThrow(decoded)).toEqual(event as never)
+      expect(CustomerEvent.encodeJson(Result.getOrThrow(decoded))).toBe(json)
     }
   })
 
@@ -27,8 +27,8 @@ describe("CustomerEvent", () => {
 
   test("rejects non-JSON and non-objects", () => {
     const notJson = CustomerEvent.decodeJson("{oops")
-    expect(Either.isLeft(notJson) && notJson.left.message).toStartWith("not JSON:")
-    expect(errorOf(42)).toContain("Expected")
+    expect(Result.isFailure(notJson) && notJson.failure.message).toStartWith("not JSON:")
+    expect(errorOf(42)).toBe("expected CustomerEvent, got 42")
   })
 
   test("JSON Schema describes the four event types and their required metadata", () => {

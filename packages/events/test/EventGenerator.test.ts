@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test"
-import { Effect, Either } from "effect"
+import { Effect, Result } from "effect"
 import fc from "fast-check"
 import { Catalog, CustomerEvent, EventClock, EventGenerator, EventRecord, Pacing } from "../src/index.js"
 
@@ -45,8 +45,8 @@ describe("EventGenerator", () => {
           for (const event of events) {
             const json = CustomerEvent.encodeJson(event)
             const decoded = CustomerEvent.decodeJson(json)
-            if (Either.isLeft(decoded)) throw new Error(`${decoded.left.message} in ${json}`)
-            expect(CustomerEvent.encodeJson(decoded.right)).toBe(json)
+            if (Result.isFailure(decoded)) throw new Error(`${decoded.failure.message} in ${json}`)
+            expect(CustomerEvent.encodeJson(decoded.success)).toBe(json)
           }
         },
       ),

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import Ajv from "ajv"
 import addFormats from "ajv-formats"
-import { Effect, Either } from "effect"
+import { Effect, Result } from "effect"
 import { CustomerEvent, EventClock, EventGenerator } from "../src/index.js"
 import { badCases, withField } from "./fixtures.js"
 
@@ -82,7 +82,7 @@ describe("the published JSON Schema", () => {
     expect(generated).toHaveLength(100_000)
     const rejected = generated.filter((event) => !validate(event))
     expect(rejected.slice(0, 3)).toEqual([])
-    expect(generated.filter((event) => Either.isLeft(CustomerEvent.decode(event)))).toHaveLength(0)
+    expect(generated.filter((event) => Result.isFailure(CustomerEvent.decode(event)))).toHaveLength(0)
   })
 
   test("python-jsonschema accepts all 100,000 generated events", async () => {
@@ -103,7 +103,7 @@ describe("the published JSON Schema", () => {
     const verdicts = await pythonVerdicts(bad.map((b) => b.event))
     const byValidator = bad.map((b, i) => ({
       name: b.name,
-      decoder: Either.isLeft(CustomerEvent.decode(b.event)),
+      decoder: Result.isFailure(CustomerEvent.decode(b.event)),
       ajv: !validate(b.event),
       python: !verdicts[i],
     }))

@@ -1,6 +1,6 @@
 /** Traffic shape over simulated weeks: the profile's hourly and weekday shares, bursts, time zones, files. */
 import { describe, expect, test } from "bun:test"
-import { Effect, Either } from "effect"
+import { Effect, Result } from "effect"
 import { EventClock, EventGenerator, Pacing, TrafficProfile } from "../src/index.js"
 import { Prng } from "../src/internal/Prng.js"
 import { RateCurve } from "../src/internal/rateCurve.js"
@@ -74,7 +74,7 @@ describe("traffic profiles", () => {
   })
 
   test("bursts raise the rate by their multiplier while they last", () => {
-    const profile = Either.getOrThrow(
+    const profile = Result.getOrThrow(
       TrafficProfile.decode({ bursts: { every: "1h", duration: "2m", multiplier: 5 } }, "bursty"),
     )
     for (const seed of [5, 6]) {
@@ -108,8 +108,8 @@ describe("traffic profiles", () => {
   })
 
   test("a profile file: every field optional, each mistake named", () => {
-    expect(Either.getOrThrow(TrafficProfile.decode({}, "f")).hourly).toHaveLength(24)
-    const error = (json: unknown) => Either.flip(TrafficProfile.decode(json, "f")).pipe(Either.getOrThrow)
+    expect(Result.getOrThrow(TrafficProfile.decode({}, "f")).hourly).toHaveLength(24)
+    const error = (json: unknown) => Result.flip(TrafficProfile.decode(json, "f")).pipe(Result.getOrThrow)
     expect(error({ hourly: [1, 2] })).toBe("hourly: expected 24 weights, got [1,2]")
     expect(error({ weekday: [1, 1, 1, 1, 1, 1, -1] })).toStartWith("weekday: expected numbers >= 0")
     expect(error({ weekday: [0, 0, 0, 0, 0, 0, 0] })).toBe("weekday: expected at least one weight above 0")

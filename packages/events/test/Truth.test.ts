@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test"
 import { expectedTruth } from "@customer-events/test-support"
 import Ajv from "ajv"
 import addFormats from "ajv-formats"
-import { Effect, Either, Schema } from "effect"
+import { Effect, Result, Schema } from "effect"
 import { Catalog, EventClock, EventGenerator, Reference, Truth } from "../src/index.js"
 
 const ajv = new Ajv({ allErrors: true, strict: true })
@@ -50,16 +50,16 @@ describe("truth windows", () => {
     for (const w of windows)
       expect(validate(JSON.parse(JSON.stringify(w))), JSON.stringify(validate.errors)).toBe(true)
     const text = windows.map((w) => JSON.stringify(w)).join("\n")
-    expect(Either.getOrThrow(Truth.parse(text))).toEqual(windows)
+    expect(Result.getOrThrow(Truth.parse(text))).toEqual(windows)
     expect(validate({ ...windows[0]!, customers: -1 })).toBe(false)
   })
 
   test("a bad line is named with its field", () => {
     const line = JSON.stringify({ ...windows[0]!, events: { ...windows[0]!.events, purchase: "x" } })
     expect(Truth.parse(`${JSON.stringify(windows[0])}\n${line}\n`)).toEqual(
-      Either.left(expect.stringContaining("line 2: events.purchase")) as never,
+      Result.fail(expect.stringContaining("line 2: events.purchase")) as never,
     )
-    expect(Either.isLeft(Truth.parse("not json"))).toBe(true)
+    expect(Result.isFailure(Truth.parse("not json"))).toBe(true)
   })
 
   test("the first difference names the window and the figure; equal lists have none", () => {
@@ -93,12 +93,12 @@ describe("reference entities", () => {
 
   test("a product's entity carries the catalog's category and unit price; each validates", () => {
     const validate = ajv.compile(Reference.jsonSchema("product"))
-    const decode = Schema.decodeUnknownEither(Reference.ProductEntity)
+    const decode = Schema.decodeUnknownResult(Reference.ProductEntity)
     for (const entity of Reference.products(catalog)) {
       const product = catalog.find(entity.productId)!
       expect([entity.category, entity.unitPrice]).toEqual([product.category, product.unitPrice])
       expect(validate(entity), JSON.stringify(validate.errors)).toBe(true)
-      expect(Either.isRight(decode(entity))).toBe(true)
+      expect(Result.isSuccess(decode(entity))).toBe(true)
     }
     expect(new Set([...Reference.products(catalog)].map((p) => p.name)).size).toBeGreaterThan(100)
   })

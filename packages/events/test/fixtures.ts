@@ -144,7 +144,7 @@ export const badCases: ReadonlyArray<readonly [string, object, ReadonlyArray<str
     valid.productView,
     ["eventType"],
     "refund",
-    'eventType: Expected "productView" | "addToCart" | "purchase" | "recommendationClick", actual "refund"',
+    'eventType: expected one of productView, addToCart, purchase, recommendationClick, got "refund"',
   ],
   ["extra field", valid.productView, ["extra"], 1, "extra: is unexpected"],
   ["extra metadata", valid.addToCart, ["metadata", "price"], 1, "metadata.price: is unexpected"],

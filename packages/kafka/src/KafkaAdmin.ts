@@ -50,7 +50,7 @@ export interface Service {
   readonly offsets: (topic: string) => Effect.Effect<ReadonlyArray<PartitionOffsets>, KafkaError>
 }
 
-export class KafkaAdmin extends Context.Tag("@customer-events/kafka/KafkaAdmin")<KafkaAdmin, Service>() {}
+export class KafkaAdmin extends Context.Service<KafkaAdmin, Service>()("@customer-events/kafka/KafkaAdmin") {}
 
 type Call = ReturnType<typeof kafkajsCalls>
 
@@ -74,7 +74,7 @@ const leadersReady = (admin: Admin, call: Call, spec: TopicSpec) =>
         ),
     ),
     Effect.retry({
-      schedule: Schedule.spaced("100 millis").pipe(Schedule.upTo("30 seconds")),
+      schedule: Schedule.spaced("100 millis").pipe(Schedule.upTo({ duration: "30 seconds" })),
       while: isRetriable,
     }),
   )
@@ -153,10 +153,10 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
   })
 
 export const layer = (config: KafkaConfig.KafkaConfig): Layer.Layer<KafkaAdmin, KafkaError> =>
-  Layer.scoped(KafkaAdmin, make(config))
+  Layer.effect(KafkaAdmin, make(config))
 
 /** Configured from the environment (KAFKA_BOOTSTRAP_SERVERS, KAFKA_SASL_*, ...) over the defaults. */
-export const layerConfig: Layer.Layer<KafkaAdmin, KafkaError | KafkaConfigError> = Layer.scoped(
+export const layerConfig: Layer.Layer<KafkaAdmin, KafkaError | KafkaConfigError> = Layer.effect(
   KafkaAdmin,
   Effect.flatMap(KafkaConfig.load(), ({ config }) => make(config)),
 )

@@ -3,7 +3,7 @@
  * flags, each read through the one settings table) are validated once into a typed `KafkaConfig`.
  * Errors name where the bad value came from.
  */
-import { Duration, Effect, Either, Option, type Redacted } from "effect"
+import { Duration, Effect, Option, type Redacted, Result } from "effect"
 import { type Client, type Compression, compressionsOf } from "./internal/choices.js"
 import {
   type Acks,
@@ -70,11 +70,11 @@ type Label = (setting: Setting, name: string) => string
 
 const failing =
   (label: Label) =>
-  (setting: Setting, name: string, reason: string): Either.Either<never, KafkaConfigError> =>
-    Either.left(new KafkaConfigError({ key: label(setting, name), reason }))
+  (setting: Setting, name: string, reason: string): Result.Result<never, KafkaConfigError> =>
+    Result.fail(new KafkaConfigError({ key: label(setting, name), reason }))
 
 const securityOf = (s: Settings, label: Label) =>
-  Either.gen(function* () {
+  Result.gen(function* () {
     const fail = failing(label)
     const protocol = s.securityProtocol ?? (s.saslUsername !== undefined ? undefined : "PLAINTEXT")
     if (protocol === undefined)
@@ -128,7 +128,7 @@ const securityOf = (s: Settings, label: Label) =>
   })
 
 const deliveryOf = (s: Settings, explicitIdempotence: boolean | undefined, label: Label) =>
-  Either.gen(function* () {
+  Result.gen(function* () {
     const fail = failing(label)
     const client = s.client ?? defaults.client
     const compression = s.compression ?? defaults.compression
@@ -160,16 +160,16 @@ const deliveryOf = (s: Settings, explicitIdempotence: boolean | undefined, label
   })
 
 const timingOf = (s: Settings, label: Label) =>
-  Either.gen(function* () {
+  Result.gen(function* () {
     const fail = failing(label)
     const whole = (setting: (Setting & `${string}Ms`) | "batchMaxRecords", name: string, min: number) => {
       const value = s[setting] as number
       return Number.isInteger(value) && value >= min
-        ? Either.right(value)
+        ? Result.succeed(value)
         : fail(setting, name, `expected a whole number >= ${min}, got ${value}`)
     }
     const ms = (setting: Setting & `${string}Ms`, name: string, min = 1) =>
-      Either.map(whole(setting, name, min), Duration.millis)
+      Result.map(whole(setting, name, min), Duration.millis)
     const jitter = s.retryJitter ?? defaults.retryJitter
     if (!(jitter >= 0 && jitter < 1))
       return yield* fail(
@@ -201,14 +201,14 @@ const timingOf = (s: Settings, label: Label) =>
   })
 
 /** Validates settings into a config; every error names the setting (by its origin, when known). */
-export const make = (input: Settings, origins: Origins = {}): Either.Either<KafkaConfig, KafkaConfigError> =>
-  Either.gen(function* () {
+export const make = (input: Settings, origins: Origins = {}): Result.Result<KafkaConfig, KafkaConfigError> =>
+  Result.gen(function* () {
     const label: Label = (setting, name) => origins[setting] ?? name
     const s: Settings = {
       ...defaults,
       ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
     }
-    const brokers = yield* Either.mapLeft(
+    const brokers = yield* Result.mapError(
       KafkaSettings.brokersOf(s.bootstrapServers ?? defaults.bootstrapServers),
       (reason) => new KafkaConfigError({ key: label("bootstrapServers", "bootstrap.servers"), reason }),
     )
@@ -256,10 +256,10 @@ export interface LoadOptions {
 export const load = (options: LoadOptions = {}): Effect.Effect<Loaded, KafkaConfigError> =>
   Effect.gen(function* () {
     const file = options.configFile === undefined ? undefined : yield* Properties.load(options.configFile)
-    const env = yield* KafkaSettings.fromEnv(options.env ?? process.env)
-    const flags = yield* KafkaSettings.fromFlags(options.flags ?? {})
+    const env = yield* Effect.fromResult(KafkaSettings.fromEnv(options.env ?? process.env))
+    const flags = yield* Effect.fromResult(KafkaSettings.fromFlags(options.flags ?? {}))
     const { settings, origins } = KafkaSettings.merge(file ?? KafkaSettings.empty, env, flags)
-    const config = yield* make(settings, origins)
+    const config = yield* Effect.fromResult(make(settings, origins))
     return { config, unknownKeys: file?.unknownKeys ?? [] }
   })
 

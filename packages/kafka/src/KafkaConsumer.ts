@@ -48,10 +48,9 @@ export interface Service {
   readonly follow: (options: FollowOptions) => Stream.Stream<ConsumedRecord, KafkaError>
 }
 
-export class KafkaConsumer extends Context.Tag("@customer-events/kafka/KafkaConsumer")<
-  KafkaConsumer,
-  Service
->() {}
+export class KafkaConsumer extends Context.Service<KafkaConsumer, Service>()(
+  "@customer-events/kafka/KafkaConsumer",
+) {}
 
 export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, KafkaError, Scope.Scope> =>
   Effect.gen(function* () {
@@ -92,10 +91,10 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
   })
 
 export const layer = (config: KafkaConfig.KafkaConfig): Layer.Layer<KafkaConsumer, KafkaError> =>
-  Layer.scoped(KafkaConsumer, make(config))
+  Layer.effect(KafkaConsumer, make(config))
 
 /** Configured from the environment (KAFKA_BOOTSTRAP_SERVERS, KAFKA_SASL_*, ...) over the defaults. */
-export const layerConfig: Layer.Layer<KafkaConsumer, KafkaError | KafkaConfigError> = Layer.scoped(
+export const layerConfig: Layer.Layer<KafkaConsumer, KafkaError | KafkaConfigError> = Layer.effect(
   KafkaConsumer,
   Effect.flatMap(KafkaConfig.load(), ({ config }) => make(config)),
 )

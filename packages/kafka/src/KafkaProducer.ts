@@ -68,10 +68,9 @@ export interface DeliverOptions {
   readonly abandon?: Effect.Effect<DeliveryAbandoned>
 }
 
-export class KafkaProducer extends Context.Tag("@customer-events/kafka/KafkaProducer")<
-  KafkaProducer,
-  Service
->() {}
+export class KafkaProducer extends Context.Service<KafkaProducer, Service>()(
+  "@customer-events/kafka/KafkaProducer",
+) {}
 
 /**
  * Each client's module is loaded only when it is chosen: @platformatic/kafka alone adds about 70 MB
@@ -101,9 +100,9 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
       inFlight
         .drain(config.drainTimeout)
         .pipe(
-          Effect.zipRight(client.close),
-          Effect.zipRight(Metric.increment(disconnects)),
-          Effect.zipRight(Effect.logDebug("kafka producer disconnected")),
+          Effect.andThen(client.close),
+          Effect.andThen(Metric.update(disconnects, 1)),
+          Effect.andThen(Effect.logDebug("kafka producer disconnected")),
         ),
     )
     yield* Effect.logDebug(`kafka producer connected to ${KafkaConfig.describe(config)}`)
@@ -111,13 +110,13 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
   })
 
 export const layer = (config: KafkaConfig.KafkaConfig): Layer.Layer<KafkaProducer, KafkaError> =>
-  Layer.scoped(KafkaProducer, make(config))
+  Layer.effect(KafkaProducer, make(config))
 
 /**
  * Configured from the environment (KAFKA_BOOTSTRAP_SERVERS, KAFKA_CLIENT, KAFKA_SASL_*, ...) over the
  * defaults.
  */
-export const layerConfig: Layer.Layer<KafkaProducer, KafkaError | KafkaConfigError> = Layer.scoped(
+export const layerConfig: Layer.Layer<KafkaProducer, KafkaError | KafkaConfigError> = Layer.effect(
   KafkaProducer,
   Effect.flatMap(KafkaConfig.load({}), ({ config }) => make(config)),
 )

@@ -3,7 +3,7 @@
  * flags, environment variables and a properties file. An error names where the bad value came
  * from: the flag, the variable, or the file and key. Precedence: flags > env > file > defaults.
  */
-import { Either } from "effect"
+import { Result } from "effect"
 import { helpLine, markdownTable } from "./internal/settingsDocs.js"
 import { type SettingSpec, table } from "./internal/settingsTable.js"
 import type { Origins, Settings, Sourced } from "./internal/settingsTypes.js"
@@ -22,26 +22,26 @@ const readInto = (
   text: string,
   origin: string,
   viaFlag: boolean,
-): Either.Either<void, KafkaConfigError> =>
-  Either.match((viaFlag ? (spec.readFlag ?? spec.read) : spec.read)(text), {
-    onLeft: (reason) =>
-      Either.left(
+): Result.Result<void, KafkaConfigError> =>
+  Result.match((viaFlag ? (spec.readFlag ?? spec.read) : spec.read)(text), {
+    onFailure: (reason) =>
+      Result.fail(
         new KafkaConfigError({ key: origin, reason: spec.secret ? "invalid (value hidden)" : reason }),
       ),
-    onRight: (settings) => {
+    onSuccess: (settings) => {
       for (const [key, value] of Object.entries(settings)) {
         out.settings[key] = value
         out.origins[key] = origin
       }
-      return Either.void
+      return Result.succeed(undefined)
     },
   })
 
 const collect = (
   entries: ReadonlyArray<{ spec: SettingSpec; text: string; origin: string }>,
   viaFlag: boolean,
-): Either.Either<Sourced, KafkaConfigError> =>
-  Either.gen(function* () {
+): Result.Result<Sourced, KafkaConfigError> =>
+  Result.gen(function* () {
     const out = { settings: {}, origins: {} }
     for (const { spec, text, origin } of entries) yield* readInto(out, spec, text, origin, viaFlag)
     return out as Sourced
@@ -50,7 +50,7 @@ const collect = (
 /** The Kafka flags given, by name without dashes (`{ "bootstrap-servers": "..." }`). */
 export const fromFlags = (
   values: Readonly<Record<string, unknown>>,
-): Either.Either<Sourced, KafkaConfigError> =>
+): Result.Result<Sourced, KafkaConfigError> =>
   collect(
     table.flatMap((spec) => {
       const text = spec.flag === undefined ? undefined : values[spec.flag.name]
@@ -62,7 +62,7 @@ export const fromFlags = (
 /** The KAFKA_* variables; an empty one counts as unset, as in the broker script. */
 export const fromEnv = (
   env: Readonly<Record<string, string | undefined>>,
-): Either.Either<Sourced, KafkaConfigError> =>
+): Result.Result<Sourced, KafkaConfigError> =>
   collect(
     table.flatMap((spec) => {
       const text = spec.env === undefined ? undefined : env[spec.env]
@@ -79,14 +79,14 @@ export const fromProperties = (
   properties: ReadonlyMap<string, string>,
   file: string,
   ignored: ReadonlySet<string>,
-): Either.Either<Sourced & { readonly unknownKeys: ReadonlyArray<string> }, KafkaConfigError> =>
-  Either.gen(function* () {
+): Result.Result<Sourced & { readonly unknownKeys: ReadonlyArray<string> }, KafkaConfigError> =>
+  Result.gen(function* () {
     const entries: Array<{ spec: SettingSpec; text: string; origin: string }> = []
     const unknownKeys: Array<string> = []
     for (const [key, text] of properties) {
       const origin = `${file}: ${key}`
       if (placeholder.test(text))
-        return yield* Either.left(
+        return yield* Result.fail(
           new KafkaConfigError({
             key: origin,
             reason:

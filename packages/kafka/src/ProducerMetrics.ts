@@ -6,7 +6,7 @@
  * delivered and failed and retries are named here but counted by the app from the outcomes it
  * already counts (its run state is their one count), and published with its other figures.
  */
-import { Effect, Metric, MetricBoundaries, type MetricState, Option } from "effect"
+import { Effect, Metric, Option } from "effect"
 
 export const recordsSent = Metric.counter("customer_events_records_sent", {
   incremental: true,
@@ -29,16 +29,14 @@ export const disconnects = Metric.counter("customer_events_disconnects", {
   incremental: true,
   description: "connections to the cluster lost",
 })
-export const batchSize = Metric.histogram(
-  "customer_events_batch_size",
-  MetricBoundaries.exponential({ start: 1, factor: 2, count: 14 }),
-  "records per batch",
-)
-export const ackLatencySeconds = Metric.histogram(
-  "customer_events_ack_latency_seconds",
-  MetricBoundaries.exponential({ start: 0.001, factor: 2, count: 18 }),
-  "time from a batch's first send to its acknowledgement (or final failure), retries included",
-)
+export const batchSize = Metric.histogram("customer_events_batch_size", {
+  boundaries: Metric.exponentialBoundaries({ start: 1, factor: 2, count: 14 }),
+  description: "records per batch",
+})
+export const ackLatencySeconds = Metric.histogram("customer_events_ack_latency_seconds", {
+  boundaries: Metric.exponentialBoundaries({ start: 0.001, factor: 2, count: 18 }),
+  description: "time from a batch's first send to its acknowledgement (or final failure), retries included",
+})
 /** The in-flight gauge's name, for a reader of a metrics snapshot (a worker reporting its figures). */
 export const batchesInFlightName = "customer_events_batches_in_flight"
 export const batchesInFlight = Metric.gauge(batchesInFlightName, {
@@ -47,27 +45,21 @@ export const batchesInFlight = Metric.gauge(batchesInFlightName, {
 
 /** Every producer metric of one client, tagged. */
 export const forClient = (tags: { readonly clientId: string; readonly client: string }) => {
-  const tag = <Type, In, Out>(metric: Metric.Metric<Type, In, Out>) =>
-    metric.pipe(Metric.tagged("client_id", tags.clientId), Metric.tagged("client", tags.client))
-  const [sent, size, latency, inFlight] = [
-    tag(recordsSent),
-    tag(batchSize),
-    tag(ackLatencySeconds),
-    tag(batchesInFlight),
-  ]
-  const forTopic = <Type, In, Out>(metric: Metric.Metric<Type, In, Out>, topic: string) =>
-    Metric.tagged(metric, "topic", topic)
+  const tag = <In, State>(metric: Metric.Metric<In, State>) =>
+    Metric.withAttributes(metric, { client_id: tags.clientId, client: tags.client })
+  const forTopic = <In, State>(metric: Metric.Metric<In, State>, topic: string) =>
+    Metric.withAttributes(metric, { client_id: tags.clientId, client: tags.client, topic })
   return {
     disconnects: tag(disconnects),
     /** A batch goes out (+1) or is answered (-1). */
-    inFlight: (topic: string, change: 1 | -1) => Metric.incrementBy(forTopic(inFlight, topic), change),
+    inFlight: (topic: string, change: 1 | -1) => Metric.modify(forTopic(batchesInFlight, topic), change),
     /** A batch answered (or given up on): its records and how long it took. */
     recordBatch: (topic: string, records: number, latencyMs: number) =>
       Effect.all(
         [
-          Metric.incrementBy(forTopic(sent, topic), records),
-          Metric.update(forTopic(size, topic), records),
-          Metric.update(forTopic(latency, topic), latencyMs / 1000),
+          Metric.update(forTopic(recordsSent, topic), records),
+          Metric.update(forTopic(batchSize, topic), records),
+          Metric.update(forTopic(ackLatencySeconds, topic), latencyMs / 1000),
         ],
         { discard: true },
       ),
@@ -86,7 +78,7 @@ export interface LatencyPercentiles {
  * first batch.
  */
 export const percentilesOf = (
-  states: ReadonlyArray<MetricState.MetricState.Histogram>,
+  states: ReadonlyArray<Metric.HistogramState>,
 ): Option.Option<LatencyPercentiles> => {
   const answered = states.filter((state) => state.count > 0)
   const count = answered.reduce((n, state) => n + state.count, 0)
@@ -106,11 +98,7 @@ export const latencyPercentiles = (
 ): Effect.Effect<Option.Option<LatencyPercentiles>> =>
   Effect.map(
     Metric.value(
-      ackLatencySeconds.pipe(
-        Metric.tagged("client_id", tags.clientId),
-        Metric.tagged("client", tags.client),
-        Metric.tagged("topic", topic),
-      ),
+      Metric.withAttributes(ackLatencySeconds, { client_id: tags.clientId, client: tags.client, topic }),
     ),
     (state) => percentilesOf([state]),
   )

@@ -97,10 +97,8 @@ export const load = (path: string): Effect.Effect<KafkaSettings.Sourced & FromFi
         key: "--config",
         reason: `${path} is not a .properties file: ${problem}`,
       })
-    return yield* KafkaSettings.fromProperties(
-      parse(new TextDecoder().decode(bytes)),
-      path,
-      KafkaSettings.ignoredKeys,
+    return yield* Effect.fromResult(
+      KafkaSettings.fromProperties(parse(new TextDecoder().decode(bytes)), path, KafkaSettings.ignoredKeys),
     )
   })
 

@@ -7,7 +7,7 @@ import {
   readValuesWithJava,
   uniqueTopic,
 } from "@customer-events/test-support"
-import { Chunk, Effect, Either, Fiber, Metric, Stream } from "effect"
+import { Effect, Fiber, Metric, Result, Stream } from "effect"
 import { KafkaAdmin, KafkaConfig, KafkaProducer, ProducerMetrics } from "../src/index.js"
 
 /** Keys with the partition Java's producer gives them on 3 partitions (Utils.murmur2, kafka-clients 4.1.1). */
@@ -34,7 +34,7 @@ const records = (n: number, keys = 17) =>
 
 for (const client of KafkaConfig.clients) {
   const configWith = (settings: KafkaConfig.Settings = {}) =>
-    Either.getOrThrow(KafkaConfig.make({ bootstrapServers: bootstrap, client, ...settings }))
+    Result.getOrThrow(KafkaConfig.make({ bootstrapServers: bootstrap, client, ...settings }))
 
   describe(`KafkaProducer (${client}) against the local broker`, () => {
     itEffect("round-trip: every record arrives once, per-key order kept, headers and timestamps intact", () =>
@@ -43,9 +43,7 @@ for (const client of KafkaConfig.clients) {
         yield* Effect.promise(() => createTopic(topic, { partitions: 3 }))
         const producer = yield* KafkaProducer.make(configWith({ batchMaxRecords: 500 }))
         const sent = records(5000)
-        const outcomes = yield* producer
-          .deliver(topic, Stream.fromIterable(sent))
-          .pipe(Stream.runCollect, Effect.map(Chunk.toReadonlyArray))
+        const outcomes = yield* producer.deliver(topic, Stream.fromIterable(sent)).pipe(Stream.runCollect)
         expect(outcomes.every((o) => o._tag === "Delivered")).toBe(true)
         expect(outcomes.reduce((n, o) => n + o.records.length, 0)).toBe(5000)
         // Batches of up to 500; those that fill while a request is in flight go out together (up to 4).
@@ -171,12 +169,12 @@ for (const client of KafkaConfig.clients) {
         const clientId = uniqueTopic("client")
         const disconnects = ProducerMetrics.forClient({ clientId, client }).disconnects
         let delivered = 0
-        const fiber = yield* Effect.fork(
+        const fiber = yield* Effect.forkChild(
           Effect.scoped(
             Effect.gen(function* () {
               const producer = yield* KafkaProducer.make(configWith({ clientId, batchMaxRecords: 200 }))
               let i = 0
-              const endless = Stream.repeatEffect(Effect.sync(() => records(1)[0]!)).pipe(
+              const endless = Stream.fromEffectRepeat(Effect.sync(() => records(1)[0]!)).pipe(
                 Stream.map((r) => ({ ...r, value: JSON.stringify({ i: i++ }) })),
               )
               yield* producer.deliver(topic, endless).pipe(

@@ -14,7 +14,7 @@ import {
   repoRoot,
   uniqueTopic,
 } from "@customer-events/test-support"
-import { Effect, Either, Fiber, Logger, LogLevel, Stream } from "effect"
+import { Effect, Fiber, Logger, References, Result, Stream } from "effect"
 import { KafkaConfig, KafkaProducer } from "../src/index.js"
 
 const port = 19092 + (process.pid % 500) * 2
@@ -71,7 +71,7 @@ describe("scripts/kafka.sh", () => {
         Effect.gen(function* () {
           const topic = uniqueTopic("restart")
           yield* Effect.promise(() => createTopic(topic, { partitions: 3, brokers: bootstrap }))
-          const config = Either.getOrThrow(
+          const config = Result.getOrThrow(
             KafkaConfig.make({
               client,
               bootstrapServers: bootstrap,
@@ -91,7 +91,7 @@ describe("scripts/kafka.sh", () => {
             Stream.rechunk(50),
             Stream.throttle({ cost: (c) => c.length, units: 150, duration: "1 second", strategy: "shape" }),
           )
-          const run = yield* Effect.fork(
+          const run = yield* Effect.forkChild(
             producer.deliver(topic, paced).pipe(
               Stream.runForEach((o) =>
                 Effect.sync(() => {
@@ -125,7 +125,7 @@ describe("scripts/kafka.sh", () => {
         return Effect.gen(function* () {
           const topic = uniqueTopic("frozen")
           yield* Effect.promise(() => createTopic(topic, { partitions: 3, brokers: bootstrap }))
-          const config = Either.getOrThrow(
+          const config = Result.getOrThrow(
             KafkaConfig.make({
               client,
               bootstrapServers: bootstrap,
@@ -141,7 +141,7 @@ describe("scripts/kafka.sh", () => {
           const records = Array.from({ length: 100 }, (_, i) => ({ key: `k${i % 7}`, value: String(i) }))
           process.kill(pid, "SIGSTOP")
           const outcomes = yield* Effect.gen(function* () {
-            const sending = yield* Effect.fork(producer.sendBatch(topic, records))
+            const sending = yield* Effect.forkChild(producer.sendBatch(topic, records))
             // Frozen until a send has been given up on for want of an answer.
             while (!logged.some((line) => line.includes("REQUEST_TIMED_OUT")))
               yield* Effect.sleep("50 millis")
@@ -155,8 +155,8 @@ describe("scripts/kafka.sh", () => {
           const values = new Set(consumed.map((c) => c.value))
           expect(records.every((r) => values.has(r.value))).toBe(true)
         }).pipe(
-          Effect.provide(Logger.replace(Logger.defaultLogger, capture)),
-          Logger.withMinimumLogLevel(LogLevel.Debug),
+          Effect.provide(Logger.layer([capture])),
+          Effect.provideService(References.MinimumLogLevel, "Debug"),
         )
       },
       "120 seconds",

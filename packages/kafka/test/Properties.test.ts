@@ -3,18 +3,18 @@ import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { repoRoot, runCommand } from "@customer-events/test-support"
-import { Effect, Either, Option, Redacted } from "effect"
+import { Effect, Option, Redacted, Result } from "effect"
 import { KafkaConfig, KafkaSettings, Properties } from "../src/index.js"
 
 const secret = "s3cr3t-P@ss=word"
 
 const fromText = (text: string) =>
   KafkaSettings.fromProperties(Properties.parse(text), "client.properties", KafkaSettings.ignoredKeys)
-const settingsOf = (text: string) => Either.getOrThrow(fromText(text))
+const settingsOf = (text: string) => Result.getOrThrow(fromText(text))
 const errorOf = (text: string) => {
   const result = fromText(text)
-  if (Either.isRight(result)) throw new Error("expected a config error")
-  return result.left.message
+  if (Result.isSuccess(result)) throw new Error("expected a config error")
+  return result.failure.message
 }
 
 describe("Properties.parse", () => {
@@ -63,7 +63,7 @@ session.timeout.ms=45000
 client.id=ccloud-python-client-1234
 `)
     expect(unknownKeys).toEqual([])
-    const config = Either.getOrThrow(KafkaConfig.make(settings))
+    const config = Result.getOrThrow(KafkaConfig.make(settings))
     expect(config.brokers).toEqual(["pkc-abc12.us-east-1.aws.confluent.cloud:9092"])
     expect(Option.isSome(config.tls)).toBe(true)
     const sasl = Option.getOrThrow(config.sasl)
@@ -89,7 +89,7 @@ acks=all`).settings
 sasl.mechanism=SCRAM-SHA-512
 sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required \\
     username="alice" password="${secret}";`).settings
-    const config = Either.getOrThrow(KafkaConfig.make(scram))
+    const config = Result.getOrThrow(KafkaConfig.make(scram))
     expect(Option.getOrThrow(config.sasl).mechanism).toBe("scram-sha-512")
     expect(Option.getOrThrow(config.sasl).username).toBe("alice")
 
@@ -97,7 +97,7 @@ sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule require
       `security.protocol=SASL_SSL\nsasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="a" password="b";`,
     ).settings
     const error = KafkaConfig.make(scramWithoutMechanism)
-    expect(Either.isLeft(error) && error.left.message).toContain("sasl.mechanism")
+    expect(Result.isFailure(error) && error.failure.message).toContain("sasl.mechanism")
   })
 
   test("maps producer tuning keys", () => {
@@ -155,7 +155,7 @@ sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule require
 
 describe("KafkaConfig.make", () => {
   test("applies the defaults", () => {
-    const config = Either.getOrThrow(KafkaConfig.make({}))
+    const config = Result.getOrThrow(KafkaConfig.make({}))
     expect(config.brokers).toEqual(["127.0.0.1:9092"])
     expect(config.acks).toBe("all")
     expect(config.idempotent).toBe(true)
@@ -196,23 +196,23 @@ describe("KafkaConfig.make", () => {
   for (const [settings, message] of bad)
     test(`rejects ${JSON.stringify(settings)}`, () => {
       const result = KafkaConfig.make(settings)
-      expect(Either.isLeft(result) && result.left.message).toContain(message)
+      expect(Result.isFailure(result) && result.failure.message).toContain(message)
     })
 
   test("acks other than all turns idempotence off unless it was asked for", () => {
-    const config = Either.getOrThrow(KafkaConfig.make({ acks: "leader", maxInFlight: 3 }))
+    const config = Result.getOrThrow(KafkaConfig.make({ acks: "leader", maxInFlight: 3 }))
     expect(config.idempotent).toBe(false)
     expect(config.maxInFlight).toBe(3)
   })
 
   test("the client: platformatic by default; a codec the client lacks is refused, naming codec and client", () => {
-    expect(Either.getOrThrow(KafkaConfig.make({})).client).toBe("platformatic")
+    expect(Result.getOrThrow(KafkaConfig.make({})).client).toBe("platformatic")
     for (const compression of ["snappy", "lz4", "zstd"] as const) {
       const refused = KafkaConfig.make({ client: "kafkajs", compression })
-      expect(Either.isLeft(refused) && refused.left.message).toBe(
+      expect(Result.isFailure(refused) && refused.failure.message).toBe(
         `compression.type: ${compression} is not available with the kafkajs client (it has none, gzip): use --client platformatic, or another codec`,
       )
-      const accepted = Either.getOrThrow(KafkaConfig.make({ client: "platformatic", compression }))
+      const accepted = Result.getOrThrow(KafkaConfig.make({ client: "platformatic", compression }))
       expect(accepted.compression).toBe(compression)
     }
   })
@@ -223,15 +223,15 @@ describe("KafkaConfig.load: flags > env > file > defaults, errors naming where t
   const file = join(dir, "client.properties")
   writeFileSync(file, "bootstrap.servers=file:1\nclient.id=from-file\nlinger.ms=7\n")
   const load = (options: KafkaConfig.LoadOptions) =>
-    Effect.runPromise(Effect.either(KafkaConfig.load(options)))
+    Effect.runPromise(Effect.result(KafkaConfig.load(options)))
   const loadError = async (options: KafkaConfig.LoadOptions) => {
     const result = await load(options)
-    if (Either.isRight(result)) throw new Error("expected a config error")
-    return result.left.message
+    if (Result.isSuccess(result)) throw new Error("expected a config error")
+    return result.failure.message
   }
 
   test("each source wins over the ones before it", async () => {
-    const config = Either.getOrThrow(
+    const config = Result.getOrThrow(
       await load({
         configFile: file,
         env: { KAFKA_BOOTSTRAP_SERVERS: "env:2", KAFKA_CLIENT_ID: "" },
@@ -240,7 +240,7 @@ describe("KafkaConfig.load: flags > env > file > defaults, errors naming where t
     ).config
     expect(config.brokers).toEqual(["env:2"])
     expect(config.clientId).toBe("from-file")
-    expect(config.linger).toEqual(Either.getOrThrow(KafkaConfig.make({ lingerMs: 20 })).linger)
+    expect(config.linger).toEqual(Result.getOrThrow(KafkaConfig.make({ lingerMs: 20 })).linger)
   })
 
   test("a flag, a variable and a file key are each named in their errors", async () => {

@@ -5,7 +5,7 @@
  */
 import { test } from "bun:test"
 import { spawn } from "node:child_process"
-import { Duration, Effect, Logger, LogLevel, type Scope } from "effect"
+import { Duration, Effect, References, type Scope } from "effect"
 import { ConfigResourceTypes } from "kafkajs"
 import { bootstrap, kafkaFor, untilAnswered } from "./client.js"
 
@@ -25,7 +25,7 @@ export const uniqueTopic = (prefix: string) =>
 export const itEffect = <A, E>(
   name: string,
   effect: () => Effect.Effect<A, E, Scope.Scope>,
-  timeout: Duration.DurationInput = "60 seconds",
+  timeout: Duration.Input = "60 seconds",
 ) =>
   test(
     name,
@@ -33,15 +33,22 @@ export const itEffect = <A, E>(
       Effect.runPromise(
         effect().pipe(
           Effect.scoped,
-          Effect.timeoutFail({
+          Effect.timeoutOrElse({
             duration: timeout,
-            onTimeout: () =>
-              new Error(`test "${name}" timed out after ${Duration.format(Duration.decode(timeout))}`),
+            orElse: () =>
+              Effect.fail(
+                new Error(
+                  `test "${name}" timed out after ${Duration.format(Duration.fromInputUnsafe(timeout))}`,
+                ),
+              ),
           }),
-          Logger.withMinimumLogLevel(process.env.TEST_LOG_LEVEL === "debug" ? LogLevel.Debug : LogLevel.None),
+          Effect.provideService(
+            References.MinimumLogLevel,
+            process.env.TEST_LOG_LEVEL === "debug" ? "Debug" : "None",
+          ),
         ),
       ).then(() => undefined),
-    Duration.toMillis(Duration.decode(timeout)) + 10_000,
+    Duration.toMillis(Duration.fromInputUnsafe(timeout)) + 10_000,
   )
 
 /** Creates a topic with a plain kafkajs admin (for tests that must not depend on the code under test). */

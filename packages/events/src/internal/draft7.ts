@@ -3,17 +3,26 @@
  * "$ref", which Draft 7 validators read differently beside other keywords), its parts under
  * "definitions", and the contract's $id.
  */
-import { JSONSchema, type Schema } from "effect"
+import { JsonSchema, Schema } from "effect"
 
-export const draft7 = (schema: Schema.Schema.Any, id: string): Record<string, unknown> => {
-  const definitions: Record<string, JSONSchema.JsonSchema7> = {}
-  const root = JSONSchema.fromAST(schema.ast, {
-    definitions,
-    definitionPath: "#/definitions/",
-    topLevelReferenceStrategy: "skip",
-  })
+const refPrefix = "#/definitions/"
+
+export const draft7 = (schema: Schema.Top, id: string): Record<string, unknown> => {
+  const document = JsonSchema.toDocumentDraft07(
+    // Extra properties are refused, as the decoder refuses them.
+    Schema.toJsonSchemaDocument(schema, { onExcessProperty: "error" }),
+  )
+  const definitions: Record<string, JsonSchema.JsonSchema> = { ...document.definitions }
+  let root = document.schema
+  // An identified root is a lone "$ref" to its own definition: write that definition out instead.
+  const ref = root.$ref
+  if (typeof ref === "string" && ref.startsWith(refPrefix) && Object.keys(root).length === 1) {
+    const name = ref.slice(refPrefix.length)
+    root = definitions[name] ?? root
+    delete definitions[name]
+  }
   return {
-    $schema: "http://json-schema.org/draft-07/schema#",
+    $schema: JsonSchema.META_SCHEMA_URI_DRAFT_07,
     $id: id,
     ...root,
     ...(Object.keys(definitions).length === 0 ? {} : { definitions }),

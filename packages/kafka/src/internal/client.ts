@@ -2,7 +2,7 @@
  * Builds kafkajs clients from a KafkaConfig: TLS files, SASL, timeouts, kafkajs's own retries kept
  * minimal (our Schedule is the one retry layer), and kafkajs logs bridged into the Effect logger.
  */
-import { Duration, Effect, LogLevel, Option, Runtime } from "effect"
+import { type Context, Duration, Effect, type LogLevel, Option } from "effect"
 import { Kafka, type KafkaConfig as KafkaJsConfig, logLevel, type SASLOptions } from "kafkajs"
 import type { KafkaConfig } from "../KafkaConfig.js"
 import type { KafkaConfigError } from "../KafkaError.js"
@@ -11,10 +11,10 @@ import { credentials, tlsOptions } from "./security.js"
 // kafkajs logs every failed request as an ERROR, including those our retry schedule then retries
 // successfully: they are warnings here; what finally fails is reported by our own typed errors.
 const effectLevel: Record<number, LogLevel.LogLevel> = {
-  [logLevel.ERROR]: LogLevel.Warning,
-  [logLevel.WARN]: LogLevel.Warning,
-  [logLevel.INFO]: LogLevel.Info,
-  [logLevel.DEBUG]: LogLevel.Debug,
+  [logLevel.ERROR]: "Warn",
+  [logLevel.WARN]: "Warn",
+  [logLevel.INFO]: "Info",
+  [logLevel.DEBUG]: "Debug",
 }
 
 /**
@@ -34,7 +34,7 @@ const expectedNoise = [
  * of kafkajs's `extra` (which could hold configuration).
  */
 const logCreator =
-  (runtime: Runtime.Runtime<never>) =>
+  (context: Context.Context<never>) =>
   () =>
   (entry: {
     namespace: string
@@ -43,10 +43,10 @@ const logCreator =
   }) => {
     const message = entry.log.error ? `${entry.log.message}: ${entry.log.error}` : entry.log.message
     const level = expectedNoise.some((re) => re.test(message))
-      ? LogLevel.Debug
-      : (effectLevel[entry.level] ?? LogLevel.Debug)
-    Runtime.runSync(runtime)(
-      Effect.logWithLevel(level, message).pipe(
+      ? "Debug"
+      : (effectLevel[entry.level] ?? "Debug")
+    Effect.runSyncWith(context)(
+      Effect.logWithLevel(level as LogLevel.Severity)(message).pipe(
         Effect.annotateLogs({
           kafkajs: entry.namespace,
           ...(entry.log.broker ? { broker: entry.log.broker } : {}),
@@ -65,7 +65,7 @@ export const makeKafka = (
   seedOrder?: () => Array<string>,
 ): Effect.Effect<Kafka, KafkaConfigError> =>
   Effect.gen(function* () {
-    const runtime = yield* Effect.runtime<never>()
+    const context = yield* Effect.context<never>()
     const ssl = yield* tlsOptions(config)
     const sasl: SASLOptions | undefined = Option.match(credentials(config), {
       onNone: () => undefined,
@@ -81,7 +81,7 @@ export const makeKafka = (
       // One attempt per call: the Effect schedule around each call is the retry layer.
       retry: { retries: 0 },
       logLevel: logLevel.WARN,
-      logCreator: logCreator(runtime),
+      logCreator: logCreator(context),
       ...(ssl === undefined ? {} : { ssl }),
       ...(sasl === undefined ? {} : { sasl }),
     }

@@ -37,7 +37,7 @@ export class ClientSession {
     private readonly client: ProducerClient,
     private readonly inFlight: InFlight,
   ) {
-    this.requestDeadline = Duration.sum(config.requestTimeout, "1 second")
+    this.requestDeadline = Duration.sum(config.requestTimeout, Duration.seconds(1))
   }
 
   /** A batch was given up on with `error`: at its delivery timeout its requests may still be in flight. */
@@ -68,7 +68,7 @@ export class ClientSession {
 
   /** One request: a batch of each of several partitions; what Kafka acknowledged, and the first error. */
   request(topic: string, batches: ReadonlyArray<PartitionBatch>): Effect.Effect<RequestAnswer> {
-    return Effect.gen(this, function* () {
+    return Effect.gen({ self: this }, function* () {
       const sent = this.inFlight.track(this.client.send(topic, batches))
       const answers = yield* Effect.promise(() => sent).pipe(
         Effect.timeoutOption(this.requestDeadline),

@@ -24,13 +24,17 @@ export const connectWithin = (
   }).pipe(
     Effect.tapError((error) => Effect.sync(() => (lastError = error))),
     Effect.retry({
-      schedule: Schedule.exponential("200 millis").pipe(Schedule.upTo(config.connectionTimeout)),
+      schedule: Schedule.exponential("200 millis").pipe(
+        Schedule.upTo({ duration: config.connectionTimeout }),
+      ),
       while: isRetriable,
     }),
-    Effect.timeoutFail({
+    Effect.timeoutOrElse({
       duration: config.connectionTimeout,
-      onTimeout: () =>
-        lastError ?? classifyError(new NoConnection(Duration.toMillis(config.connectionTimeout))),
+      orElse: () =>
+        Effect.fail(
+          lastError ?? classifyError(new NoConnection(Duration.toMillis(config.connectionTimeout))),
+        ),
     }),
     // A failed connect may leave sockets and timers behind: close them before reporting.
     Effect.tapError(() => closeWithin("1 second", client.disconnect)),
@@ -39,10 +43,7 @@ export const connectWithin = (
 }
 
 /** Closes a client, ignoring its errors, waiting at most `limit` (a broker may never answer). */
-export const closeWithin = (
-  limit: Duration.DurationInput,
-  close: () => Promise<unknown>,
-): Effect.Effect<void> =>
+export const closeWithin = (limit: Duration.Input, close: () => Promise<unknown>): Effect.Effect<void> =>
   Effect.promise(() => close().catch(() => undefined)).pipe(Effect.timeoutOption(limit), Effect.asVoid)
 
 /** A scoped client: connected within the connection timeout, closed within `closeLimit` on release. */
@@ -50,7 +51,7 @@ export const acquireConnected = (
   config: KafkaConfig,
   client: { connect: () => Promise<void>; disconnect: () => Promise<unknown> },
   classifyError?: (cause: unknown) => KafkaError,
-  closeLimit: Duration.DurationInput = "5 seconds",
+  closeLimit: Duration.Input = "5 seconds",
 ) =>
   Effect.acquireRelease(connectWithin(config, client, classifyError), () =>
     closeWithin(closeLimit, client.disconnect),

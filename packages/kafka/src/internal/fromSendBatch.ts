@@ -1,5 +1,5 @@
 /** The producer service around any batch sender, and the batching that every delivery target shares. */
-import { Chunk, Effect, Sink, Stream } from "effect"
+import { type Cause, Effect, Exit, Queue, Semaphore, Stream } from "effect"
 import type { KafkaConfig } from "../KafkaConfig.js"
 import type { DeliverOptions, Service } from "../KafkaProducer.js"
 import type { BatchOutcome, ProducerRecord, RecordMetadata, SendBatch } from "./records.js"
@@ -16,6 +16,36 @@ export interface Batching {
 }
 
 /**
+ * Requests of up to `maxRecords` records. The batches that fill up while requests are in flight
+ * wait (at most `maxRecords` records of them: generation waits beyond), and the next request takes
+ * all that wait, as Java's producer drains every ready partition batch of a broker: at full speed
+ * requests grow with the partition count, and per-partition batches stay large.
+ */
+const intoRequests = <R, E, Req>(
+  batches: Stream.Stream<ReadonlyArray<R>, E, Req>,
+  maxRecords: number,
+): Stream.Stream<ReadonlyArray<R>, E, Req> =>
+  Stream.unwrap(
+    Effect.gen(function* () {
+      // The queue holds batches; the semaphore's permits bound the records they hold.
+      const waiting = yield* Queue.unbounded<ReadonlyArray<R>, E | Cause.Done>()
+      const room = yield* Semaphore.make(maxRecords)
+      const offer = (batch: ReadonlyArray<R>) =>
+        Effect.andThen(Semaphore.take(room, batch.length), Queue.offer(waiting, batch))
+      // The batches' end (or failure) reaches the requests once the waiting ones are taken.
+      const feeding = Effect.onExit(Stream.runForEach(batches, offer), (exit) =>
+        Exit.isSuccess(exit) ? Queue.end(waiting) : Queue.failCause(waiting, exit.cause),
+      )
+      yield* Effect.forkScoped(feeding)
+      const nextRequest = Effect.flatMap(Queue.takeBetween(waiting, 1, maxRecords), (ready) => {
+        const request = ready.length === 1 ? ready[0]! : ready.flat()
+        return Effect.as(Semaphore.release(room, request.length), [request] as const)
+      })
+      return Stream.fromPull(Effect.succeed(nextRequest))
+    }),
+  )
+
+/**
  * Batched, bounded delivery over any batch sender (a Kafka client, in-memory, stdout): records in
  * batches of up to `batchMaxRecords` (or what arrived within `linger`), at most `maxInFlight`
  * requests at once (upstream waits), each request's outcomes out in order.
@@ -29,27 +59,16 @@ export const deliverInBatches =
   ): Stream.Stream<BatchOutcome<R, E>, E2, Req> =>
     records.pipe(
       Stream.groupedWithin(batching.batchMaxRecords, batching.linger),
-      // The batches that fill up while a request is in flight go out together in the next one (up
-      // to batchesPerRequest), as Java's producer drains every ready partition batch of a broker:
-      // at full speed requests grow with the partition count, and per-partition batches stay large.
       (batches) =>
         batching.batchesPerRequest === 1
           ? batches
-          : Stream.aggregate(
-              batches,
-              Sink.foldWeighted({
-                initial: Chunk.empty<R>(),
-                maxCost: batching.batchMaxRecords * batching.batchesPerRequest,
-                cost: (_, batch: Chunk.Chunk<R>) => batch.length,
-                body: (request, batch) => Chunk.appendAll(request, batch),
-              }),
-            ),
+          : intoRequests(batches, batching.batchMaxRecords * batching.batchesPerRequest),
       // Whichever comes first: the answer, or the caller giving up (the records not acknowledged
       // then fail with the caller's reason, so that every record still gets exactly one outcome).
-      Stream.mapEffect((request) => sendBatch(topic, Chunk.toReadonlyArray(request), options.abandon), {
+      Stream.mapEffect((request) => sendBatch(topic, request, options.abandon), {
         concurrency: batching.maxInFlight,
       }),
-      Stream.flattenIterables,
+      Stream.flattenIterable,
     )
 
 /**

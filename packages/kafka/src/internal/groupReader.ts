@@ -3,7 +3,7 @@
  * waiting while the stream's buffer is full; a consumer crash fails the stream; the scope's end
  * disconnects the consumer.
  */
-import { Chunk, Effect, Stream } from "effect"
+import { Effect, Queue, Stream } from "effect"
 import type { Consumer, Kafka, KafkaMessage } from "kafkajs"
 import type { KafkaConfig } from "../KafkaConfig.js"
 import type { KafkaError } from "../KafkaError.js"
@@ -44,14 +44,16 @@ export const followGroup = (
   call: <A>(topic: string, f: () => Promise<A>) => Effect.Effect<A, KafkaError>,
   options: FollowOptions,
 ): Stream.Stream<ConsumedRecord, KafkaError> =>
-  Stream.asyncScoped<ConsumedRecord, KafkaError>(
-    (emit) =>
+  Stream.callback<ConsumedRecord, KafkaError>(
+    (queue) =>
       Effect.gen(function* () {
         const { topic } = options
         const consumer: Consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false })
         yield* acquireConnected(config, consumer, undefined, "10 seconds")
         consumer.on(consumer.events.CRASH, (event) => {
-          void emit.fail(classify(event.payload.error, { brokers: config.brokers.join(","), topic }))
+          Effect.runFork(
+            Queue.fail(queue, classify(event.payload.error, { brokers: config.brokers.join(","), topic })),
+          )
         })
         yield* call(topic, () =>
           consumer.subscribe({ topics: [topic], fromBeginning: options.fromBeginning }),
@@ -60,12 +62,16 @@ export const followGroup = (
           consumer.run({
             eachBatch: async ({ batch }) => {
               if (batch.messages.length === 0) return
-              await emit.chunk(
-                Chunk.unsafeFromArray(batch.messages.map((m) => recordOf(topic, batch.partition, m))),
+              // Waits while the buffer is full: kafkajs fetches the next batch only after this one.
+              await Effect.runPromise(
+                Queue.offerAll(
+                  queue,
+                  batch.messages.map((m) => recordOf(topic, batch.partition, m)),
+                ),
               )
             },
           }),
         )
       }),
-    16,
+    { bufferSize: 16_384 },
   )

@@ -25,7 +25,7 @@ export class InFlight {
 
   /** Waits for every tracked request, up to `timeout`; logs what is left unanswered. */
   drain(timeout: Duration.Duration): Effect.Effect<void> {
-    return Effect.gen(this, function* () {
+    return Effect.gen({ self: this }, function* () {
       if (this.requests.size === 0) return
       yield* Effect.logInfo(`waiting for ${this.requests.size} in-flight request(s) before disconnecting`)
       const drained = yield* Effect.promise(() => Promise.allSettled([...this.requests])).pipe(

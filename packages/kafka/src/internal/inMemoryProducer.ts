@@ -17,7 +17,7 @@ export interface InMemoryLog {
 export interface InMemoryOptions {
   readonly config?: KafkaConfig.Settings
   /** Time each batch takes to be acknowledged (it sleeps on the Effect clock, so TestClock drives it). */
-  readonly latency?: Duration.DurationInput
+  readonly latency?: Duration.Input
   /** Decides a batch's fate: an error fails it (after `retries` attempts), undefined delivers it. */
   readonly fail?: (records: ReadonlyArray<ProducerRecord>) => KafkaError | undefined
   readonly log?: InMemoryLog
@@ -28,9 +28,9 @@ export interface InMemoryOptions {
  * without a broker. It never replaces the tests against the real broker.
  */
 export const makeInMemory = (options: InMemoryOptions = {}): Effect.Effect<Service, KafkaConfigError> =>
-  Effect.map(KafkaConfig.make(options.config ?? {}), (config) => {
+  Effect.map(Effect.fromResult(KafkaConfig.make(options.config ?? {})), (config) => {
     const log = options.log ?? { records: [] }
-    const latency = Duration.decode(options.latency ?? 0)
+    const latency = Duration.fromInputUnsafe(options.latency ?? 0)
     const sendBatch: SendBatch = (topic, records, abandon) => {
       const latencyMs = Duration.toMillis(latency)
       const answer = Effect.gen(function* () {

@@ -4,7 +4,7 @@
  * committed, so a read works on a brand-new broker whose `__consumer_offsets` does not exist yet.
  */
 import { Consumer } from "@platformatic/kafka"
-import { Chunk, Effect, Option, Schedule, Stream } from "effect"
+import { Effect, Schedule, Stream } from "effect"
 import type { KafkaConfig } from "../KafkaConfig.js"
 import { isRetriable, type KafkaError } from "../KafkaError.js"
 import { acquireConnected } from "./connect.js"
@@ -132,7 +132,7 @@ const fetchRound = async (consumer: Client, topic: string, positions: Positions)
   for (const response of responses)
     for (const fetchedTopic of response.responses)
       for (const fetched of fetchedTopic.partitions) positions.take(topic, fetched, out)
-  return Chunk.unsafeFromArray(out)
+  return out
 }
 
 /** Every record of the given ranges, then the end of the stream. */
@@ -141,7 +141,7 @@ export const readRanges = (
   topic: string,
   ranges: ReadonlyArray<PartitionRange>,
 ): Stream.Stream<ConsumedRecord, KafkaError> =>
-  Stream.unwrapScoped(
+  Stream.unwrap(
     Effect.gen(function* () {
       const positions = new Positions(ranges)
       if (positions.done) return Stream.empty
@@ -168,14 +168,16 @@ export const readRanges = (
         catch: classify,
       }).pipe(
         Effect.retry({
-          schedule: Schedule.exponential("200 millis").pipe(Schedule.upTo(config.deliveryTimeout)),
+          schedule: Schedule.exponential("200 millis").pipe(
+            Schedule.upTo({ duration: config.deliveryTimeout }),
+          ),
           while: isRetriable,
         }),
       )
-      return Stream.repeatEffectChunkOption(
-        Effect.suspend(() =>
-          positions.done ? Effect.fail(Option.none()) : Effect.mapError(round, Option.some),
-        ),
+      // Rounds until every range is read (the round that reads the last records ends the stream).
+      return Stream.fromEffectRepeat(round).pipe(
+        Stream.takeUntil(() => positions.done),
+        Stream.flattenIterable,
       )
     }),
   )

@@ -1,5 +1,5 @@
 /** The one retry policy of a batch, as a Schedule. */
-import { Duration, Schedule } from "effect"
+import { Duration, Effect, Random, Schedule } from "effect"
 import type { RetryPolicy } from "../KafkaConfig.js"
 
 /**
@@ -8,7 +8,11 @@ import type { RetryPolicy } from "../KafkaConfig.js"
  */
 export const retrySchedule = (policy: RetryPolicy, deadline: Duration.Duration) =>
   Schedule.exponential(policy.initialDelay, policy.multiplier).pipe(
-    Schedule.jitteredWith({ min: 1 - policy.jitter, max: 1 + policy.jitter }),
-    Schedule.modifyDelay((_, delay) => Duration.min(delay, policy.maxDelay)),
-    Schedule.upTo(deadline),
+    // Each delay drawn uniformly from [1 - jitter, 1 + jitter] times itself, then capped.
+    Schedule.modifyDelay(({ duration }) =>
+      Effect.map(Random.next, (draw) =>
+        Duration.min(Duration.times(duration, 1 - policy.jitter + 2 * policy.jitter * draw), policy.maxDelay),
+      ),
+    ),
+    Schedule.upTo({ duration: deadline }),
   )

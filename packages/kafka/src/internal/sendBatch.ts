@@ -146,7 +146,7 @@ const failed = <R extends ProducerRecord>(
     `${error.message}`
   return sender.metrics
     .recordBatch(state.topic, records.length, latencyMs)
-    .pipe(Effect.zipRight(logged ? Effect.logWarning(warning) : Effect.void), Effect.as(outcomes))
+    .pipe(Effect.andThen(logged ? Effect.logWarning(warning) : Effect.void), Effect.as(outcomes))
 }
 
 export const makeSendBatch = (config: KafkaConfig, session: ClientSession): SendBatch => {
@@ -175,7 +175,10 @@ export const makeSendBatch = (config: KafkaConfig, session: ClientSession): Send
       }
       const sending = attempt(sender, state).pipe(
         Effect.retry({ schedule: sender.schedule, while: isRetriable }),
-        Effect.timeoutFail({ duration: config.deliveryTimeout, onTimeout: () => givenUp(sender, state) }),
+        Effect.timeoutOrElse({
+          duration: config.deliveryTimeout,
+          orElse: () => Effect.fail(givenUp(sender, state)),
+        }),
         Effect.as(undefined),
       )
       // Given up on by the caller (deliver's abandon): the answer is not awaited, and what was
@@ -194,7 +197,7 @@ export const makeSendBatch = (config: KafkaConfig, session: ClientSession): Send
           sender.metrics.recordBatch(topic, records.length, performance.now() - started),
         ),
         Effect.ensuring(sender.metrics.inFlight(topic, -1)),
-        (outcomes) => Effect.zipRight(sender.metrics.inFlight(topic, 1), outcomes),
+        (outcomes) => Effect.andThen(sender.metrics.inFlight(topic, 1), outcomes),
       )
     })
 }

@@ -5,7 +5,7 @@
  * README's options table are checked against it.
  */
 import { Values } from "@customer-events/values"
-import { Either, Redacted } from "effect"
+import { Redacted, Result } from "effect"
 import { clients, compressions } from "./choices.js"
 import { type Setting, saslMechanisms, securityProtocols } from "./settingsTypes.js"
 import { acks, bool, brokersOf, caseless, flagMs, into, jaas, ms, type Read } from "./settingValues.js"
@@ -58,7 +58,7 @@ export const table: ReadonlyArray<SettingSpec> = [
     properties: ["bootstrap.servers"],
     env: "KAFKA_BOOTSTRAP_SERVERS",
     flag: { name: "bootstrap-servers", value: "HOST:PORT[,...]", help: "brokers" },
-    read: (text) => Either.map(brokersOf(text), (brokers) => ({ bootstrapServers: brokers.join(",") })),
+    read: (text) => Result.map(brokersOf(text), (brokers) => ({ bootstrapServers: brokers.join(",") })),
   },
   {
     name: "client.id",
@@ -93,7 +93,7 @@ export const table: ReadonlyArray<SettingSpec> = [
     about: "the SASL user (Confluent Cloud: the API key)",
     properties: ["sasl.username"],
     env: "KAFKA_SASL_USERNAME",
-    read: (saslUsername) => Either.right({ saslUsername }),
+    read: (saslUsername) => Result.succeed({ saslUsername }),
   },
   {
     name: "sasl.password",
@@ -101,7 +101,7 @@ export const table: ReadonlyArray<SettingSpec> = [
     properties: ["sasl.password"],
     env: "KAFKA_SASL_PASSWORD",
     secret: true,
-    read: (text) => Either.right({ saslPassword: Redacted.make(text) }),
+    read: (text) => Result.succeed({ saslPassword: Redacted.make(text) }),
   },
   {
     name: "sasl.jaas.config",
@@ -114,19 +114,19 @@ export const table: ReadonlyArray<SettingSpec> = [
     name: "ssl.ca.location",
     about: "a PEM file of the CA that signed the brokers' certificates (default: the system CAs)",
     properties: ["ssl.ca.location"],
-    read: (sslCaLocation) => Either.right({ sslCaLocation }),
+    read: (sslCaLocation) => Result.succeed({ sslCaLocation }),
   },
   {
     name: "ssl.certificate.location",
     about: "a PEM client certificate (mutual TLS), with ssl.key.location",
     properties: ["ssl.certificate.location"],
-    read: (sslCertificateLocation) => Either.right({ sslCertificateLocation }),
+    read: (sslCertificateLocation) => Result.succeed({ sslCertificateLocation }),
   },
   {
     name: "ssl.key.location",
     about: "the PEM key of the client certificate",
     properties: ["ssl.key.location"],
-    read: (sslKeyLocation) => Either.right({ sslKeyLocation }),
+    read: (sslKeyLocation) => Result.succeed({ sslKeyLocation }),
   },
   {
     name: "enable.ssl.certificate.verification",
