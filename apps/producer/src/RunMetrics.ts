@@ -12,11 +12,11 @@ import { ProducerMetrics } from "@customer-events/kafka"
 import { Context, Effect, Metric } from "effect"
 import { type Figures, zero } from "./RunState.js"
 
-export const recordsGenerated = Metric.counter("customer_events_records_generated", {
+export const recordsGenerated = Metric.counter("customer_events_records_generated_total", {
   incremental: true,
   description: "events generated, duplicates included",
 })
-export const recordsDeadLettered = Metric.counter("customer_events_records_dead_lettered", {
+export const recordsDeadLettered = Metric.counter("customer_events_records_dead_lettered_total", {
   incremental: true,
   description: "failed events written to the dead-letter file",
 })

@@ -91,6 +91,9 @@ for (const client of KafkaConfig.clients)
         env,
       )
       expect(bodies.length).toBeGreaterThan(5)
+      // The exposition itself carries the documented names (a parser may add "_total" on its own).
+      expect(last).toContain("# TYPE customer_events_records_sent_total counter")
+      expect(last).toMatch(/^customer_events_records_generated_total\{/m)
       const scrapes = await parse([...bodies, last])
       const counters = [
         "customer_events_records_generated_total",

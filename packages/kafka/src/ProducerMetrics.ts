@@ -8,24 +8,26 @@
  */
 import { Effect, Metric, Option } from "effect"
 
-export const recordsSent = Metric.counter("customer_events_records_sent", {
+// Counters are named with their "_total" suffix: Effect's Prometheus text writes names as they are.
+
+export const recordsSent = Metric.counter("customer_events_records_sent_total", {
   incremental: true,
   description: "records handed to Kafka in a batch (each batch once, retries aside)",
 })
-export const recordsDelivered = Metric.counter("customer_events_records_delivered", {
+export const recordsDelivered = Metric.counter("customer_events_records_delivered_total", {
   incremental: true,
   description: "records Kafka acknowledged",
 })
-export const recordsFailed = Metric.counter("customer_events_records_failed", {
+export const recordsFailed = Metric.counter("customer_events_records_failed_total", {
   incremental: true,
   description:
     "records given up on: a non-retriable error, the delivery timeout, or a stop that could not wait",
 })
-export const retries = Metric.counter("customer_events_retries", {
+export const retries = Metric.counter("customer_events_retries_total", {
   incremental: true,
   description: "batch attempts after the first",
 })
-export const disconnects = Metric.counter("customer_events_disconnects", {
+export const disconnects = Metric.counter("customer_events_disconnects_total", {
   incremental: true,
   description: "connections to the cluster lost",
 })
