@@ -8,12 +8,14 @@
 # Usage: scripts/kafka-cluster.sh up | down | status | start N | stop N | kill N | pause N | resume N |
 #        bootstrap | sasl-bootstrap | ssl-bootstrap | ca | untrusted-ca | client-cert | client-key | pid N | logs N
 #
-# Settings (environment): KAFKA_CLUSTER_PORT (default 39092): node N listens on PORT+10*(N-1) (PLAINTEXT),
+# Settings (environment): KAFKA_CLUSTER_PORT (default 31092): node N listens on PORT+10*(N-1) (PLAINTEXT),
 # +1 (SASL_SSL), +2 (controller) and +3 (SSL, client certificate required). KAFKA_CLUSTER_DIR: state (default ~/.cache/customer-events/cluster-PORT).
+# The ports stay below Linux's ephemeral range (32768 up): there a client's own end of a connection can
+# hold a listener's port, and the node then fails to start ("Address already in use").
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-base_port="${KAFKA_CLUSTER_PORT:-39092}"
+base_port="${KAFKA_CLUSTER_PORT:-31092}"
 dir="${KAFKA_CLUSTER_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/customer-events/cluster-$base_port}"
 nodes=(1 2 3)
 tls="$dir/tls"
