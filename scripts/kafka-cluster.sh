@@ -15,6 +15,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib/process.sh
+source "$here/lib/process.sh"
 base_port="${KAFKA_CLUSTER_PORT:-31092}"
 dir="${KAFKA_CLUSTER_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/customer-events/cluster-$base_port}"
 nodes=(1 2 3)
@@ -101,15 +103,7 @@ listener.name.ssl.ssl.truststore.location=$tls/ca.pem
 EOF
 }
 
-pid_of() {
-  local f
-  f="$(node_dir "$1")/broker.pid"
-  [[ -f "$f" ]] || return 1
-  local pid
-  pid="$(cat "$f")"
-  [[ -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "kafka.Kafka $(node_dir "$1")/server.properties" || return 1
-  echo "$pid"
-}
+pid_of() { pid_from_file "$(node_dir "$1")/broker.pid" "kafka.Kafka $(node_dir "$1")/server.properties"; }
 
 answers() {
   timeout 20 java -cp "$1/*" -Dorg.slf4j.simpleLogger.defaultLogLevel=error \

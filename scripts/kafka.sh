@@ -10,6 +10,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib/process.sh
+source "$here/lib/process.sh"
 pom="$here/kafka/pom.xml"
 kafka_version="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$pom")"
 cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/customer-events"
@@ -50,14 +52,7 @@ install_jars() {
 }
 
 # The pid of the broker this script started, if it is still that process.
-running_pid() {
-  [[ -f "$pid_file" ]] || return 1
-  local pid
-  pid="$(cat "$pid_file")"
-  [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "kafka.Kafka $state/server.properties" || return 1
-  echo "$pid"
-}
+running_pid() { pid_from_file "$pid_file" "kafka.Kafka $state/server.properties"; }
 
 # Asks the broker for its cluster id: a metadata request through Kafka's own admin client.
 answers_metadata() {

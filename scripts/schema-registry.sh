@@ -10,6 +10,9 @@
 #   SCHEMA_REGISTRY_UP_TIMEOUT  seconds `up` waits for /health/ready (default 90)
 set -euo pipefail
 
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib/process.sh
+source "$here/lib/process.sh"
 version="3.0.9"
 cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/customer-events"
 install_dir="$cache_root/apicurio-registry-$version"
@@ -53,14 +56,7 @@ install() {
 }
 
 # The pid of the registry this script started, if it is still that process.
-running_pid() {
-  [[ -f "$pid_file" ]] || return 1
-  local pid
-  pid="$(cat "$pid_file")"
-  [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "quarkus.http.port=$port" || return 1
-  echo "$pid"
-}
+running_pid() { pid_from_file "$pid_file" "quarkus.http.port=$port"; }
 
 ready() { curl -fsS --max-time 2 "$base/health/ready" 2>/dev/null | grep -q '"UP"'; }
 
