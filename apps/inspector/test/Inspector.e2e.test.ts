@@ -74,7 +74,7 @@ describe("the inspector", () => {
     )
     const good = EventRecord.fromEvents(generator.next(50).events)
     const template = good[0]!
-    const event = JSON.parse(template.value) as CustomerEvent.CustomerEvent
+    const event = JSON.parse(String(template.value)) as CustomerEvent.CustomerEvent
     const offContract = {
       ...event,
       eventId: "11111111-1111-4111-8111-111111111111",
@@ -147,7 +147,7 @@ describe("the inspector", () => {
         partition: 0,
         offset: "53",
         path: "eventId",
-        reason: `duplicate of an earlier event ${JSON.parse(good[10]!.value).eventId}`,
+        reason: `duplicate of an earlier event ${JSON.parse(String(good[10]!.value)).eventId}`,
       },
     ])
   }, 60_000)

@@ -34,7 +34,7 @@ test("text: one line per event with the figures of its type, then partition@offs
   const lines = EventPrinter.format(delivered, "text").trimEnd().split("\n")
   expect(lines).toHaveLength(400)
   lines.forEach((line, i) => {
-    const event = JSON.parse(records[i]!.value)
+    const event = JSON.parse(String(records[i]!.value))
     expect(line.startsWith(`${event.timestamp}  ${event.eventType}`)).toBe(true)
     expect(line).toContain(`${event.customerId}  ${event.productId}`)
     expect(line.endsWith(`p${i % 3}@${i}`)).toBe(true)
@@ -57,7 +57,7 @@ test("json: the event itself, with its status and where it landed (or the error)
       status: "delivered",
       partition: i % 3,
       offset: String(i),
-      event: JSON.parse(records[i]!.value),
+      event: JSON.parse(String(records[i]!.value)),
     })
   })
   const failures = EventPrinter.format(failed, "json")
@@ -67,6 +67,6 @@ test("json: the event itself, with its status and where it landed (or the error)
   expect(failures[0]).toEqual({
     status: "failed",
     error: "broker said no",
-    event: JSON.parse(records[0]!.value),
+    event: JSON.parse(String(records[0]!.value)),
   })
 })
