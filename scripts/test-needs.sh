@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # What only the tests need, installed or checked by `bun run test` itself (quick when present): the
 # pinned Deno (the apps' second runtime), Java and Maven (the local Kafka), openssl (the SASL_SSL
-# certificates), and two pinned Python packages that the tests use as independent references:
-# jsonschema (the published JSON Schema's second validator) and prometheus_client (the /metrics
-# text's parser). One clear line when something cannot be had.
+# certificates), and pinned Python packages that the tests use as independent references: jsonschema
+# (the published JSON Schema's second validator), prometheus_client (the /metrics text's parser),
+# confluent-kafka with its Schema Registry deserializers and grpcio-tools' protoc (the registry
+# formats' reader). One clear line when something cannot be had.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -17,10 +18,17 @@ command -v openssl >/dev/null || { command -v apt-get >/dev/null && apt-get inst
 command -v python3 >/dev/null || fail "Python 3 is required for two reference checks (apt-get install python3 python3-pip)"
 
 # name==version for pip, and the module python imports.
-python_packages=("jsonschema==4.26.0:jsonschema" "prometheus_client==0.26.0:prometheus_client")
+python_packages=(
+  "jsonschema==4.26.0:jsonschema"
+  "prometheus_client==0.26.0:prometheus_client"
+  "confluent-kafka[avro,json,protobuf,schemaregistry]==2.12.1:confluent_kafka.schema_registry.avro"
+  "fastavro==1.13.1:fastavro"
+  "grpcio-tools==1.85.1:grpc_tools.protoc"
+)
 for entry in "${python_packages[@]}"; do
   requirement="${entry%%:*}" module="${entry##*:}"
   name="${requirement%%==*}" version="${requirement##*==}"
+  name="${name%%[*}"
   installed=$(python3 -c "import importlib.metadata as m; print(m.version('$name'))" 2>/dev/null)
   [[ "$installed" == "$version" ]] && python3 -c "import $module" 2>/dev/null && continue
   echo "test needs: installing $requirement (python3 -m pip)" >&2

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `bun run test`: what the tests need (scripts/test-needs.sh), lint, the size rules (scripts/sizes.ts),
-# typecheck and every workspace's tests, against the local broker (started here if needed) or against
-# KAFKA_BOOTSTRAP_SERVERS when it is set.
+# typecheck and every workspace's tests, against the local broker and Schema Registry (started here if
+# needed) or against KAFKA_BOOTSTRAP_SERVERS when it is set.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -11,6 +11,9 @@ bun run lint
 bun scripts/sizes.ts
 bootstrap="$(bash scripts/kafka.sh up)"
 export KAFKA_BOOTSTRAP_SERVERS="$bootstrap"
+# The registry formats' tests use the local Schema Registry (Apicurio), started here if needed.
+SCHEMA_REGISTRY_URL="$(bash scripts/schema-registry.sh up)"
+export SCHEMA_REGISTRY_URL
 rm -rf packages/*/test-results apps/*/test-results
 # Tests run one workspace at a time: they share the broker and the machine's 2 cores.
 bunx turbo run typecheck

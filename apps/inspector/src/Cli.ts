@@ -12,7 +12,7 @@ export interface Options {
   readonly topic: string
   readonly configFile: string | undefined
   /** The Kafka flags given (read through the settings table). */
-  readonly kafka: Readonly<Record<string, string>>
+  readonly kafka: Readonly<Record<string, string | true>>
   /** Epoch ms to start from; undefined: the beginning. */
   readonly fromTime: number | undefined
   readonly follow: boolean
@@ -31,7 +31,7 @@ export interface Options {
 export type Command = { readonly _tag: "Run"; readonly options: Options } | { readonly _tag: "Help" }
 
 /** The connection flags this app offers, from the producer's settings table. */
-const kafkaFlags = ["bootstrap-servers", "connect-timeout", "client-id"] as const
+const kafkaFlags = ["bootstrap-servers", "connect-timeout", "client-id", "schema-registry-url"] as const
 
 const flags = { ...KafkaSettings.flagOptions(kafkaFlags), ...FlagSpec.parseOptions(inspectorFlags) }
 

@@ -4,13 +4,13 @@
  * headers, timestamp), and the stream's invariants per session. Memory: one entry per session in
  * progress (the oldest are forgotten past a bound) and one per eventId, for duplicates.
  */
-import { Anomaly, CustomerEvent } from "@customer-events/events"
-import { KafkaConsumer } from "@customer-events/kafka"
-import { Result } from "effect"
+import { Anomaly, type CustomerEvent } from "@customer-events/events"
+import type { KafkaConsumer } from "@customer-events/kafka"
 import type { Expected, Finding, Mode, Report, ViolationKind } from "./InspectionReport.js"
 import { Lateness } from "./Lateness.js"
 import { checkRecord } from "./RecordCheck.js"
 import type { TruthCheck } from "./TruthCheck.js"
+import type { ValueDecoder } from "./ValueDecoder.js"
 
 export type { Expected, Finding, Mode, Report, ViolationKind } from "./InspectionReport.js"
 export { violationKinds } from "./InspectionReport.js"
@@ -31,6 +31,8 @@ export interface InspectionOptions {
   /** The producer's summary: what it injected on purpose (--summary). */
   readonly expected?: Expected | undefined
   readonly truth?: TruthCheck | undefined
+  /** How values are read: JSON, and the registry formats when a registry is given. */
+  readonly decoder: ValueDecoder
 }
 
 /** What the report says of the checks that did not apply, and of what was expected. */
@@ -103,8 +105,10 @@ export class Inspection {
   readonly checkCarts: boolean
   readonly expected: Expected | undefined
   readonly truth: TruthCheck | undefined
+  readonly decoder: ValueDecoder
 
   constructor(options: InspectionOptions) {
+    this.decoder = options.decoder
     this.topic = options.topic
     this.mode = options.mode
     this.checkCarts = options.start === "beginning"
@@ -123,19 +127,17 @@ export class Inspection {
   add(record: KafkaConsumer.ConsumedRecord): void {
     this.records++
     const at = { partition: record.partition, offset: record.offset }
-    const value = KafkaConsumer.text(record.value)
-    if (value === null) {
+    if (record.value === null) {
       this.reject({ ...at, path: "value", reason: "missing (a tombstone)" })
       return
     }
-    const decoded = CustomerEvent.decodeJson(value)
-    if (Result.isFailure(decoded)) {
-      const issue = decoded.failure.issues[0]!
-      this.reject({ ...at, path: issue.path === "" ? "value" : issue.path, reason: issue.message })
+    const decoded = this.decoder.decode(record.value)
+    if (decoded._tag === "Invalid") {
+      this.reject({ ...at, path: decoded.path, reason: decoded.reason })
       return
     }
-    const event = decoded.success
-    const recordProblem = checkRecord(record, event)
+    const event = decoded.event
+    const recordProblem = checkRecord(record, event, decoded.contentType)
     if (recordProblem !== undefined) {
       this.reject({ ...at, ...recordProblem })
       return
@@ -253,6 +255,7 @@ export class Inspection {
       duplicateExamples: [...this.duplicateExamples],
       lateness: this.lateness.report(),
       anomalies: { ...this.anomalies },
+      ...(this.decoder.schemasSeen().length === 0 ? {} : { schemas: this.decoder.schemasSeen() }),
       ...(this.expected === undefined ? {} : { expected: this.expected }),
       ...(truth === undefined ? {} : { truth }),
       eventTime: this.first === "" ? null : { first: this.first, last: this.last },

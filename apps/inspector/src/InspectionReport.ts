@@ -49,6 +49,8 @@ export interface Report {
   readonly duplicateExamples: ReadonlyArray<Finding>
   /** Records older than the newest before them in their partition. */
   readonly lateness: LatenessReport
+  /** The registry schemas the values were written with, by id, and how many records each. */
+  readonly schemas?: ReadonlyArray<{ readonly id: number; readonly format: string; readonly records: number }>
   /** Events carrying the `anomaly` header, by kind (a duplicate's copies not counted again). */
   readonly anomalies: Readonly<Record<string, number>>
   /** The producer's injected disorder, when told (--summary): duplicates must equal it. */

@@ -5,6 +5,7 @@ import { KafkaConsumer } from "@customer-events/kafka"
 export const checkRecord = (
   record: KafkaConsumer.ConsumedRecord,
   event: CustomerEvent.CustomerEvent,
+  contentType: string,
 ): { path: string; reason: string } | undefined => {
   const key = KafkaConsumer.text(record.key)
   if (key !== event.customerId)
@@ -13,7 +14,8 @@ export const checkRecord = (
       reason: `expected the customerId ${JSON.stringify(event.customerId)}, got ${JSON.stringify(key)}`,
     }
   const expected = EventRecord.fromEvent(event)
-  for (const [name, value] of Object.entries(expected.headers))
+  const headers = { ...expected.headers, [EventRecord.headerNames.contentType]: contentType }
+  for (const [name, value] of Object.entries(headers))
     if (record.headers[name] !== value)
       return {
         path: `headers.${name}`,

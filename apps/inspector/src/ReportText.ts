@@ -57,6 +57,11 @@ const listing = (title: string, findings: ReadonlyArray<Finding>) =>
         ...findings.map((f) => `  partition ${f.partition} offset ${f.offset}: ${f.path}: ${f.reason}`),
       ]
 
+const schemas = ({ schemas }: Report) =>
+  schemas === undefined
+    ? []
+    : [`schemas: ${schemas.map((s) => `id ${s.id} ${s.format} ${formatCount(s.records)}`).join(", ")}`]
+
 export const reportText = (report: Report): string => {
   const anomalies =
     Object.keys(report.anomalies).length === 0 ? [] : [`anomaly headers: ${counted(report.anomalies)}`]
@@ -68,6 +73,7 @@ export const reportText = (report: Report): string => {
     ...eventTime(report),
     lateness(report),
     ...anomalies,
+    ...schemas(report),
     ...expectations(report),
     `violations: ${counted(report.violations)}`,
     ...listing("invalid records", report.invalidRecords),

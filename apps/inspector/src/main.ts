@@ -5,18 +5,27 @@
  * of @customer-events/events and @customer-events/kafka.
  */
 import { Failure, Flags, Logging, Main, Terminal } from "@customer-events/cli"
-import { KafkaConfig, KafkaConsumer, quietKafkaJsTimerWarnings } from "@customer-events/kafka"
-import { Deferred, Effect, Exit, Fiber, Schedule, Stream } from "effect"
+import { KafkaConfig, KafkaConsumer, quietKafkaJsTimerWarnings, SchemaRegistry } from "@customer-events/kafka"
+import { Deferred, Effect, Exit, Fiber, Option, Schedule, Stream } from "effect"
 import * as Cli from "./Cli.js"
 import { Inspection } from "./Inspection.js"
 import type { Report } from "./InspectionReport.js"
 import { reportText } from "./ReportText.js"
+import { ValueDecoder } from "./ValueDecoder.js"
+
+/** Values decoded through the registry when one is configured; JSON only otherwise. */
+const decoderOf = (config: KafkaConfig.KafkaConfig) =>
+  Option.isSome(config.schemaRegistry)
+    ? Effect.map(SchemaRegistry.make(config.schemaRegistry.value), (registry) => new ValueDecoder(registry))
+    : Effect.succeed(new ValueDecoder(undefined))
 
 const inspect = (options: Cli.Options, stop: Deferred.Deferred<void>) =>
   Effect.gen(function* () {
     const config = yield* KafkaConfig.loadForApp({ configFile: options.configFile, flags: options.kafka })
+    const decoder = yield* decoderOf(config)
     const consumer = yield* KafkaConsumer.make(config)
     const inspection = new Inspection({
+      decoder,
       topic: options.topic,
       mode: options.mode,
       start: options.fromTime === undefined ? "beginning" : "time",
@@ -58,7 +67,13 @@ const inspect = (options: Cli.Options, stop: Deferred.Deferred<void>) =>
     const read = records.pipe(
       options.max === undefined ? (s) => s : Stream.take(options.max),
       Stream.interruptWhen(Deferred.await(stop)),
-      Stream.runForEach((record) => Effect.sync(() => inspection.add(record))),
+      // The first record of a schema id waits for its schema; the others decode at once.
+      Stream.runForEach((record) =>
+        Effect.andThen(
+          decoder.prepare(record),
+          Effect.sync(() => inspection.add(record)),
+        ),
+      ),
     )
     if (options.progress) yield* Effect.raceFirst(read, Effect.andThen(progress, Effect.never))
     else yield* read

@@ -4,7 +4,7 @@
  */
 
 import { FlagSpec, Flags, LogFlags, type Logging } from "@customer-events/cli"
-import { Anomaly, EventGenerator, Pacing, type TrafficProfile } from "@customer-events/events"
+import { Anomaly, EventFormat, EventGenerator, Pacing, type TrafficProfile } from "@customer-events/events"
 import { KafkaSettings } from "@customer-events/kafka"
 import { Values } from "@customer-events/values"
 import type { LogLevel } from "effect"
@@ -16,9 +16,11 @@ import * as Shaping from "./Shaping.js"
 
 export interface RunOptions {
   readonly topic: string
+  /** The records' values: JSON, or a registry format (the schema id resolved once, before Kafka). */
+  readonly format: EventFormat.Format
   readonly configFile: string | undefined
   /** The Kafka flags given (read through the settings table): they win over env and file. */
-  readonly kafka: Readonly<Record<string, string>>
+  readonly kafka: Readonly<Record<string, string | true>>
   readonly pacing: Pacing.Pacing
   /** --profile: the rate's shape over event time (with --rate N); undefined: flat. */
   readonly profile: TrafficProfile.TrafficProfile | undefined
@@ -67,7 +69,7 @@ export type SchemaEntity = (typeof schemaEntities)[number]
 
 export type Command =
   | { readonly _tag: "Run"; readonly options: RunOptions }
-  | { readonly _tag: "Schema"; readonly entity: SchemaEntity }
+  | { readonly _tag: "Schema"; readonly entity: SchemaEntity; readonly format: EventFormat.Format }
   | { readonly _tag: "Help" }
   | { readonly _tag: "Version" }
 
@@ -106,8 +108,19 @@ const withPrintFormat = (argv: ReadonlyArray<string>): Array<string> =>
     return arg === "--print" && bare ? ["--print", "text"] : [arg]
   })
 
-/** `schema [--entity E]`, the only subcommand. */
-const schemaCommand = (positionals: ReadonlyArray<string>, entity: string | undefined): Command => {
+/** --format, else EVENT_FORMAT, else JSON; an error names where the value came from. */
+const formatOf = (flag: string | undefined, env: Record<string, string | undefined>): EventFormat.Format => {
+  const fromEnv = flag === undefined && env.EVENT_FORMAT !== undefined && env.EVENT_FORMAT !== ""
+  const text = flag ?? (fromEnv ? env.EVENT_FORMAT! : defaultOf("format"))
+  return oneOf(fromEnv ? "EVENT_FORMAT" : "--format", text, EventFormat.formats)
+}
+
+/** `schema [--entity E] [--format F]`, the only subcommand. */
+const schemaCommand = (
+  positionals: ReadonlyArray<string>,
+  entity: string | undefined,
+  format: EventFormat.Format,
+): Command => {
   if (positionals.length === 0)
     return fail("--entity", "chooses what the schema command prints: customer-events schema --entity product")
   if (positionals[0] !== "schema" || positionals.length > 1)
@@ -116,10 +129,10 @@ const schemaCommand = (positionals: ReadonlyArray<string>, entity: string | unde
       `unexpected argument ${JSON.stringify(positionals.find((p) => p !== "schema"))} (the only ` +
         `subcommand is "schema")`,
     )
-  return {
-    _tag: "Schema",
-    entity: oneOf("--entity", entity ?? defaultOf("entity"), schemaEntities),
-  }
+  const chosen = oneOf("--entity", entity ?? defaultOf("entity"), schemaEntities)
+  if (chosen !== "event" && (format === "avro" || format === "protobuf"))
+    fail("--format", `${format} is written for events only: use --entity event, or --format json-schema`)
+  return { _tag: "Schema", entity: chosen, format }
 }
 
 export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | undefined>): Command => {
@@ -127,8 +140,9 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
   const v = parsed.values
   if (v.help) return { _tag: "Help" }
   if (v.version) return { _tag: "Version" }
+  const format = formatOf(v.format, env)
   if (parsed.positionals.length > 0 || v.entity !== undefined)
-    return schemaCommand(parsed.positionals, v.entity)
+    return schemaCommand(parsed.positionals, v.entity, format)
   const topic = Flags.topic(v.topic, env, defaultOf("topic"))
   const customers = parseWhole("--customers", v.customers ?? defaultOf("customers"), 1, 1_000_000_000)
   const instance = instanceOf(v.instance, customers)
@@ -138,6 +152,7 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
     _tag: "Run",
     options: {
       topic,
+      format,
       configFile: v.config,
       kafka: KafkaSettings.givenFlags(kafkaFlags, v),
       pacing: instance === undefined ? pacing : Pacing.shareOf(pacing, instance.of),

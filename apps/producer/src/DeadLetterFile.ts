@@ -4,7 +4,7 @@
  * loses nothing that was accounted for.
  */
 import { closeSync, openSync, writeSync } from "node:fs"
-import type { EventRecord } from "@customer-events/events"
+import { CustomerEvent, type EventRecord } from "@customer-events/events"
 import { Effect } from "effect"
 import type { Outcome } from "./DeliveryTarget.js"
 import type { RunState } from "./RunState.js"
@@ -12,7 +12,7 @@ import type { RunState } from "./RunState.js"
 export interface DeadLetterFile {
   readonly path: string
   /** Appends the records' events; returns how many were written. */
-  readonly write: (records: ReadonlyArray<EventRecord.EventRecord>) => number
+  readonly write: (records: ReadonlyArray<EventRecord.Encoded>) => number
   readonly close: () => void
 }
 
@@ -27,7 +27,9 @@ export const open = (path: string, append = false): DeadLetterFile => {
     write: (records) => {
       if (records.length === 0) return 0
       let text = ""
-      for (const record of records) text += `${record.value}\n`
+      // A registry format's value is bytes: its event is written as JSON, ready to replay as well.
+      for (const { value, event } of records)
+        text += `${typeof value === "string" ? value : CustomerEvent.encodeJson(event)}\n`
       writeSync(fd, text)
       return records.length
     },

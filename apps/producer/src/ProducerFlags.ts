@@ -7,6 +7,15 @@ import { type FlagSpec, LogFlags } from "@customer-events/cli"
 
 export const producerFlags = {
   topic: { value: "NAME", section: "kafka", help: "topic", env: "KAFKA_TOPIC", default: "customer-events" },
+  format: {
+    value: "json|avro|protobuf|json-schema",
+    section: "kafka",
+    help:
+      "record values: JSON, or Avro, Protobuf or JSON Schema in the Confluent\nwire format, " +
+      "their schema in --schema-registry-url (schema --format prints it)",
+    env: "EVENT_FORMAT",
+    default: "json",
+  },
   config: {
     value: "FILE",
     section: "kafka",
@@ -212,7 +221,7 @@ export const producerFlags = {
   entity: {
     value: "event|product|customer|truth",
     section: "schema",
-    help: "what `schema` prints: an event's JSON Schema, a reference entity's or a truth line's",
+    help: "what `schema` prints: an event's schema, a reference entity's or a truth line's",
     default: "event",
   },
   help: { short: "h", section: "output", help: "this help" },

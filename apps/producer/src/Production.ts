@@ -12,6 +12,7 @@ import * as DeadLetterFile from "./DeadLetterFile.js"
 import * as DeliveryTarget from "./DeliveryTarget.js"
 import * as EventPrinter from "./EventPrinter.js"
 import * as Output from "./Output.js"
+import * as RecordValues from "./RecordValues.js"
 import * as ReferenceTopics from "./ReferenceTopics.js"
 import * as Run from "./Run.js"
 import type { RunControl } from "./RunControl.js"
@@ -20,9 +21,17 @@ import type { RunState, Summary } from "./RunState.js"
 import * as StdoutTarget from "./StdoutTarget.js"
 import { TruthLog } from "./TruthLog.js"
 
+/**
+ * The config loaded, the schema id resolved (a registry format), topics checked or created: the
+ * producer, and how its records' values are written.
+ */
 export const connect = (options: Cli.RunOptions) =>
   Effect.gen(function* () {
     const config = yield* KafkaConfig.loadForApp({ configFile: options.configFile, flags: options.kafka })
+    const values = RecordValues.encoderOf(
+      options.format,
+      yield* RecordValues.resolve(options.format, options.topic, config),
+    )
     yield* Effect.logInfo(`connecting to ${KafkaConfig.describe(config)}`)
     yield* Effect.scoped(
       Effect.gen(function* () {
@@ -50,16 +59,16 @@ export const connect = (options: Cli.RunOptions) =>
           yield* ReferenceTopics.ensure(admin, options.referenceTopics, options)
       }),
     )
-    return yield* KafkaProducer.make(config)
+    return { producer: yield* KafkaProducer.make(config), values }
   })
 
 /** Kafka as the run's target: connected, topics checked, reference data written first when asked. */
 const kafkaTarget = (options: Cli.RunOptions, catalog: Catalog.Catalog) =>
   Effect.gen(function* () {
-    const producer = yield* connect(options)
+    const { producer, values } = yield* connect(options)
     if (options.referenceTopics !== undefined)
       yield* ReferenceTopics.write(producer, options.referenceTopics, catalog, options.customers)
-    return DeliveryTarget.kafka(producer, options.topic)
+    return { target: DeliveryTarget.kafka(producer, options.topic), values }
   })
 
 /** --truth: the file is opened (emptied) before anything connects, so a bad path fails at once. */
@@ -137,7 +146,10 @@ export const runStream = (options: Cli.RunOptions, hooks: Hooks) =>
     const seed = yield* seedOf(options)
     const generator = yield* EventGenerator.makeSeeded(seed, generatorOptions(options))
     const truth = yield* openTruth(options, generator.catalog)
-    const target = options.dryRun ? StdoutTarget.make() : yield* kafkaTarget(options, generator.catalog)
+    // A dry run writes NDJSON whatever the format: no registry is needed, the stream stays comparable.
+    const { target, values } = options.dryRun
+      ? { target: StdoutTarget.make(), values: undefined }
+      : yield* kafkaTarget(options, generator.catalog)
     const deadLetters =
       options.deadLetterFile === undefined
         ? undefined
@@ -154,6 +166,7 @@ export const runStream = (options: Cli.RunOptions, hooks: Hooks) =>
       topic: options.topic,
       seed,
       ...instanceLabel(options),
+      ...(values === undefined ? {} : { values }),
       generator,
       state,
       control,

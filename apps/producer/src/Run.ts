@@ -19,6 +19,8 @@ export interface RunInput {
   readonly seed: string
   /** "I/N" when this run is one of several instances: a header on every record, and in the summary. */
   readonly instance?: string
+  /** How the values are written: a registry format's wire bytes; default JSON. */
+  readonly values?: EventRecord.ValueEncoder
   readonly generator: EventGenerator.EventGenerator
   readonly pacer: Pacer.PacerOptions
   readonly state: RunState
@@ -44,7 +46,7 @@ export const run = (input: RunInput): Effect.Effect<Summary> =>
       Stream.interruptWhen(control.stopped),
       Stream.map((batch) => {
         state.generated(batch)
-        const encoded = EventRecord.fromEvents(batch.events, batch.anomalies, input.instance)
+        const encoded = EventRecord.fromEvents(batch.events, batch.anomalies, input.instance, input.values)
         for (const observe of input.observers ?? []) observe(batch, encoded)
         return encoded
       }),

@@ -59,7 +59,7 @@ const workerArgv = (argv: ReadonlyArray<string>, options: Cli.RunOptions, seed: 
 const prepare = (options: Cli.RunOptions) =>
   Effect.scoped(
     Effect.gen(function* () {
-      const producer = yield* Production.connect(options)
+      const { producer } = yield* Production.connect(options)
       if (options.referenceTopics !== undefined)
         yield* ReferenceTopics.write(
           producer,

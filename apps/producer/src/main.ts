@@ -6,8 +6,8 @@
  */
 import { writeFileSync } from "node:fs"
 import { Failure, Flags, Logging, Main, Terminal } from "@customer-events/cli"
-import { CustomerEvent, Reference, Truth } from "@customer-events/events"
-import { type KafkaError, quietKafkaJsTimerWarnings } from "@customer-events/kafka"
+import { CustomerEvent, EventFormat, Reference, Truth } from "@customer-events/events"
+import { type KafkaError, quietKafkaJsTimerWarnings, type SchemaRegistry } from "@customer-events/kafka"
 import { Cause, Deferred, Effect, Exit, Fiber, Metric, Option } from "effect"
 import packageJson from "../package.json" with { type: "json" }
 import * as Cli from "./Cli.js"
@@ -22,7 +22,7 @@ import * as Workers from "./Workers.js"
 import * as WorkerThread from "./WorkerThread.js"
 
 /** Start-up failures: all exit 2. */
-type StartupError = Flags.UsageError | KafkaError.KafkaError
+type StartupError = Flags.UsageError | KafkaError.KafkaError | SchemaRegistry.SchemaRegistryError
 
 const finish = (summary: Summary, options: Cli.RunOptions) => {
   if (options.summaryFile !== undefined)
@@ -31,12 +31,18 @@ const finish = (summary: Summary, options: Cli.RunOptions) => {
   return summary.stoppedBy === "forced" ? 130 : summary.failed > 0 ? 1 : 0
 }
 
-const schemaOf = (entity: Cli.SchemaEntity) =>
+const jsonSchemaOf = (entity: Cli.SchemaEntity) =>
   entity === "event"
     ? CustomerEvent.jsonSchema()
     : entity === "truth"
       ? Truth.jsonSchema()
       : Reference.jsonSchema(entity)
+
+/** `schema`: the JSON Schema (json, json-schema), or the event's Avro schema or .proto. */
+const schemaText = (entity: Cli.SchemaEntity, format: EventFormat.Format) =>
+  format === "avro" || format === "protobuf"
+    ? EventFormat.printableSchema(format)
+    : `${JSON.stringify(jsonSchemaOf(entity), null, 2)}\n`
 
 const main = (argv: ReadonlyArray<string>, exiting: Main.Exiting): Effect.Effect<number> =>
   Effect.suspend(() => {
@@ -50,7 +56,7 @@ const main = (argv: ReadonlyArray<string>, exiting: Main.Exiting): Effect.Effect
         process.stdout.write(`${packageJson.version}\n`)
         return Effect.succeed(0)
       case "Schema":
-        process.stdout.write(`${JSON.stringify(schemaOf(command.entity), null, 2)}\n`)
+        process.stdout.write(schemaText(command.entity, command.format))
         return Effect.succeed(0)
       case "Run":
         return withMetrics(command.options, exiting, runCommand(argv, command.options, exiting))

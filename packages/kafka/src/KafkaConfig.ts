@@ -5,6 +5,7 @@
  */
 import { Duration, Effect, Option, type Redacted, Result } from "effect"
 import { type Client, type Compression, compressionsOf } from "./internal/choices.js"
+import { registryOf, type SchemaRegistryConfig } from "./internal/registryConfig.js"
 import {
   type Acks,
   defaults,
@@ -19,7 +20,14 @@ import * as Properties from "./Properties.js"
 
 export type { Client, Compression } from "./internal/choices.js"
 export { clients, compressions, compressionsOf } from "./internal/choices.js"
-export type { Acks, SaslMechanism, SecurityProtocol, Settings } from "./internal/settingsTypes.js"
+export type { SchemaRegistryConfig } from "./internal/registryConfig.js"
+export type {
+  Acks,
+  SaslMechanism,
+  SecurityProtocol,
+  Settings,
+  SubjectStrategy,
+} from "./internal/settingsTypes.js"
 export { defaults } from "./internal/settingsTypes.js"
 
 export interface Sasl {
@@ -63,6 +71,8 @@ export interface KafkaConfig {
   readonly maxInFlight: number
   /** On release: how long in-flight batches may take to finish before disconnecting. */
   readonly drainTimeout: Duration.Duration
+  /** None without schema.registry.url: only the registry formats need it. */
+  readonly schemaRegistry: Option.Option<SchemaRegistryConfig>
 }
 
 /** The name of a setting in an error: where its value came from, else its Java property. */
@@ -218,6 +228,7 @@ export const make = (input: Settings, origins: Origins = {}): Result.Result<Kafk
       ...(yield* securityOf(s, label)),
       ...(yield* deliveryOf(s, input.idempotent, label)),
       ...(yield* timingOf(s, label)),
+      schemaRegistry: yield* registryOf(s, failing(label)),
     } satisfies KafkaConfig
   })
 

@@ -53,7 +53,9 @@ export const fromFlags = (
 ): Result.Result<Sourced, KafkaConfigError> =>
   collect(
     table.flatMap((spec) => {
-      const text = spec.flag === undefined ? undefined : values[spec.flag.name]
+      const given = spec.flag === undefined ? undefined : values[spec.flag.name]
+      // A flag that stands alone reads as "true" when given.
+      const text = given === true ? "true" : given
       return typeof text === "string" ? [{ spec, text, origin: `--${spec.flag!.name}` }] : []
     }),
     true,
@@ -133,14 +135,21 @@ export const flags = (names: ReadonlyArray<string>): ReadonlyArray<SettingSpec> 
 export const givenFlags = (
   names: ReadonlyArray<string>,
   values: Readonly<Record<string, unknown>>,
-): Record<string, string> =>
+): Record<string, string | true> =>
   Object.fromEntries(
-    names.flatMap((name) => (typeof values[name] === "string" ? [[name, values[name]]] : [])),
+    names.flatMap((name) =>
+      typeof values[name] === "string" || values[name] === true ? [[name, values[name]]] : [],
+    ),
   )
 
 /** parseArgs options for those flags. */
-export const flagOptions = (names: ReadonlyArray<string>): Record<string, { type: "string" }> =>
-  Object.fromEntries(flags(names).map((spec) => [spec.flag!.name, { type: "string" as const }]))
+export const flagOptions = (names: ReadonlyArray<string>): Record<string, { type: "string" | "boolean" }> =>
+  Object.fromEntries(
+    flags(names).map((spec) => [
+      spec.flag!.name,
+      { type: spec.flag!.value === undefined ? ("boolean" as const) : ("string" as const) },
+    ]),
+  )
 
 /** --help lines for those flags, aligned at column 31 as the apps' help is. */
 export const flagHelp = (names: ReadonlyArray<string>): string => flags(names).map(helpLine).join("\n")

@@ -309,7 +309,7 @@ describe("the settings table", () => {
     const text = await options
     expect(text).toContain("<!-- generated: kafka-settings -->")
     for (const spec of KafkaSettings.table) {
-      if (spec.flag !== undefined) expect(text).toContain(`| \`--${spec.flag.name} `)
+      if (spec.flag !== undefined) expect(text).toContain(`| \`--${spec.flag.name}`)
       for (const key of spec.properties) expect(text).toContain(`\`${key}\``)
     }
   })

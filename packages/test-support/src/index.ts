@@ -98,6 +98,17 @@ export const recordCount = async (topic: string, brokers = bootstrap): Promise<n
   }
 }
 
+/** Whether the broker has the topic (read with a plain kafkajs admin): "nothing produced" at all. */
+export const topicExists = async (topic: string, brokers = bootstrap): Promise<boolean> => {
+  const admin = kafkaFor(brokers).admin()
+  await admin.connect()
+  try {
+    return (await admin.listTopics()).includes(topic)
+  } finally {
+    await admin.disconnect()
+  }
+}
+
 /** A topic's configs as the broker reports them, read with a plain kafkajs admin. */
 export const topicConfig = async (topic: string, brokers = bootstrap): Promise<Record<string, string>> => {
   const admin = kafkaFor(brokers).admin()
@@ -222,4 +233,5 @@ export const readValuesWithJava = async (
   return read.stdout.split("\n").filter((line) => line !== "")
 }
 export * from "./readTopic.js"
+export * from "./registry.js"
 export * from "./truth.js"

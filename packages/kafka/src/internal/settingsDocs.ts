@@ -2,7 +2,7 @@
  * What help and the docs show of the settings table: each flag's help line, the options table, defaults as
  * text.
  */
-import type { SettingSpec } from "./settingsTable.js"
+import type { Flag, SettingSpec } from "./settingsTable.js"
 import { defaults } from "./settingsTypes.js"
 
 /** A setting's default as users write it ("5ms", "120s", "1000", "all"); undefined when it has none. */
@@ -14,10 +14,12 @@ export const defaultText = (spec: SettingSpec): string | undefined => {
   return String(value)
 }
 
+const flagText = (flag: Flag) => (flag.value === undefined ? flag.name : `${flag.name} ${flag.value}`)
+
 /** A --help line, aligned at column 31 as the apps' help is. */
 export const helpLine = (spec: SettingSpec): string => {
   const flag = spec.flag!
-  const left = `  --${flag.name} ${flag.value}`
+  const left = `  --${flagText(flag)}`
   const shown = defaultText(spec)
   const notes = [
     ...(spec.env === undefined ? [] : [`env ${spec.env}`]),
@@ -33,7 +35,7 @@ const code = (text: string | undefined) => (text === undefined ? "" : `\`${cell(
 /** The docs' table of every Kafka setting: flag, environment variable, properties keys, default, meaning. */
 export const markdownTable = (table: ReadonlyArray<SettingSpec>): string => {
   const rows = table.map((spec) => [
-    spec.flag === undefined ? "" : code(`--${spec.flag.name} ${spec.flag.value}`),
+    spec.flag === undefined ? "" : code(`--${flagText(spec.flag)}`),
     code(spec.env),
     spec.properties.map((key) => code(key)).join(", "),
     code(defaultText(spec)),

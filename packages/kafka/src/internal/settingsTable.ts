@@ -7,6 +7,7 @@
 import { Values } from "@customer-events/values"
 import { Redacted, Result } from "effect"
 import { clients, compressions } from "./choices.js"
+import { registryRows } from "./registrySettingRows.js"
 import { type Setting, saslMechanisms, securityProtocols } from "./settingsTypes.js"
 import { acks, bool, brokersOf, caseless, flagMs, into, jaas, ms, type Read } from "./settingValues.js"
 
@@ -15,8 +16,8 @@ export { brokersOf } from "./settingValues.js"
 export interface Flag {
   /** Without the dashes: "bootstrap-servers". */
   readonly name: string
-  /** The value's shape in help: "HOST:PORT[,...]". */
-  readonly value: string
+  /** The value's shape in help: "HOST:PORT[,...]"; none for a flag that stands alone (--no-auto-register). */
+  readonly value?: string
   readonly help: string
 }
 
@@ -39,7 +40,7 @@ export interface SettingSpec {
   readonly readFlag?: Read
 }
 
-export const table: ReadonlyArray<SettingSpec> = [
+const kafkaRows: ReadonlyArray<SettingSpec> = [
   {
     name: "client",
     setting: "client",
@@ -259,15 +260,12 @@ export const table: ReadonlyArray<SettingSpec> = [
   },
 ]
 
+export const table: ReadonlyArray<SettingSpec> = [...kafkaRows, ...registryRows]
+
 /** Keys a client.properties may hold that do not concern this client: accepted without a warning. */
 export const ignoredKeys: ReadonlySet<string> = new Set([
   "session.timeout.ms",
   "client.dns.lookup",
-  "schema.registry.url",
-  "basic.auth.credentials.source",
-  "basic.auth.user.info",
-  "schema.registry.basic.auth.user.info",
-  "schema.registry.basic.auth.credentials.source",
   "ssl.endpoint.identification.algorithm",
   "group.id",
   "auto.offset.reset",

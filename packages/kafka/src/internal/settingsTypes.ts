@@ -5,6 +5,8 @@ import type { Client, Compression } from "./choices.js"
 export type SaslMechanism = "plain" | "scram-sha-256" | "scram-sha-512"
 export type SecurityProtocol = "PLAINTEXT" | "SSL" | "SASL_PLAINTEXT" | "SASL_SSL"
 export type Acks = "all" | "leader" | "none"
+export const subjectStrategies = ["topic", "record", "topic-record"] as const
+export type SubjectStrategy = (typeof subjectStrategies)[number]
 
 export const saslMechanisms: ReadonlyArray<SaslMechanism> = ["plain", "scram-sha-256", "scram-sha-512"]
 export const securityProtocols: ReadonlyArray<SecurityProtocol> = [
@@ -44,6 +46,12 @@ export interface Settings {
   readonly lingerMs?: number
   readonly maxInFlight?: number
   readonly drainTimeoutMs?: number
+  readonly schemaRegistryUrl?: string
+  readonly schemaRegistryCredentialsSource?: "USER_INFO" | "URL"
+  readonly schemaRegistryUserInfo?: Redacted.Redacted<string>
+  readonly schemaRegistryCaLocation?: string
+  readonly subjectStrategy?: SubjectStrategy
+  readonly autoRegister?: boolean
 }
 
 export type Setting = keyof Settings
@@ -77,4 +85,6 @@ export const defaults = {
   batchMaxRecords: 1_000,
   lingerMs: 5,
   drainTimeoutMs: 30_000,
+  subjectStrategy: "topic",
+  autoRegister: true,
 } as const satisfies Settings

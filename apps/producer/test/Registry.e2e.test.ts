@@ -1,0 +1,224 @@
+/**
+ * The registry formats against the real broker and the local Schema Registry, with each client: what
+ * the producer writes is read back by Confluent's own Python deserializers and equals, event by
+ * event, the dry run of the same seed; a dry run needs no registry; bad registry settings stop the
+ * run before Kafka with exit 2 and nothing produced.
+ */
+import { describe, expect, test } from "bun:test"
+import { CustomerEvent, EventFormat } from "@customer-events/events"
+import { KafkaConfig } from "@customer-events/kafka"
+import {
+  type PythonRecord,
+  readTopic,
+  readWithConfluentPython,
+  registryUrl,
+  runCommand,
+  topicExists,
+  uniqueTopic,
+} from "@customer-events/test-support"
+
+const producer = ["bun", "run", "apps/producer"]
+const count = 5000
+const stream = [
+  "--seed",
+  "27",
+  "--rate",
+  "max",
+  "--count",
+  String(count),
+  "--start-time",
+  "2026-11-30T00:00:00Z",
+]
+const noRegistry = { SCHEMA_REGISTRY_URL: undefined }
+
+const upperSnake = (symbol: string) => symbol.replace(/[A-Z]/gu, (c) => `_${c}`).toUpperCase()
+/** A Protobuf enum's name back to the contract's symbol: EVENT_TYPE_PRODUCT_VIEW -> productView. */
+const symbolOf = (text: unknown, prefix: string, symbols: ReadonlyArray<string>) =>
+  symbols.find((s) => `${prefix}_${upperSnake(s)}` === text)
+
+type Fields = Record<string, string | number | undefined>
+
+/** The contract's event of what protobuf's json_format gave (snake_case, enum names, int64 as text). */
+const fromProtobuf = (v: Record<string, unknown>) => {
+  const { categories, viewSources, paymentMethods, algorithms, eventTypes } = CustomerEvent
+  const [view, cart, purchase, click] = [
+    v.product_view,
+    v.add_to_cart,
+    v.purchase,
+    v.recommendation_click,
+  ] as Array<Fields | undefined>
+  const metadata = view
+    ? {
+        category: symbolOf(view.category, "CATEGORY", categories),
+        source: symbolOf(view.source, "VIEW_SOURCE", viewSources),
+      }
+    : cart
+      ? { quantity: cart.quantity }
+      : purchase
+        ? {
+            quantity: purchase.quantity,
+            totalAmount: Number(purchase.total_amount_cents) / 100,
+            paymentMethod: symbolOf(purchase.payment_method, "PAYMENT_METHOD", paymentMethods),
+          }
+        : {
+            recommendedProductId: click?.recommended_product_id,
+            algorithm: symbolOf(click?.algorithm, "ALGORITHM", algorithms),
+          }
+  return {
+    eventId: v.event_id,
+    eventType: symbolOf(v.event_type, "EVENT_TYPE", eventTypes),
+    customerId: v.customer_id,
+    productId: v.product_id,
+    sessionId: v.session_id,
+    timestamp: new Date(v.timestamp as string).toISOString(),
+    metadata,
+  }
+}
+
+const eventOf = (format: EventFormat.RegistryFormat, record: PythonRecord) =>
+  format === "protobuf" ? fromProtobuf(record.value) : record.value
+
+const dryRun = async (format: string) => {
+  const run = await runCommand([...producer, "--dry-run", "--format", format, ...stream], noRegistry)
+  expect(run.code).toBe(0)
+  return new Map(
+    run.stdout
+      .split("\n")
+      .filter((line) => line !== "")
+      .map((line) => {
+        const event = JSON.parse(line) as CustomerEvent.CustomerEvent
+        return [event.eventId, event] as const
+      }),
+  )
+}
+
+describe("registry formats", () => {
+  for (const format of ["avro", "protobuf", "json-schema"] as const)
+    for (const client of KafkaConfig.clients)
+      test(`${format}, ${client}: Confluent's Python deserializers read back the dry run of the seed`, async () => {
+        const topic = uniqueTopic(`registry-${format}-${client}`)
+        const run = await runCommand(
+          [
+            ...producer,
+            "--topic",
+            topic,
+            "--create-topic",
+            "--format",
+            format,
+            "--client",
+            client,
+            ...stream,
+          ],
+          { SCHEMA_REGISTRY_URL: registryUrl },
+        )
+        expect(run.stderr).toContain(`subject ${topic}-value`)
+        expect(run.code).toBe(0)
+        const expected = await dryRun(format)
+        expect(expected.size).toBe(count)
+        const read = await readWithConfluentPython(topic, count, format)
+        expect(read).toHaveLength(count)
+        expect(new Set(read.map((r) => r.schemaId)).size).toBe(1)
+        for (const record of read) {
+          const event = eventOf(format, record)
+          expect(event).toEqual(expected.get(event.eventId as string)!)
+          expected.delete(event.eventId as string)
+        }
+        expect(expected.size).toBe(0)
+        const [first] = await readTopic(topic)
+        expect(first!.headers["content-type"]).toBe(EventFormat.contentTypes[format])
+      }, 120_000)
+
+  test("a registry format without a registry URL is exit 2 naming the flag, nothing produced", async () => {
+    const topic = uniqueTopic("registry-missing")
+    const run = await runCommand(
+      [...producer, "--topic", topic, "--create-topic", "--format", "avro", "--count", "10", "--rate", "max"],
+      noRegistry,
+    )
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain("--schema-registry-url: is required with --format avro")
+    expect(await topicExists(topic)).toBe(false)
+  })
+
+  test("an unreachable registry is exit 2 before Kafka is contacted, naming the URL", async () => {
+    const run = await runCommand(
+      [
+        ...producer,
+        "--format",
+        "protobuf",
+        "--schema-registry-url",
+        "http://127.0.0.1:9/apis",
+        "--count",
+        "10",
+      ],
+      { SCHEMA_REGISTRY_URL: undefined, KAFKA_BOOTSTRAP_SERVERS: "127.0.0.1:9" },
+    )
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain(
+      "Schema Registry http://127.0.0.1:9/apis, subject customer-events-value: unreachable",
+    )
+    expect(run.stderr).not.toContain("Kafka")
+  })
+
+  test("--no-auto-register on a subject that has no schema is exit 2, nothing produced", async () => {
+    const topic = uniqueTopic("registry-no-auto")
+    const run = await runCommand(
+      [
+        ...producer,
+        "--topic",
+        topic,
+        "--create-topic",
+        "--format",
+        "avro",
+        "--no-auto-register",
+        "--count",
+        "10",
+      ],
+      { SCHEMA_REGISTRY_URL: registryUrl },
+    )
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain(`subject ${topic}-value: has no schema yet`)
+    expect(await topicExists(topic)).toBe(false)
+  })
+
+  test("--no-auto-register uses the registered schema's id once a run has registered it", async () => {
+    const topic = uniqueTopic("registry-registered")
+    const args = [
+      ...producer,
+      "--topic",
+      topic,
+      "--create-topic",
+      "--format",
+      "avro",
+      "--count",
+      "10",
+      "--rate",
+      "max",
+    ]
+    const env = { SCHEMA_REGISTRY_URL: registryUrl }
+    expect((await runCommand(args, env)).code).toBe(0)
+    const second = await runCommand([...args, "--no-auto-register"], env)
+    expect(second.code).toBe(0)
+    const ids = new Set((await readWithConfluentPython(topic, 20, "avro")).map((r) => r.schemaId))
+    expect(ids.size).toBe(1)
+  })
+
+  test("bun run start --format avro starts the local registry with the broker and uses it", async () => {
+    const topic = uniqueTopic("registry-start")
+    const run = await runCommand(
+      ["bun", "run", "start", "--topic", topic, "--format", "avro", "--count", "50", "--rate", "max"],
+      {
+        SCHEMA_REGISTRY_URL: undefined,
+      },
+    )
+    expect(run.code).toBe(0)
+    expect(run.stderr).toContain(`schema: avro, subject ${topic}-value`)
+    expect(await readWithConfluentPython(topic, 50, "avro")).toHaveLength(50)
+  }, 120_000)
+
+  test("an unknown --format is exit 2 naming the choices", async () => {
+    const run = await runCommand([...producer, "--dry-run", "--format", "xml", "--count", "1"])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain("--format")
+    expect(run.stderr).toContain("json, avro, protobuf, json-schema")
+  })
+})
