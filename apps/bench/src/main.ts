@@ -14,14 +14,20 @@ import { KafkaConfig } from "@customer-events/kafka"
 import { Effect, Result } from "effect"
 import { appEntry, clients, generatorEntry, javaEntry, loopEntry, type Payloads } from "./entries.js"
 import { rateAccuracy, sustained, timeToExit, timeToFirstEvent } from "./extras.js"
+import { formatEntries } from "./formats.js"
 import { best, log, type Row, root } from "./measure.js"
-import { type Results, report } from "./report.js"
+import { formatLines, type Results, report } from "./report.js"
 import { pools, scaleEntries } from "./scale.js"
 import * as Topics from "./topics.js"
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
-  options: { quick: { type: "boolean" }, out: { type: "string" }, events: { type: "string" } },
+  options: {
+    quick: { type: "boolean" },
+    out: { type: "string" },
+    events: { type: "string" },
+    only: { type: "string" },
+  },
 })
 const quick = values.quick === true
 const settings = {
@@ -64,9 +70,20 @@ const clientEntries = async (partitions: number, payloads: Payloads, work: strin
   return [...bestOf.values()]
 }
 
+/** `--only formats`: the value formats' entries alone, printed (BENCHMARKS.md untouched). */
+const onlyFormats = async (work: string) => {
+  const rows = await formatEntries(settings.defaultClient, settings.events, work, settings.rounds)
+  console.log(formatLines(rows, settings).join("\n"))
+}
+
 const main = async () => {
   const work = mkdtempSync(join(tmpdir(), "customer-events-bench-"))
   await Topics.connect()
+  if (values.only === "formats") {
+    await onlyFormats(work)
+    await Topics.disconnect()
+    return
+  }
   const payloads = writePayloads(work)
   log(`${settings.payloads} payloads of ${payloads.averageBytes.toFixed(0)} bytes on average`)
   const generators: Array<Row> = []
@@ -90,12 +107,14 @@ const main = async () => {
     await javaEntry(3, settings.longEvents, payloads),
   ]
   const workers = await scaleEntries(settings.events, payloads.averageBytes, work, settings.rounds)
+  const formats = await formatEntries(settings.defaultClient, settings.events, work, settings.rounds)
   const results: Results = {
     generators,
     few,
     many,
     long,
     workers,
+    formats,
     pools: await pools(quick ? 20_000 : 200_000),
     averageBytes: payloads.averageBytes,
     sustained: await sustained(settings.sustainedSeconds, settings.sustainedMaxEvents),

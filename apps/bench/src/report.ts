@@ -15,6 +15,8 @@ export interface Results {
   readonly long: ReadonlyArray<Row>
   /** The app with --workers 1 and 2, and with --metrics-port scraped. */
   readonly workers: ReadonlyArray<Row>
+  /** The app with the default client in each value format. */
+  readonly formats: ReadonlyArray<Row>
   /** Peak RSS of a dry run and start-up time, with the default pools and with big ones. */
   readonly pools: Record<"default" | "big", { readonly peakRssMb: number; readonly startMs: number }>
   readonly averageBytes: number
@@ -138,6 +140,18 @@ const throughputLines = (results: Results, settings: Settings) => {
   ]
 }
 
+/** Each registry format's rate against JSON's, in the same run: Avro and Protobuf must keep 0.8 of it. */
+export const formatLines = (formats: ReadonlyArray<Row>, settings: Settings) => {
+  const json = rate(formats, "producer app, --format json")
+  return (["avro", "protobuf", "json-schema"] as const).map((format) =>
+    line(
+      `app --format ${format} / --format json (${settings.defaultClient}, ${f(settings.events)} events)`,
+      rate(formats, `producer app, --format ${format}`) / json,
+      format === "json-schema" ? undefined : 0.8,
+    ),
+  )
+}
+
 /** Memory, the generator, rate accuracy, start and exit. */
 const resourceLines = (results: Results, settings: Settings) => {
   const appRss = results.long[0]?.peakRssMb ?? Number.NaN
@@ -195,6 +209,7 @@ const measures = (results: Results, settings: Settings) =>
     "| measure | result | target | met |",
     "| --- | ---: | ---: | :---: |",
     ...throughputLines(results, settings),
+    ...formatLines(results.formats, settings),
     ...resourceLines(results, settings),
   ].join("\n")
 
@@ -218,8 +233,8 @@ const versions = () => {
 }
 
 export const report = (results: Results, settings: Settings) => {
-  const { generators, few, many, long, workers } = results
-  const entries = entryTable([...generators, ...few, ...many, ...long, ...workers])
+  const { generators, few, many, long, workers, formats } = results
+  const entries = entryTable([...generators, ...few, ...many, ...long, ...workers, ...formats])
   const tables = `${entries}\n\n${measures(results, settings)}`
   const markdown = `# Benchmarks
 
@@ -254,6 +269,9 @@ ${readFileSync(join(root, "apps/bench/READING.md"), "utf8").trim()}
   Java's partitioning.
 - Java: \`org.apache.kafka.tools.ProducerPerformance --throughput -1 --payload-file\` with acks=all,
   enable.idempotence=true and its other defaults (values only: no key, no headers).
+- Value formats: the app with the default client, \`--format json|avro|protobuf|json-schema\`, 3
+  partitions, the schema registered once in the local Schema Registry (Apicurio), alternating, best of
+  ${settings.rounds}.
 - CPU-seconds and peak RSS are the whole process's (start-up included); the generator entries run
   in one process each.
 - The default client (${settings.defaultClient}) runs the ${f(settings.longEvents)}-event entry, the

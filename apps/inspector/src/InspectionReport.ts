@@ -49,8 +49,13 @@ export interface Report {
   readonly duplicateExamples: ReadonlyArray<Finding>
   /** Records older than the newest before them in their partition. */
   readonly lateness: LatenessReport
-  /** The registry schemas the values were written with, by id, and how many records each. */
-  readonly schemas?: ReadonlyArray<{ readonly id: number; readonly format: string; readonly records: number }>
+  /** The registry schemas the values were written with, by id: version of the topic's subject, records. */
+  readonly schemas?: ReadonlyArray<{
+    readonly id: number
+    readonly format: string
+    readonly version?: number
+    readonly records: number
+  }>
   /** Events carrying the `anomaly` header, by kind (a duplicate's copies not counted again). */
   readonly anomalies: Readonly<Record<string, number>>
   /** The producer's injected disorder, when told (--summary): duplicates must equal it. */

@@ -57,10 +57,11 @@ const listing = (title: string, findings: ReadonlyArray<Finding>) =>
         ...findings.map((f) => `  partition ${f.partition} offset ${f.offset}: ${f.path}: ${f.reason}`),
       ]
 
+const schemaText = (s: NonNullable<Report["schemas"]>[number]) =>
+  `id ${s.id} (${s.format}${s.version === undefined ? "" : ` v${s.version}`}) ${formatCount(s.records)}`
+
 const schemas = ({ schemas }: Report) =>
-  schemas === undefined
-    ? []
-    : [`schemas: ${schemas.map((s) => `id ${s.id} ${s.format} ${formatCount(s.records)}`).join(", ")}`]
+  schemas === undefined ? [] : [`schemas: ${schemas.map(schemaText).join(", ")}`]
 
 export const reportText = (report: Report): string => {
   const anomalies =

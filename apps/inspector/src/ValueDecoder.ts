@@ -8,6 +8,7 @@
 import { CustomerEvent, EventFormat, WireFormat } from "@customer-events/events"
 import { KafkaConsumer, type SchemaRegistry } from "@customer-events/kafka"
 import { Effect, Result } from "effect"
+import type { Report } from "./InspectionReport.js"
 
 type Codec = { readonly format: EventFormat.RegistryFormat; readonly codec: EventFormat.PayloadCodec }
 
@@ -36,6 +37,8 @@ export class ValueDecoder {
   private readonly schemas = new Map<number, Codec | string>()
   /** Records per schema id, for the report. */
   readonly counts = new Map<number, { format: EventFormat.RegistryFormat | undefined; records: number }>()
+  /** The subject's versions by schema id, once asked for (`findVersions`). */
+  private versions: ReadonlyMap<number, number> = new Map()
 
   constructor(private readonly registry: SchemaRegistry.SchemaRegistry | undefined) {}
 
@@ -50,7 +53,8 @@ export class ValueDecoder {
       Effect.map((schema): Codec => {
         const format = formatOf[schema.type]
         const writer = schema.avro === undefined ? undefined : JSON.stringify(schema.avro)
-        return { format, codec: EventFormat.payloadCodec(format, writer) }
+        // Version 2 reads version 1 too (its one addition is optional).
+        return { format, codec: EventFormat.payloadCodec(format, "2", writer) }
       }),
       Effect.catch((error) => Effect.succeed(`schema id ${id}: ${error.reason}`)),
       Effect.tap((codec) => Effect.sync(() => this.schemas.set(id, codec))),
@@ -79,10 +83,26 @@ export class ValueDecoder {
     return this.result(decoded, EventFormat.contentTypes[schema.format], id)
   }
 
-  /** The schema ids met, with their format and records: the report's `schemas`. */
-  schemasSeen(): ReadonlyArray<{ readonly id: number; readonly format: string; readonly records: number }> {
+  /**
+   * The versions of the subject the records' schemas are (once, for the report): a schema id that is
+   * no version of it (another subject's, another strategy's) is reported without one.
+   */
+  findVersions(subject: string): Effect.Effect<void> {
+    if (this.registry === undefined || this.counts.size === 0) return Effect.void
+    return this.registry.versions(subject).pipe(
+      Effect.tap((versions) => Effect.sync(() => (this.versions = versions))),
+      Effect.catch((error) => Effect.logWarning(`schema versions of ${subject}: ${error.reason}`)),
+      Effect.asVoid,
+    )
+  }
+
+  /** The schema ids met, with their format, version and records: the report's `schemas`. */
+  schemasSeen(): NonNullable<Report["schemas"]> {
     return [...this.counts]
-      .map(([id, { format, records }]) => ({ id, format: format ?? "unknown", records }))
+      .map(([id, { format, records }]) => {
+        const version = this.versions.get(id)
+        return { id, format: format ?? "unknown", ...(version === undefined ? {} : { version }), records }
+      })
       .sort((a, b) => a.id - b.id)
   }
 

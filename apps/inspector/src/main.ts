@@ -5,6 +5,7 @@
  * of @customer-events/events and @customer-events/kafka.
  */
 import { Failure, Flags, Logging, Main, Terminal } from "@customer-events/cli"
+import { EventFormat } from "@customer-events/events"
 import { KafkaConfig, KafkaConsumer, quietKafkaJsTimerWarnings, SchemaRegistry } from "@customer-events/kafka"
 import { Deferred, Effect, Exit, Fiber, Option, Schedule, Stream } from "effect"
 import * as Cli from "./Cli.js"
@@ -19,19 +20,9 @@ const decoderOf = (config: KafkaConfig.KafkaConfig) =>
     ? Effect.map(SchemaRegistry.make(config.schemaRegistry.value), (registry) => new ValueDecoder(registry))
     : Effect.succeed(new ValueDecoder(undefined))
 
-const inspect = (options: Cli.Options, stop: Deferred.Deferred<void>) =>
+/** What is read: the topic live (--follow), or every partition up to its high watermark seen now. */
+const recordsOf = (consumer: KafkaConsumer.Service, options: Cli.Options, config: KafkaConfig.KafkaConfig) =>
   Effect.gen(function* () {
-    const config = yield* KafkaConfig.loadForApp({ configFile: options.configFile, flags: options.kafka })
-    const decoder = yield* decoderOf(config)
-    const consumer = yield* KafkaConsumer.make(config)
-    const inspection = new Inspection({
-      decoder,
-      topic: options.topic,
-      mode: options.mode,
-      start: options.fromTime === undefined ? "beginning" : "time",
-      expected: options.expected,
-      truth: options.truth,
-    })
     let records: Stream.Stream<KafkaConsumer.ConsumedRecord, unknown>
     let ranges: ReadonlyArray<KafkaConsumer.PartitionRange> = []
     if (options.follow) {
@@ -54,6 +45,31 @@ const inspect = (options: Cli.Options, stop: Deferred.Deferred<void>) =>
       // The very ranges reported are the ones read.
       records = consumer.readRanges(options.topic, ranges)
     }
+    return { records, ranges }
+  })
+
+/** The versions of the topic's subject that the schemas met are, for the report. */
+const findVersions = (decoder: ValueDecoder, config: KafkaConfig.KafkaConfig, topic: string) =>
+  Option.match(config.schemaRegistry, {
+    onNone: () => Effect.void,
+    onSome: (registry) =>
+      decoder.findVersions(SchemaRegistry.subjectOf(registry.subjectStrategy, topic, EventFormat.recordName)),
+  })
+
+const inspect = (options: Cli.Options, stop: Deferred.Deferred<void>) =>
+  Effect.gen(function* () {
+    const config = yield* KafkaConfig.loadForApp({ configFile: options.configFile, flags: options.kafka })
+    const decoder = yield* decoderOf(config)
+    const consumer = yield* KafkaConsumer.make(config)
+    const inspection = new Inspection({
+      decoder,
+      topic: options.topic,
+      mode: options.mode,
+      start: options.fromTime === undefined ? "beginning" : "time",
+      expected: options.expected,
+      truth: options.truth,
+    })
+    const { records, ranges } = yield* recordsOf(consumer, options, config)
     const progress = Effect.sync(() =>
       Terminal.showStatus(
         `read ${Terminal.formatCount(inspection.count)} | findings ` +
@@ -77,6 +93,7 @@ const inspect = (options: Cli.Options, stop: Deferred.Deferred<void>) =>
     )
     if (options.progress) yield* Effect.raceFirst(read, Effect.andThen(progress, Effect.never))
     else yield* read
+    yield* findVersions(decoder, config, options.topic)
     return inspection.report(ranges)
   })
 

@@ -18,6 +18,8 @@ export interface RunOptions {
   readonly topic: string
   /** The records' values: JSON, or a registry format (the schema id resolved once, before Kafka). */
   readonly format: EventFormat.Format
+  /** The event schema's version: 2 adds deviceType; broken is only ever offered to the registry. */
+  readonly schemaVersion: EventFormat.SchemaVersion
   readonly configFile: string | undefined
   /** The Kafka flags given (read through the settings table): they win over env and file. */
   readonly kafka: Readonly<Record<string, string | true>>
@@ -69,7 +71,12 @@ export type SchemaEntity = (typeof schemaEntities)[number]
 
 export type Command =
   | { readonly _tag: "Run"; readonly options: RunOptions }
-  | { readonly _tag: "Schema"; readonly entity: SchemaEntity; readonly format: EventFormat.Format }
+  | {
+      readonly _tag: "Schema"
+      readonly entity: SchemaEntity
+      readonly format: EventFormat.Format
+      readonly version: EventFormat.SchemaVersion
+    }
   | { readonly _tag: "Help" }
   | { readonly _tag: "Version" }
 
@@ -120,6 +127,7 @@ const schemaCommand = (
   positionals: ReadonlyArray<string>,
   entity: string | undefined,
   format: EventFormat.Format,
+  version: EventFormat.SchemaVersion,
 ): Command => {
   if (positionals.length === 0)
     return fail("--entity", "chooses what the schema command prints: customer-events schema --entity product")
@@ -132,8 +140,12 @@ const schemaCommand = (
   const chosen = oneOf("--entity", entity ?? defaultOf("entity"), schemaEntities)
   if (chosen !== "event" && (format === "avro" || format === "protobuf"))
     fail("--format", `${format} is written for events only: use --entity event, or --format json-schema`)
-  return { _tag: "Schema", entity: chosen, format }
+  return { _tag: "Schema", entity: chosen, format, version }
 }
+
+const brokenUse =
+  "broken is a change for the registry to refuse, never written: use it with --format " +
+  "avro|protobuf|json-schema, without --dry-run"
 
 export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | undefined>): Command => {
   const parsed = Flags.parse(withPrintFormat(argv), flags)
@@ -141,8 +153,11 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
   if (v.help) return { _tag: "Help" }
   if (v.version) return { _tag: "Version" }
   const format = formatOf(v.format, env)
+  const version = oneOf("--schema-version", v["schema-version"] ?? "1", EventFormat.schemaVersions)
   if (parsed.positionals.length > 0 || v.entity !== undefined)
-    return schemaCommand(parsed.positionals, v.entity, format)
+    return schemaCommand(parsed.positionals, v.entity, format, version)
+  if (version === "broken" && (format === "json" || v["dry-run"] === true))
+    fail("--schema-version", brokenUse)
   const topic = Flags.topic(v.topic, env, defaultOf("topic"))
   const customers = parseWhole("--customers", v.customers ?? defaultOf("customers"), 1, 1_000_000_000)
   const instance = instanceOf(v.instance, customers)
@@ -153,6 +168,7 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
     options: {
       topic,
       format,
+      schemaVersion: version,
       configFile: v.config,
       kafka: KafkaSettings.givenFlags(kafkaFlags, v),
       pacing: instance === undefined ? pacing : Pacing.shareOf(pacing, instance.of),

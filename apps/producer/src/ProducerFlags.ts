@@ -16,6 +16,14 @@ export const producerFlags = {
     env: "EVENT_FORMAT",
     default: "json",
   },
+  "schema-version": {
+    value: "1|2|broken",
+    section: "kafka",
+    help:
+      "the event schema: 2 adds the session's deviceType (optional, a BACKWARD\ncompatible change); " +
+      "broken: a change the registry must refuse (exit 2,\nnothing produced), to rehearse it",
+    default: "1",
+  },
   config: {
     value: "FILE",
     section: "kafka",

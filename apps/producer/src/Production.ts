@@ -30,7 +30,8 @@ export const connect = (options: Cli.RunOptions) =>
     const config = yield* KafkaConfig.loadForApp({ configFile: options.configFile, flags: options.kafka })
     const values = RecordValues.encoderOf(
       options.format,
-      yield* RecordValues.resolve(options.format, options.topic, config),
+      yield* RecordValues.resolve(options, config),
+      options.schemaVersion,
     )
     yield* Effect.logInfo(`connecting to ${KafkaConfig.describe(config)}`)
     yield* Effect.scoped(
@@ -122,6 +123,7 @@ const generatorOptions = (options: Cli.RunOptions): EventGenerator.Options => ({
   anomalies: options.anomalies,
   clock: options.startTime === undefined ? EventClock.wall() : EventClock.simulated(options.startTime),
   ...(options.instance === undefined ? {} : { instance: options.instance }),
+  deviceTypes: options.schemaVersion === "2",
 })
 
 /** --metrics-port: the run's metrics published every second; the effect returned publishes the last. */
@@ -167,6 +169,7 @@ export const runStream = (options: Cli.RunOptions, hooks: Hooks) =>
       seed,
       ...instanceLabel(options),
       ...(values === undefined ? {} : { values }),
+      schemaVersion: options.schemaVersion,
       generator,
       state,
       control,

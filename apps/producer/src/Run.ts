@@ -21,6 +21,8 @@ export interface RunInput {
   readonly instance?: string
   /** How the values are written: a registry format's wire bytes; default JSON. */
   readonly values?: EventRecord.ValueEncoder
+  /** The contract version the events follow: the `schema-version` header. */
+  readonly schemaVersion?: string
   readonly generator: EventGenerator.EventGenerator
   readonly pacer: Pacer.PacerOptions
   readonly state: RunState
@@ -46,7 +48,13 @@ export const run = (input: RunInput): Effect.Effect<Summary> =>
       Stream.interruptWhen(control.stopped),
       Stream.map((batch) => {
         state.generated(batch)
-        const encoded = EventRecord.fromEvents(batch.events, batch.anomalies, input.instance, input.values)
+        const encoded = EventRecord.fromEvents(
+          batch.events,
+          batch.anomalies,
+          input.instance,
+          input.values,
+          input.schemaVersion,
+        )
         for (const observe of input.observers ?? []) observe(batch, encoded)
         return encoded
       }),

@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from "node:fs"
 import { Failure, Flags, Logging, Main, Terminal } from "@customer-events/cli"
-import { CustomerEvent, EventFormat, Reference, Truth } from "@customer-events/events"
+import { EventFormat, Reference, Truth } from "@customer-events/events"
 import { type KafkaError, quietKafkaJsTimerWarnings, type SchemaRegistry } from "@customer-events/kafka"
 import { Cause, Deferred, Effect, Exit, Fiber, Metric, Option } from "effect"
 import packageJson from "../package.json" with { type: "json" }
@@ -31,18 +31,22 @@ const finish = (summary: Summary, options: Cli.RunOptions) => {
   return summary.stoppedBy === "forced" ? 130 : summary.failed > 0 ? 1 : 0
 }
 
-const jsonSchemaOf = (entity: Cli.SchemaEntity) =>
+const jsonSchemaOf = (entity: Cli.SchemaEntity, version: EventFormat.SchemaVersion) =>
   entity === "event"
-    ? CustomerEvent.jsonSchema()
+    ? JSON.parse(EventFormat.schemaText("json-schema", version))
     : entity === "truth"
       ? Truth.jsonSchema()
       : Reference.jsonSchema(entity)
 
 /** `schema`: the JSON Schema (json, json-schema), or the event's Avro schema or .proto. */
-const schemaText = (entity: Cli.SchemaEntity, format: EventFormat.Format) =>
+const schemaText = (
+  entity: Cli.SchemaEntity,
+  format: EventFormat.Format,
+  version: EventFormat.SchemaVersion,
+) =>
   format === "avro" || format === "protobuf"
-    ? EventFormat.printableSchema(format)
-    : `${JSON.stringify(jsonSchemaOf(entity), null, 2)}\n`
+    ? EventFormat.printableSchema(format, version)
+    : `${JSON.stringify(jsonSchemaOf(entity, version), null, 2)}\n`
 
 const main = (argv: ReadonlyArray<string>, exiting: Main.Exiting): Effect.Effect<number> =>
   Effect.suspend(() => {
@@ -56,7 +60,7 @@ const main = (argv: ReadonlyArray<string>, exiting: Main.Exiting): Effect.Effect
         process.stdout.write(`${packageJson.version}\n`)
         return Effect.succeed(0)
       case "Schema":
-        process.stdout.write(schemaText(command.entity, command.format))
+        process.stdout.write(schemaText(command.entity, command.format, command.version))
         return Effect.succeed(0)
       case "Run":
         return withMetrics(command.options, exiting, runCommand(argv, command.options, exiting))

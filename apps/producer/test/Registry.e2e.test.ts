@@ -11,6 +11,7 @@ import {
   type PythonRecord,
   readTopic,
   readWithConfluentPython,
+  recordCount,
   registryUrl,
   runCommand,
   topicExists,
@@ -128,6 +129,52 @@ describe("registry formats", () => {
         expect(first!.headers["content-type"]).toBe(EventFormat.contentTypes[format])
       }, 120_000)
 
+  for (const format of ["avro", "protobuf", "json-schema"] as const)
+    test(`${format}: version 1 then 2 in one topic, read by the inspector and Python; broken refused`, async () => {
+      const topic = uniqueTopic(`evolution-${format}`)
+      const env = { SCHEMA_REGISTRY_URL: registryUrl }
+      const produce = (version: string) =>
+        runCommand(
+          [
+            ...producer,
+            "--topic",
+            topic,
+            "--create-topic",
+            "--format",
+            format,
+            "--schema-version",
+            version,
+          ].concat(["--rate", "max", "--count", "500", "--seed", version === "1" ? "1" : "2"]),
+          env,
+        )
+      expect((await produce("1")).code).toBe(0)
+      expect((await produce("2")).code).toBe(0)
+      const broken = await produce("broken")
+      expect(broken.code).toBe(2)
+      const errorLines = broken.stderr.split("\n").filter((line) => line.startsWith("error: "))
+      expect(errorLines).toHaveLength(1)
+      expect(errorLines[0]).toContain(`subject ${topic}-value: refused the schema as incompatible: `)
+      expect(await recordCount(topic)).toBe(1000)
+
+      const inspected = await runCommand(
+        ["bun", "run", "apps/inspector", "--topic", topic, "--json", "--no-progress"],
+        env,
+      )
+      expect(inspected.code).toBe(0)
+      const report = JSON.parse(inspected.stdout)
+      expect(report).toMatchObject({ records: 1000, valid: 1000, sound: true })
+      expect(report.schemas.map((s: { version: number; records: number }) => [s.version, s.records])).toEqual(
+        [
+          [1, 500],
+          [2, 500],
+        ],
+      )
+      const read = await readWithConfluentPython(topic, 1000, format)
+      const withDevice = read.filter((r) => (r.value.deviceType ?? r.value.device_type) !== undefined)
+      expect(withDevice).toHaveLength(500)
+      expect(new Set(withDevice.map((r) => r.schemaId)).size).toBe(1)
+    }, 120_000)
+
   test("a registry format without a registry URL is exit 2 naming the flag, nothing produced", async () => {
     const topic = uniqueTopic("registry-missing")
     const run = await runCommand(
@@ -211,7 +258,7 @@ describe("registry formats", () => {
       },
     )
     expect(run.code).toBe(0)
-    expect(run.stderr).toContain(`schema: avro, subject ${topic}-value`)
+    expect(run.stderr).toContain(`schema: avro version 1, subject ${topic}-value`)
     expect(await readWithConfluentPython(topic, 50, "avro")).toHaveLength(50)
   }, 120_000)
 

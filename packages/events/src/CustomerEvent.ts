@@ -6,8 +6,11 @@ import { Data, Result, Schema, type SchemaIssue } from "effect"
 import { draft7 } from "./internal/draft7.js"
 import { issueLines, showActual } from "./internal/issueText.js"
 
-/** Version of this contract, sent in the `schema-version` record header. */
-export const schemaVersion = "1"
+/** The contract's versions: 2 adds the optional deviceType. Sent in the `schema-version` header. */
+export const schemaVersions = ["1", "2"] as const
+export type SchemaVersion = (typeof schemaVersions)[number]
+/** The default version, and the one every version-1 record says. */
+export const schemaVersion: SchemaVersion = "1"
 
 /** Closed sets, in the order the README documents them. */
 export const categories = [
@@ -91,6 +94,10 @@ export const ViewSourceSchema = literalOf(viewSources, "a source")
 export const PaymentMethodSchema = literalOf(paymentMethods, "a payment method")
 export const AlgorithmSchema = literalOf(algorithms, "an algorithm")
 
+export const deviceTypes = ["mobile", "desktop", "tablet"] as const
+export type DeviceType = (typeof deviceTypes)[number]
+export const DeviceTypeSchema = literalOf(deviceTypes, "a device type")
+
 // Field order here is the JSON field order: eventId and eventType come first.
 const common = {
   customerId: CustomerId,
@@ -99,69 +106,96 @@ const common = {
   timestamp: Timestamp,
 }
 
-export const ProductView = Schema.Struct({
+/**
+ * Version 2 of the contract adds the session's device type after the metadata, optional: version 1
+ * events are version 2 events too.
+ */
+const device = { deviceType: Schema.optionalKey(DeviceTypeSchema) }
+
+const productViewFields = {
   eventId: EventId,
   eventType: Schema.Literal("productView"),
   ...common,
   metadata: Schema.Struct({ category: CategorySchema, source: ViewSourceSchema }),
-}).annotate({ identifier: "ProductView", description: "A customer viewed a product page." })
+}
+const productViewDoc = { identifier: "ProductView", description: "A customer viewed a product page." }
 
-export const AddToCart = Schema.Struct({
+const addToCartFields = {
   eventId: EventId,
   eventType: Schema.Literal("addToCart"),
   ...common,
   metadata: Schema.Struct({ quantity: Quantity }),
-}).annotate({
+}
+const addToCartDoc = {
   identifier: "AddToCart",
   description: "A customer put a quantity of a product in the cart.",
-})
+}
 
-export const Purchase = Schema.Struct({
+const purchaseFields = {
   eventId: EventId,
   eventType: Schema.Literal("purchase"),
   ...common,
   metadata: Schema.Struct({ quantity: Quantity, totalAmount: Amount, paymentMethod: PaymentMethodSchema }),
-}).annotate({
+}
+const purchaseDoc = {
   identifier: "Purchase",
   description: "A customer bought a carted product; totalAmount = quantity x unit price.",
-})
+}
 
-export const RecommendationClick = Schema.Struct({
+const recommendationClickFields = {
   eventId: EventId,
   eventType: Schema.Literal("recommendationClick"),
   ...common,
   metadata: Schema.Struct({ recommendedProductId: ProductId, algorithm: AlgorithmSchema }),
-})
-  .annotate({
-    identifier: "RecommendationClick",
-    // JSON Schema cannot compare two fields: the rule is stated for validators' readers.
-    description:
-      "A customer clicked a product recommended on the page of productId; recommendedProductId is " +
-      "never productId.",
-  })
-  .check(
-    Schema.makeFilter((e) =>
-      e.metadata.recommendedProductId === e.productId
-        ? {
-            path: ["metadata", "recommendedProductId"],
-            issue: `expected a product other than productId, got ${showActual(e.productId)}`,
-          }
-        : undefined,
-    ),
-  )
+}
+const recommendationClickDoc = {
+  identifier: "RecommendationClick",
+  // JSON Schema cannot compare two fields: the rule is stated for validators' readers.
+  description:
+    "A customer clicked a product recommended on the page of productId; recommendedProductId is " +
+    "never productId.",
+}
+const recommendsAnother = Schema.makeFilter(
+  (e: { readonly productId: string; readonly metadata: { readonly recommendedProductId: string } }) =>
+    e.metadata.recommendedProductId === e.productId
+      ? {
+          path: ["metadata", "recommendedProductId"],
+          issue: `expected a product other than productId, got ${showActual(e.productId)}`,
+        }
+      : undefined,
+)
+
+export const ProductView = Schema.Struct({ ...productViewFields, ...device }).annotate(productViewDoc)
+export const AddToCart = Schema.Struct({ ...addToCartFields, ...device }).annotate(addToCartDoc)
+export const Purchase = Schema.Struct({ ...purchaseFields, ...device }).annotate(purchaseDoc)
+export const RecommendationClick = Schema.Struct({ ...recommendationClickFields, ...device })
+  .annotate(recommendationClickDoc)
+  .check(recommendsAnother)
 
 export type ProductView = typeof ProductView.Type
 export type AddToCart = typeof AddToCart.Type
 export type Purchase = typeof Purchase.Type
 export type RecommendationClick = typeof RecommendationClick.Type
 
-/** The event: a union discriminated by `eventType`. */
-export const CustomerEvent = Schema.Union([ProductView, AddToCart, Purchase, RecommendationClick]).annotate({
+const eventAnnotations = {
   identifier: "CustomerEvent",
   title: "Customer event",
   description: "An e-commerce customer event, the JSON value of each Kafka record (customer-events).",
-})
+}
+
+/** The event: a union discriminated by `eventType`; version 2's optional deviceType accepted. */
+export const CustomerEvent = Schema.Union([ProductView, AddToCart, Purchase, RecommendationClick]).annotate(
+  eventAnnotations,
+)
 export type CustomerEvent = typeof CustomerEvent.Type
+
+/** Version 1 of the contract exactly: what version 1's schemas (JSON Schema, Avro, .proto) publish. */
+export const CustomerEventV1 = Schema.Union([
+  Schema.Struct(productViewFields).annotate(productViewDoc),
+  Schema.Struct(addToCartFields).annotate(addToCartDoc),
+  Schema.Struct(purchaseFields).annotate(purchaseDoc),
+  Schema.Struct(recommendationClickFields).annotate(recommendationClickDoc).check(recommendsAnother),
+]).annotate(eventAnnotations)
 
 /** A value that is not a valid event: every issue with its dotted path. */
 export class EventDecodeError extends Data.TaggedError("EventDecodeError")<{
@@ -223,10 +257,12 @@ export const decodeJson = (json: string): Result.Result<CustomerEvent, EventDeco
 export const encodeJson = (event: CustomerEvent): string => JSON.stringify(event)
 
 /** The published schema's identity: its version follows the `schema-version` header. */
-export const schemaId = `urn:customer-events:schema:customer-event:${schemaVersion}`
+export const schemaIdOf = (version: SchemaVersion) => `urn:customer-events:schema:customer-event:${version}`
+export const schemaId = schemaIdOf(schemaVersion)
 
 /**
  * The JSON Schema (Draft 7) of an event, printed by the producer's `schema` command: the union at
  * the root (no top-level "$ref"), its parts under Draft 7's "definitions".
  */
-export const jsonSchema = (): Record<string, unknown> => draft7(CustomerEvent, schemaId)
+export const jsonSchema = (version: SchemaVersion = schemaVersion): Record<string, unknown> =>
+  version === "1" ? draft7(CustomerEventV1, schemaIdOf("1")) : draft7(CustomerEvent, schemaIdOf("2"))

@@ -10,7 +10,7 @@ import { avroCodec, type PayloadCodec } from "./internal/avroCodec.js"
 import { avroSchema, namespace } from "./internal/avroSchema.js"
 import { protoCodec } from "./internal/protoCodec.js"
 import { protoSchema } from "./internal/protoSchema.js"
-import { flattenedUnion, type Naming } from "./internal/schemaForm.js"
+import { type Field, flattenedUnion, type Naming, type RecordForm } from "./internal/schemaForm.js"
 
 export type { PayloadCodec } from "./internal/avroCodec.js"
 
@@ -48,33 +48,86 @@ const naming: Naming = {
     [CustomerEvent.ViewSourceSchema.ast, "ViewSource"],
     [CustomerEvent.PaymentMethodSchema.ast, "PaymentMethod"],
     [CustomerEvent.AlgorithmSchema.ast, "Algorithm"],
+    [CustomerEvent.DeviceTypeSchema.ast, "DeviceType"],
   ]),
 }
 
-const eventForm = flattenedUnion(
-  CustomerEvent.CustomerEvent.ast,
-  { name: "CustomerEvent", discriminator: "eventType", discriminatorType: "EventType" },
-  naming,
-)
+/**
+ * The schema versions a run can write with: the contract's 1 and 2 (2 adds the optional deviceType),
+ * and `broken`, version 1 with `quantity` made a string: what a registry with BACKWARD compatibility
+ * refuses, for rehearsing that refusal. Nothing is ever written with it.
+ */
+export const schemaVersions = ["1", "2", "broken"] as const
+export type SchemaVersion = (typeof schemaVersions)[number]
+
+const formOf = (schema: typeof CustomerEvent.CustomerEventV1 | typeof CustomerEvent.CustomerEvent) =>
+  flattenedUnion(
+    schema.ast,
+    { name: "CustomerEvent", discriminator: "eventType", discriminatorType: "EventType" },
+    naming,
+  )
+
+const v1Form = formOf(CustomerEvent.CustomerEventV1)
+const v2Form = formOf(CustomerEvent.CustomerEvent)
+
+/** Every int field a string: incompatible with version 1 in Avro, Protobuf and JSON Schema alike. */
+const brokenForm = (form: RecordForm): RecordForm => ({
+  ...form,
+  fields: form.fields.map((f): Field => {
+    if (f.type.kind === "int") return { ...f, type: { kind: "string" } }
+    if (f.type.kind === "record") return { ...f, type: { kind: "record", record: brokenForm(f.type.record) } }
+    if (f.type.kind === "choice")
+      return {
+        ...f,
+        type: { ...f.type, members: f.type.members.map((m) => ({ ...m, record: brokenForm(m.record) })) },
+      }
+    return f
+  }),
+})
+
+const forms: Readonly<Record<SchemaVersion, RecordForm>> = {
+  "1": v1Form,
+  "2": v2Form,
+  broken: brokenForm(v1Form),
+}
+
+/** The JSON Schema of a version; broken: version 1's with every quantity a string. */
+const jsonSchemaOf = (version: SchemaVersion): unknown => {
+  if (version !== "broken") return CustomerEvent.jsonSchema(version)
+  const quantityAsString = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(quantityAsString)
+      : typeof value === "object" && value !== null
+        ? Object.fromEntries(
+            Object.entries(value).map(([k, v]) => [
+              k,
+              k === "quantity" ? { type: "string" } : quantityAsString(v),
+            ]),
+          )
+        : value
+  return quantityAsString(CustomerEvent.jsonSchema("1"))
+}
 
 /** The record's full name in Avro and Protobuf alike (Avro's namespace is the .proto's package). */
 export const recordName = `${namespace}.CustomerEvent`
 
 /** The schema a format registers, as the registry takes it (Avro and JSON Schema as JSON text). */
-export const schemaText = (format: RegistryFormat): string => {
+export const schemaText = (format: RegistryFormat, version: SchemaVersion = "1"): string => {
   switch (format) {
     case "avro":
-      return JSON.stringify(avroSchema(eventForm))
+      return JSON.stringify(avroSchema(forms[version]))
     case "protobuf":
-      return protoSchema(eventForm)
+      return protoSchema(forms[version])
     case "json-schema":
-      return JSON.stringify(CustomerEvent.jsonSchema())
+      return JSON.stringify(jsonSchemaOf(version))
   }
 }
 
 /** The schema as `schema --format` prints it: JSON pretty-printed, the .proto as is. */
-export const printableSchema = (format: RegistryFormat): string =>
-  format === "protobuf" ? schemaText(format) : `${JSON.stringify(JSON.parse(schemaText(format)), null, 2)}\n`
+export const printableSchema = (format: RegistryFormat, version: SchemaVersion = "1"): string =>
+  format === "protobuf"
+    ? schemaText(format, version)
+    : `${JSON.stringify(JSON.parse(schemaText(format, version)), null, 2)}\n`
 
 const jsonCodec: PayloadCodec = {
   write: (value, into, offset) => {
@@ -87,16 +140,20 @@ const jsonCodec: PayloadCodec = {
 }
 
 /**
- * Payloads of a format. `writerSchema`, the schema text the payloads were written with (a registry's),
- * defaults to ours: a reader passes the writer's, so that any compatible version reads.
+ * Payloads of a format, written with a version's schema. A reader passes `writerSchema`, the schema
+ * the payloads were written with (a registry's), and version 2, which reads version 1 payloads too.
  */
-export const payloadCodec = (format: RegistryFormat, writerSchema?: string): PayloadCodec => {
-  const text = writerSchema ?? schemaText(format)
+export const payloadCodec = (
+  format: RegistryFormat,
+  version: SchemaVersion = "1",
+  writerSchema?: string,
+): PayloadCodec => {
+  const text = writerSchema ?? schemaText(format, version)
   switch (format) {
     case "avro":
-      return avroCodec(eventForm, JSON.parse(text), namespace)
+      return avroCodec(forms[version], JSON.parse(text), namespace)
     case "protobuf":
-      return protoCodec(eventForm, text, recordName)
+      return protoCodec(forms[version], text, recordName)
     case "json-schema":
       return jsonCodec
   }

@@ -11,6 +11,7 @@ import type { EventType } from "./CustomerEvent.js"
 import type { EventClock } from "./EventClock.js"
 import * as EventClocks from "./EventClock.js"
 import { Anomalies, type EpisodeReport } from "./internal/anomalies.js"
+import { withDeviceTypes } from "./internal/deviceTypes.js"
 import { Disorder, type Lateness } from "./internal/disorder.js"
 import { independentEvents } from "./internal/independentEvents.js"
 import { makeIsoFormatter, Prng } from "./internal/Prng.js"
@@ -54,6 +55,8 @@ export interface Options {
   readonly duplicateRate?: number
   /** Labelled anomaly episodes, placed from the first event time on. */
   readonly anomalies?: ReadonlyArray<Episode>
+  /** Schema version 2: each event carries its session's deviceType (nothing else changes). */
+  readonly deviceTypes?: boolean
 }
 
 export type { Batch } from "./internal/take.js"
@@ -156,10 +159,7 @@ const makeWithPrng = (rng: Prng, options: Options = {}): EventGenerator => {
         )
 
   const source: Source = { nextEvent, iso, clock, drawPause, rng }
-  const take = (maxEvents: number, withinMs: number): Batch =>
-    disorder === undefined && anomalies === undefined
-      ? takeInOrder(source, maxEvents, withinMs)
-      : takeAltered(source, disorder, anomalies, maxEvents, withinMs)
+  const take = taker(source, disorder, anomalies, options.deviceTypes === true)
 
   return {
     mode,
@@ -168,6 +168,22 @@ const makeWithPrng = (rng: Prng, options: Options = {}): EventGenerator => {
     take,
     episodes: () => anomalies?.report(iso) ?? [],
   }
+}
+
+/** How batches are taken: in order, or altered (disorder, anomalies); with deviceTypes for version 2. */
+const taker = (
+  source: Source,
+  disorder: Disorder | undefined,
+  anomalies: Anomalies | undefined,
+  deviceTypes: boolean,
+) => {
+  const take = (maxEvents: number, withinMs: number): Batch =>
+    disorder === undefined && anomalies === undefined
+      ? takeInOrder(source, maxEvents, withinMs)
+      : takeAltered(source, disorder, anomalies, maxEvents, withinMs)
+  return deviceTypes
+    ? (maxEvents: number, withinMs: number) => withDeviceTypes(take(maxEvents, withinMs))
+    : take
 }
 
 /** A generator whose state is drawn from Effect's Random service (unseeded: a new stream each run). */

@@ -45,12 +45,13 @@ const encode = (
   instance: string | undefined,
   value: string | Buffer,
   contentType: string,
+  version: string,
 ): Encoded => {
   const headers: Record<string, string> = {
     [headerNames.eventType]: event.eventType,
     [headerNames.eventId]: event.eventId,
     [headerNames.contentType]: contentType,
-    [headerNames.schemaVersion]: schemaVersion,
+    [headerNames.schemaVersion]: version,
   }
   if (anomaly !== undefined) headers[Anomaly.headerName] = anomaly
   if (instance !== undefined) headers[headerNames.instance] = instance
@@ -66,29 +67,38 @@ const encode = (
 const json = EventFormat.contentTypes.json
 
 export const fromEvent = (event: CustomerEvent): EventRecord => {
-  const { event: _, ...record } = encode(event, undefined, undefined, encodeJson(event), json)
+  const { event: _, ...record } = encode(
+    event,
+    undefined,
+    undefined,
+    encodeJson(event),
+    json,
+    event.deviceType === undefined ? "1" : "2",
+  )
   return record
 }
 
 /**
  * Encodes a batch once, on the way to the producer. `anomalies` (parallel to events) labels the
  * records an anomaly episode produced with the header `anomaly: KIND`; `instance` ("I/N") labels
- * every record with the header `instance`; `values` writes the values (default: JSON).
+ * every record with the header `instance`; `values` writes the values (default: JSON); `version` is
+ * the contract version the events follow (the `schema-version` header).
  */
 export const fromEvents = (
   events: ReadonlyArray<CustomerEvent>,
   anomalies?: ReadonlyArray<Anomaly.Kind | undefined>,
   instance?: string,
   values?: ValueEncoder,
+  version: string = schemaVersion,
 ): Array<Encoded> => {
   const out = new Array<Encoded>(events.length)
   if (values === undefined) {
     for (let i = 0; i < events.length; i++)
-      out[i] = encode(events[i]!, anomalies?.[i], instance, encodeJson(events[i]!), json)
+      out[i] = encode(events[i]!, anomalies?.[i], instance, encodeJson(events[i]!), json, version)
     return out
   }
   const bytes = values.encode(events)
   for (let i = 0; i < events.length; i++)
-    out[i] = encode(events[i]!, anomalies?.[i], instance, bytes[i]!, values.contentType)
+    out[i] = encode(events[i]!, anomalies?.[i], instance, bytes[i]!, values.contentType, version)
   return out
 }

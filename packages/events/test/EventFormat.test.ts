@@ -8,8 +8,10 @@ import { bytesToCents, centsToBytes } from "../src/internal/avroCodec.js"
 import { protoType } from "../src/internal/protoCodec.js"
 
 const start = Date.parse("2026-11-30T00:00:00.000Z")
-const generate = (seed: number, n: number, mode: EventGenerator.Mode) =>
-  Effect.runSync(EventGenerator.makeSeeded(seed, { clock: EventClock.simulated(start), mode })).next(n).events
+const generate = (seed: number, n: number, mode: EventGenerator.Mode, deviceTypes = false) =>
+  Effect.runSync(
+    EventGenerator.makeSeeded(seed, { clock: EventClock.simulated(start), mode, deviceTypes }),
+  ).next(n).events
 
 const registryFormats = EventFormat.formats.filter(EventFormat.isRegistryFormat)
 
@@ -38,6 +40,54 @@ describe("EventFormat", () => {
         { numRuns: 40 },
       )
     })
+
+  for (const format of registryFormats)
+    test(`${format}: version 2 events (deviceType) round-trip; version 2 reads version 1 payloads`, () => {
+      const v2 = EventFormat.payloadCodec(format, "2")
+      // As the inspector reads: Avro with the writer's schema, the others with version 2's own.
+      const writer = format === "avro" ? EventFormat.schemaText("avro", "1") : undefined
+      const reader = EventFormat.payloadCodec(format, "2", writer)
+      const v1 = EventFormat.payloadCodec(format, "1")
+      for (const event of generate(9, 500, "sessions", true)) {
+        expect(event.deviceType).toBeDefined()
+        expect(roundTrip(v2, event)).toEqual(event)
+      }
+      for (const event of generate(9, 500, "independent")) {
+        const into = Buffer.alloc(4096)
+        const back = EventFormat.decodePayload(reader, into.subarray(0, v1.write(event, into, 0)))
+        expect(Result.getOrThrow(back)).toEqual(event)
+      }
+    })
+
+  test("version 2's stream is version 1's with each session's deviceType, about 60/33/7", () => {
+    const v1 = generate(4, 20_000, "sessions")
+    const v2 = generate(4, 20_000, "sessions", true)
+    expect(v2.map(({ deviceType: _, ...rest }) => rest)).toEqual(v1)
+    const bySession = new Map(v2.map((e) => [e.sessionId, e.deviceType]))
+    for (const e of v2) expect(e.deviceType).toBe(bySession.get(e.sessionId)!)
+    const share = (d: string) => [...bySession.values()].filter((x) => x === d).length / bySession.size
+    expect(share("mobile")).toBeGreaterThan(0.5)
+    expect(share("desktop")).toBeGreaterThan(0.25)
+    expect(share("tablet")).toBeGreaterThan(0.03)
+  })
+
+  test("the broken version differs from version 1 only in quantity, a string in each format", () => {
+    const avro = JSON.stringify(JSON.parse(EventFormat.schemaText("avro", "broken")))
+    expect(avro).toBe(
+      EventFormat.schemaText("avro", "1").replaceAll(
+        '"name":"quantity","type":"int"',
+        '"name":"quantity","type":"string"',
+      ),
+    )
+    expect(EventFormat.schemaText("protobuf", "broken")).toBe(
+      EventFormat.schemaText("protobuf", "1").replaceAll("int32 quantity", "string quantity"),
+    )
+    expect(EventFormat.schemaText("json-schema", "broken")).toContain('"quantity":{"type":"string"}')
+    expect(EventFormat.schemaText("avro", "2")).toContain(
+      '{"name":"deviceType","type":["null",{"type":"enum","name":"DeviceType"',
+    )
+    expect(EventFormat.schemaText("protobuf", "2")).toContain("optional DeviceType device_type = 11;")
+  })
 
   test("the Avro schema is valid Avro, with the native types of the type table", () => {
     const schema = JSON.parse(EventFormat.schemaText("avro"))

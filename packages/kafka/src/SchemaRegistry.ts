@@ -43,6 +43,10 @@ export interface SchemaRegistry {
     schema: SchemaText,
     autoRegister: boolean,
   ) => Effect.Effect<number, SchemaRegistryError>
+  /** The id of the subject's latest version; none when the subject has no version yet. */
+  readonly latestId: (subject: string) => Effect.Effect<Option.Option<number>, SchemaRegistryError>
+  /** The subject's versions by schema id (1, 2, ...): for a report, asked once. */
+  readonly versions: (subject: string) => Effect.Effect<ReadonlyMap<number, number>, SchemaRegistryError>
   /** The type of the schema an id names, fetched once per id; for Avro, the writer's schema too. */
   readonly schemaOf: (
     id: number,
@@ -137,6 +141,21 @@ const latestMustBe = (client: Client, call: Call, url: string, subject: string, 
     return latest
   })
 
+/** Versions 1, 2, ... until the first one the subject lacks (at most 100: a report, not an audit). */
+const versionsOf = (client: Client, call: Call, subject: string) =>
+  Effect.gen(function* () {
+    const byId = new Map<number, number>()
+    for (let version = 1; version <= 100; version++) {
+      const id = yield* call(subject, () => client.getRegistryId(subject, version)).pipe(
+        Effect.map(Option.some),
+        Effect.catch((e) => (isNotFound(e) ? Effect.succeed(Option.none<number>()) : Effect.fail(e))),
+      )
+      if (Option.isNone(id)) break
+      byId.set(id.value, version)
+    }
+    return byId as ReadonlyMap<number, number>
+  })
+
 const clientOf = (config: SchemaRegistryConfig, agent: Option.Option<Agent>) =>
   new Client(
     {
@@ -162,6 +181,12 @@ export const make = (config: SchemaRegistryConfig): Effect.Effect<SchemaRegistry
       ).pipe(Effect.map((registered) => registered.id))
     return {
       url: config.url,
+      latestId: (subject) =>
+        call(subject, () => client.getLatestSchemaId(subject)).pipe(
+          Effect.map(Option.some),
+          Effect.catch((e) => (isNotFound(e) ? Effect.succeed(Option.none()) : Effect.fail(e))),
+        ),
+      versions: (subject) => versionsOf(client, call, subject),
       idFor: (subject, schema, autoRegister) =>
         autoRegister ? register(subject, schema) : latestMustBe(client, call, config.url, subject, schema),
       schemaOf: (id) =>

@@ -1,7 +1,7 @@
 """An independent reader of registry-format records, for the tests: Confluent's own Python client
 (confluent-kafka) and its Schema Registry deserializers decode the first COUNT records of a topic
-(Avro and JSON Schema through the registry; Protobuf with a class compiled by protoc from the .proto
-the registry holds). One JSON line per record on stdout: partition, offset, schema id, value.
+(Avro and JSON Schema through the registry, each record with its writer's schema; Protobuf with a class
+compiled by protoc from the latest .proto of the topic's subject, as a consumer reads). One JSON line per record on stdout: partition, offset, schema id, value.
 
 python3 registry_reader.py BOOTSTRAP TOPIC COUNT avro|protobuf|json-schema REGISTRY_URL
 """
@@ -34,15 +34,15 @@ def plain(value):
     raise TypeError(f"cannot write {type(value)}")
 
 
-def protobuf_class(registry, schema_id):
-    """The message class of the registry's .proto for this id, compiled by protoc (grpcio-tools)."""
+def protobuf_class(registry, subject):
+    """The message class of the subject's latest .proto, compiled by protoc (grpcio-tools)."""
     from google.protobuf import json_format  # noqa: F401 (checks the runtime is there)
     import grpc_tools
     from grpc_tools import protoc
 
     folder = tempfile.mkdtemp()
     with open(os.path.join(folder, "customer_event.proto"), "w") as f:
-        f.write(registry.get_schema(schema_id).schema_str)
+        f.write(registry.get_latest_version(subject).schema.schema_str)
     include = os.path.join(os.path.dirname(grpc_tools.__file__), "_proto")
     if protoc.main(["protoc", f"-I{folder}", f"-I{include}", f"--python_out={folder}", "customer_event.proto"]) != 0:
         raise SystemExit("protoc could not compile the registry's .proto")
@@ -79,7 +79,8 @@ def main():
                 deserialize = JSONDeserializer(None, schema_registry_client=registry)
             else:
                 from google.protobuf import json_format
-                decode = ProtobufDeserializer(protobuf_class(registry, schema_id), {"use.deprecated.format": False})
+                reader = protobuf_class(registry, f"{topic}-value")
+                decode = ProtobufDeserializer(reader, {"use.deprecated.format": False})
                 deserialize = lambda data, ctx: json_format.MessageToDict(  # noqa: E731
                     decode(data, ctx), preserving_proto_field_name=True
                 )

@@ -25,6 +25,8 @@ export interface Style {
   ) => { readonly tag: string; readonly value: Obj } | undefined
   readonly toInt: (n: number) => unknown
   readonly fromInt: (value: unknown) => number
+  /** Whether an optional field is present (Protobuf: set on the message, not its default). */
+  readonly present?: (encoded: Obj, name: string) => boolean
 }
 
 const cents = (amount: number): number => Math.round(amount * 100)
@@ -98,8 +100,10 @@ export const fromRecord = (record: RecordForm, encoded: Obj, style: Style): Obj 
       out[field.name] = member === undefined ? undefined : fromRecord(member.record, chosen!.value, style)
       continue
     }
-    const v = encoded[style.fieldName(field)]
-    if (v === undefined || v === null) {
+    const name = style.fieldName(field)
+    const v = encoded[name]
+    const absent = field.optional && style.present !== undefined ? !style.present(encoded, name) : false
+    if (absent || v === undefined || v === null) {
       if (field.optional === undefined) out[field.name] = undefined
       continue
     }

@@ -38,6 +38,8 @@ const style: Style = {
   },
   toInt: (n) => n,
   fromInt: (value) => value as number,
+  // A decoded message has the fields it carried as its own; the rest are its prototype's defaults.
+  present: (encoded, name) => Object.hasOwn(encoded, name),
 }
 
 /** The message type `package.name` of a .proto text, with the well-known Timestamp it imports. */

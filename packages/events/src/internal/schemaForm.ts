@@ -27,8 +27,8 @@ export interface ChoiceMember {
 export interface Field {
   readonly name: string
   readonly type: FieldType
-  /** Only present in the schema versions from `since` on. */
-  readonly optional?: { readonly since: number; readonly default: string }
+  /** May be absent (a later version's addition): null by default in Avro, `optional` in Protobuf. */
+  readonly optional?: true
 }
 
 export interface RecordForm {
@@ -64,10 +64,28 @@ const literalsOf = (ast: SchemaAST.AST): ReadonlyArray<string> | undefined => {
   return symbols.every((s) => typeof s === "string") ? (symbols as Array<string>) : undefined
 }
 
+const sameSymbols = (a: ReadonlyArray<string> | undefined, b: ReadonlyArray<string>) =>
+  a !== undefined && a.length === b.length && a.every((s, i) => s === b[i])
+
+/** An enum's name: by its schema, or (an optional key copies the schema's AST) by its symbols. */
+const enumNameOf = (ast: SchemaAST.AST, naming: Naming): string | undefined => {
+  const named = naming.enums.get(ast)
+  if (named !== undefined) return named
+  const symbols = literalsOf(ast)
+  if (symbols === undefined) return undefined
+  for (const [schema, name] of naming.enums) if (sameSymbols(literalsOf(schema), symbols)) return name
+  return undefined
+}
+
+const isOptional = (ast: SchemaAST.AST) => ast.context?.isOptional === true
+
+const fieldOf = (name: string, type: FieldType, ast: SchemaAST.AST): Field =>
+  isOptional(ast) ? { name, type, optional: true } : { name, type }
+
 const fieldType = (ast: SchemaAST.AST, name: string, naming: Naming): FieldType => {
   const special = naming.special.get(ast)
   if (special !== undefined) return { kind: special }
-  const enumName = naming.enums.get(ast)
+  const enumName = enumNameOf(ast, naming)
   const symbols = literalsOf(ast)
   if (enumName !== undefined && symbols !== undefined) return { kind: "enum", name: enumName, symbols }
   if (ast._tag === "String") return { kind: "string" }
@@ -80,10 +98,9 @@ const recordOf = (ast: SchemaAST.Objects, name: string, naming: Naming): RecordF
   return {
     name,
     ...(doc === undefined ? {} : { doc }),
-    fields: ast.propertySignatures.map((p) => ({
-      name: String(p.name),
-      type: fieldType(p.type, String(p.name), naming),
-    })),
+    fields: ast.propertySignatures.map((p) =>
+      fieldOf(String(p.name), fieldType(p.type, String(p.name), naming), p.type),
+    ),
   }
 }
 
@@ -109,7 +126,7 @@ export const flattenedUnion = (
     if (name === options.discriminator)
       return { name, type: { kind: "enum", name: options.discriminatorType, symbols: tags } }
     const same = members.every((m) => m.propertySignatures.find((s) => s.name === p.name)?.type === p.type)
-    if (same) return { name, type: fieldType(p.type, name, naming) }
+    if (same) return fieldOf(name, fieldType(p.type, name, naming), p.type)
     const choice = members.map((m, i) => {
       const part = m.propertySignatures.find((s) => s.name === p.name)?.type
       if (part?._tag !== "Objects") return fail(`${name} of ${identifier(m)}`)
