@@ -1,7 +1,8 @@
 /**
  * docs/reuse.md, "Reuse the packages in your own app", followed word for word: in a copy of the
  * repository, each file the page names gets the code block that follows its name, then the page's
- * shell commands run in order (install, type-check, run) against the local broker.
+ * shell commands run in order (install, type-check, run, run the registry example) against the
+ * local broker and Schema Registry.
  */
 import { afterAll, expect, test } from "bun:test"
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
@@ -11,6 +12,7 @@ import {
   bootstrap,
   createTopic,
   recordCount,
+  registryUrl,
   repoRoot,
   runCommand,
   uniqueTopic,
@@ -48,6 +50,7 @@ test("docs/reuse.md's steps, followed literally in a copy of the repository, sen
     "apps/my-app/package.json",
     "apps/my-app/tsconfig.json",
     "apps/my-app/src/main.ts",
+    "apps/my-app/src/registry.ts",
   ])
   for (const file of files) {
     mkdirSync(dirname(join(copy, file.path!)), { recursive: true })
@@ -57,19 +60,26 @@ test("docs/reuse.md's steps, followed literally in a copy of the repository, sen
     .filter((b) => b.lang === "sh")
     .flatMap((b) => b.body.split("\n"))
     .filter((line) => line.trim() !== "")
-  expect(commands).toEqual(["bun install", "bunx tsc --noEmit -p apps/my-app", "bun run apps/my-app"])
+  expect(commands).toEqual([
+    "bun install",
+    "bunx tsc --noEmit -p apps/my-app",
+    "bun run apps/my-app",
+    "bun run apps/my-app/src/registry.ts",
+  ])
 
   const topic = uniqueTopic("readme")
   await createTopic(topic)
-  let last = ""
+  const outputs: Array<string> = []
   for (const command of commands) {
     const result = await runCommand(["bash", "-c", `cd ${copy} && ${command}`], {
       KAFKA_BOOTSTRAP_SERVERS: bootstrap,
       KAFKA_TOPIC: topic,
+      SCHEMA_REGISTRY_URL: registryUrl,
     })
     expect(result.code, `${command}: ${result.stdout}${result.stderr}`).toBe(0)
-    last = result.stdout + result.stderr
+    outputs.push(result.stdout + result.stderr)
   }
-  expect(last).toContain(`sent 1000 events to ${topic}`)
-  expect(await recordCount(topic)).toBe(1000)
+  expect(outputs[2]).toContain(`sent 1000 events to ${topic}`)
+  expect(outputs[3]).toMatch(new RegExp(`sent 1000 Avro events to ${topic} \\(schema id \\d+\\)`))
+  expect(await recordCount(topic)).toBe(2000)
 }, 180_000)

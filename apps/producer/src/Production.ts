@@ -28,11 +28,7 @@ import { TruthLog } from "./TruthLog.js"
 export const connect = (options: Cli.RunOptions) =>
   Effect.gen(function* () {
     const config = yield* KafkaConfig.loadForApp({ configFile: options.configFile, flags: options.kafka })
-    const values = RecordValues.encoderOf(
-      options.format,
-      yield* RecordValues.resolve(options, config),
-      options.schemaVersion,
-    )
+    const values = yield* RecordValues.prepare(options, config)
     yield* Effect.logInfo(`connecting to ${KafkaConfig.describe(config)}`)
     yield* Effect.scoped(
       Effect.gen(function* () {
@@ -68,8 +64,14 @@ const kafkaTarget = (options: Cli.RunOptions, catalog: Catalog.Catalog) =>
   Effect.gen(function* () {
     const { producer, values } = yield* connect(options)
     if (options.referenceTopics !== undefined)
-      yield* ReferenceTopics.write(producer, options.referenceTopics, catalog, options.customers)
-    return { target: DeliveryTarget.kafka(producer, options.topic), values }
+      yield* ReferenceTopics.write(
+        producer,
+        options.referenceTopics,
+        catalog,
+        options.customers,
+        values.entities,
+      )
+    return { target: DeliveryTarget.kafka(producer, options.topic), values: values.events }
   })
 
 /** --truth: the file is opened (emptied) before anything connects, so a bad path fails at once. */

@@ -6,26 +6,37 @@
  * refused, as it should be, or accepted by a registry that does not check compatibility.
  */
 import { Flags } from "@customer-events/cli"
-import { EventFormat, type EventRecord, WireFormat } from "@customer-events/events"
+import {
+  EntityFormat,
+  EventFormat,
+  type EventRecord,
+  type Reference,
+  WireFormat,
+} from "@customer-events/events"
 import { type KafkaConfig, SchemaRegistry } from "@customer-events/kafka"
 import { Effect, Option } from "effect"
 import type * as Cli from "./Cli.js"
+import type * as ReferenceTopics from "./ReferenceTopics.js"
 
-export interface Resolved {
-  readonly subject: string
-  readonly schemaId: number
+/** How the run's records are written: the events' values, and the reference topics' (--reference-topics). */
+export interface Values {
+  /** Undefined: JSON. */
+  readonly events: EventRecord.ValueEncoder | undefined
+  readonly entities: ReferenceTopics.EntityValues
 }
 
 type Failure = Flags.UsageError | SchemaRegistry.SchemaRegistryError
 
-/** The subject and id a registry format writes with; undefined for JSON. */
-export const resolve = (
-  options: Pick<Cli.RunOptions, "format" | "schemaVersion" | "topic">,
+const json: Values = { events: undefined, entities: {} }
+
+/** Every schema this run writes with, resolved before Kafka is contacted; JSON needs none. */
+export const prepare = (
+  options: Pick<Cli.RunOptions, "format" | "schemaVersion" | "topic" | "referenceTopics">,
   config: KafkaConfig.KafkaConfig,
-): Effect.Effect<Resolved | undefined, Failure> =>
+): Effect.Effect<Values, Failure> =>
   Effect.gen(function* () {
     const { format, schemaVersion: version, topic } = options
-    if (!EventFormat.isRegistryFormat(format)) return undefined
+    if (!EventFormat.isRegistryFormat(format)) return json
     if (Option.isNone(config.schemaRegistry))
       return yield* new Flags.UsageError({
         flag: "--schema-registry-url",
@@ -35,15 +46,44 @@ export const resolve = (
       })
     const settings = config.schemaRegistry.value
     const registry = yield* SchemaRegistry.make(settings)
-    const subject = SchemaRegistry.subjectOf(settings.subjectStrategy, topic, EventFormat.recordName)
+    const subjectOf = (topicName: string, recordName: string) =>
+      SchemaRegistry.subjectOf(settings.subjectStrategy, topicName, recordName)
+    const subject = subjectOf(topic, EventFormat.recordName)
     const schema = { type: EventFormat.schemaTypes[format], text: EventFormat.schemaText(format, version) }
     if (version === "broken") return yield* rehearseRefusal(registry, subject, schema)
-    const schemaId = yield* registry.idFor(subject, schema, settings.autoRegister)
+    const id = yield* registry.idFor(subject, schema, settings.autoRegister)
     yield* Effect.logInfo(
-      `schema: ${format} version ${version}, subject ${subject}, id ${schemaId} (${registry.url})`,
+      `schema: ${format} version ${version}, subject ${subject}, id ${id} (${registry.url})`,
     )
-    return { subject, schemaId }
+    const events = encoder(format, id, EventFormat.payloadCodec(format, version))
+    const topics = options.referenceTopics
+    if (topics === undefined) return { events, entities: {} }
+    const entity = (name: Reference.Entity, entityTopic: string) =>
+      Effect.map(
+        registry.idFor(
+          subjectOf(entityTopic, EntityFormat.recordName(name)),
+          { type: EventFormat.schemaTypes[format], text: EntityFormat.schemaText(name, format) },
+          settings.autoRegister,
+        ),
+        (entityId) => encoder(format, entityId, EntityFormat.payloadCodec(name, format)),
+      )
+    return {
+      events,
+      entities: {
+        product: yield* entity("product", topics.products),
+        customer: yield* entity("customer", topics.customers),
+      },
+    }
   })
+
+const encoder = (
+  format: EventFormat.RegistryFormat,
+  id: number,
+  codec: EventFormat.PayloadCodec,
+): EventRecord.ValueEncoder => ({
+  contentType: EventFormat.contentTypes[format],
+  encode: WireFormat.encoder(format, id, codec),
+})
 
 /** The broken schema offered to a subject that has a version: the registry's refusal is the answer. */
 const rehearseRefusal = (
@@ -64,16 +104,3 @@ const rehearseRefusal = (
         "compatibility; nothing produced",
     )
   })
-
-/** The value encoder of a resolved registry format: undefined (JSON) when nothing was resolved. */
-export const encoderOf = (
-  format: EventFormat.Format,
-  resolved: Resolved | undefined,
-  version: EventFormat.SchemaVersion,
-): EventRecord.ValueEncoder | undefined =>
-  resolved === undefined || !EventFormat.isRegistryFormat(format)
-    ? undefined
-    : {
-        contentType: EventFormat.contentTypes[format],
-        encode: WireFormat.encoder(format, resolved.schemaId, EventFormat.payloadCodec(format, version)),
-      }

@@ -1,11 +1,11 @@
 /**
  * --reference-topics: the catalog and the customer pool in their own compacted topics (key = id,
- * value = the entity's JSON, packages/events Reference), written before the first event so that a
- * join finds every id the events carry. Both are the same in every run, so rewriting them only
- * adds versions that compaction folds away.
+ * value = the entity's JSON, or in the run's registry format under its own subject; packages/events
+ * Reference), written before the first event so that a join finds every id the events carry. Both
+ * are the same in every run, so rewriting them only adds versions that compaction folds away.
  */
 import { Flags } from "@customer-events/cli"
-import { type Catalog, Reference } from "@customer-events/events"
+import { type Catalog, EventFormat, type EventRecord, Reference } from "@customer-events/events"
 import type { KafkaAdmin, KafkaError, KafkaProducer } from "@customer-events/kafka"
 import { Effect, Stream } from "effect"
 
@@ -48,21 +48,51 @@ export const ensure = (
     { discard: true },
   )
 
-const record = (id: string, entity: string, value: unknown) => ({
-  key: id,
-  value: JSON.stringify(value),
-  headers: { "content-type": "application/json", entity, "schema-version": "1" },
-})
+/** How each entity's values are written: JSON, or a registry format's encoder (RecordValues). */
+export type EntityValues = Partial<Record<Reference.Entity, EventRecord.ValueEncoder>>
+
+interface EntityRecord {
+  readonly key: string
+  readonly value: string | Buffer
+  readonly headers: Readonly<Record<string, string>>
+}
+
+const batchSize = 1000
+
+/** The entities in records, a batch at a time: a registry format's encoder works per batch. */
+function* records<A extends object>(
+  entities: Iterable<A>,
+  entity: Reference.Entity,
+  idOf: (a: A) => string,
+  values: EventRecord.ValueEncoder | undefined,
+): Generator<ReadonlyArray<EntityRecord>> {
+  const headers = {
+    "content-type": values?.contentType ?? EventFormat.contentTypes.json,
+    entity,
+    "schema-version": "1",
+  }
+  let batch: Array<A> = []
+  const flush = () => {
+    const bytes = values?.encode(batch)
+    const out = batch.map((a, i) => ({ key: idOf(a), value: bytes?.[i] ?? JSON.stringify(a), headers }))
+    batch = []
+    return out
+  }
+  for (const a of entities) {
+    batch.push(a)
+    if (batch.length === batchSize) yield flush()
+  }
+  if (batch.length > 0) yield flush()
+}
 
 /** Writes one entity list to its topic; any record Kafka does not take fails the start-up. */
-const writeAll = <A>(
+const writeAll = (
   producer: KafkaProducer.Service,
   topic: string,
   flag: string,
-  entities: Iterable<A>,
-  toRecord: (a: A) => ReturnType<typeof record>,
+  batches: Iterable<ReadonlyArray<EntityRecord>>,
 ) =>
-  producer.deliver(topic, Stream.fromIterable(entities).pipe(Stream.map(toRecord))).pipe(
+  producer.deliver(topic, Stream.fromIterable(batches).pipe(Stream.flattenIterable)).pipe(
     Stream.runFold(
       () => ({ delivered: 0, failed: 0, reason: "" }),
       (acc, outcome) =>
@@ -86,21 +116,20 @@ export const write = (
   topics: Topics,
   catalog: Catalog.Catalog,
   customers: number,
+  values: EntityValues = {},
 ): Effect.Effect<void, Flags.UsageError> =>
   Effect.gen(function* () {
     const products = yield* writeAll(
       producer,
       topics.products,
       "--products-topic",
-      Reference.products(catalog),
-      (p) => record(p.productId, "product", p),
+      records(Reference.products(catalog), "product", (p) => p.productId, values.product),
     )
     const written = yield* writeAll(
       producer,
       topics.customers,
       "--customers-topic",
-      Reference.customers(customers),
-      (c) => record(c.customerId, "customer", c),
+      records(Reference.customers(customers), "customer", (c) => c.customerId, values.customer),
     )
     yield* Effect.logInfo(
       `reference data: ${products} products in ${topics.products}, ${written} customers in ` +

@@ -59,13 +59,14 @@ const workerArgv = (argv: ReadonlyArray<string>, options: Cli.RunOptions, seed: 
 const prepare = (options: Cli.RunOptions) =>
   Effect.scoped(
     Effect.gen(function* () {
-      const { producer } = yield* Production.connect(options)
+      const { producer, values } = yield* Production.connect(options)
       if (options.referenceTopics !== undefined)
         yield* ReferenceTopics.write(
           producer,
           options.referenceTopics,
           Catalog.makeCatalog(options.products),
           options.customers,
+          values.entities,
         )
       return producer.config.client
     }),

@@ -11,7 +11,9 @@ import { join } from "node:path"
 import { KafkaConfig } from "@customer-events/kafka"
 import {
   bootstrap,
+  readWithConfluentPython,
   recordCount,
+  registryUrl,
   runCommand,
   startInGroup,
   uniqueTopic,
@@ -123,6 +125,26 @@ describe("under Deno", () => {
     )
     expect(run.code, run.stderr).toBe(0)
     expect(await recordCount(topic)).toBe(4000)
+  }, 120_000)
+
+  test("--format avro under Deno: Confluent's deserializer reads the events of Bun's dry run", async () => {
+    const topic = uniqueTopic("deno-avro")
+    const stream = ["--seed", "3", "--start-time", "2026-11-30T00:00:00Z", "--rate", "max", "--count", "2000"]
+    const produced = await runCommand(
+      [...deno.producer, "--topic", topic, "--create-topic", "--format", "avro", ...stream],
+      { ...env, SCHEMA_REGISTRY_URL: registryUrl },
+    )
+    expect(produced.code).toBe(0)
+    const dry = await runCommand([...bun, "--dry-run", ...stream])
+    const expected = new Map(
+      dry.stdout
+        .trim()
+        .split("\n")
+        .map((line) => [JSON.parse(line).eventId as string, JSON.parse(line)]),
+    )
+    const read = await readWithConfluentPython(topic, 2000, "avro")
+    for (const record of read) expect(record.value).toEqual(expected.get(record.value.eventId as string))
+    expect(new Set(read.map((r) => r.value.eventId)).size).toBe(2000)
   }, 120_000)
 
   test("a bad flag: the same message and exit code as under Bun", async () => {

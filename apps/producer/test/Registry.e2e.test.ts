@@ -5,7 +5,8 @@
  * run before Kafka with exit 2 and nothing produced.
  */
 import { describe, expect, test } from "bun:test"
-import { CustomerEvent, EventFormat } from "@customer-events/events"
+import { join } from "node:path"
+import { Catalog, CustomerEvent, EventFormat, Reference } from "@customer-events/events"
 import { KafkaConfig } from "@customer-events/kafka"
 import {
   type PythonRecord,
@@ -13,6 +14,7 @@ import {
   readWithConfluentPython,
   recordCount,
   registryUrl,
+  repoRoot,
   runCommand,
   topicExists,
   uniqueTopic,
@@ -174,6 +176,84 @@ describe("registry formats", () => {
       expect(withDevice).toHaveLength(500)
       expect(new Set(withDevice.map((r) => r.schemaId)).size).toBe(1)
     }, 120_000)
+
+  test("--reference-topics in a registry format: each entity under its own subject, read back by Python", async () => {
+    const topic = uniqueTopic("registry-reference")
+    const run = await runCommand(
+      [...producer, "--topic", topic, "--create-topic", "--format", "avro", "--reference-topics"].concat([
+        "--products",
+        "200",
+        "--customers",
+        "300",
+        "--rate",
+        "max",
+        "--count",
+        "100",
+      ]),
+      { SCHEMA_REGISTRY_URL: registryUrl },
+    )
+    expect(run.code).toBe(0)
+    const products = await readWithConfluentPython(`${topic}-products`, 200, "avro")
+    const expectedProducts = new Map(
+      [...Reference.products(Catalog.makeCatalog(200))].map((p) => [p.productId, p]),
+    )
+    for (const p of products) expect(p.value).toEqual(expectedProducts.get(p.value.productId as string)!)
+    expect(new Set(products.map((p) => p.value.productId)).size).toBe(200)
+    // Avro's enum symbols cannot hold "-": north-america is north_america in the schema.
+    const customers = await readWithConfluentPython(`${topic}-customers`, 300, "avro")
+    for (const c of customers) {
+      const index = Number((c.value.customerId as string).slice(5)) - 1
+      expect({ ...c.value, region: (c.value.region as string).replace("_", "-") }).toEqual(
+        Reference.customer(index),
+      )
+    }
+    expect(new Set([...products, ...customers].map((r) => r.schemaId)).size).toBe(2)
+  }, 120_000)
+
+  test("--workers 2 in a registry format: one schema id, every event read back by Python", async () => {
+    const topic = uniqueTopic("registry-workers")
+    const run = await runCommand(
+      [...producer, "--topic", topic, "--create-topic", "--format", "protobuf", "--workers", "2"].concat([
+        "--rate",
+        "max",
+        "--count",
+        "2000",
+        "--seed",
+        "5",
+      ]),
+      { SCHEMA_REGISTRY_URL: registryUrl },
+    )
+    expect(run.code).toBe(0)
+    const read = await readWithConfluentPython(topic, 2000, "protobuf")
+    expect(new Set(read.map((r) => r.value.event_id)).size).toBe(2000)
+    expect(new Set(read.map((r) => r.schemaId)).size).toBe(1)
+  }, 120_000)
+
+  test("the compiled binary writes a registry format and prints its schemas", async () => {
+    const build = Bun.spawnSync(["bun", "run", "build"], { cwd: join(repoRoot, "apps/producer") })
+    expect(build.exitCode).toBe(0)
+    const binary = join(repoRoot, "apps/producer/dist/customer-events")
+    const topic = uniqueTopic("registry-binary")
+    const run = await runCommand(
+      [
+        binary,
+        "--topic",
+        topic,
+        "--create-topic",
+        "--format",
+        "json-schema",
+        "--rate",
+        "max",
+        "--count",
+        "500",
+      ],
+      { SCHEMA_REGISTRY_URL: registryUrl },
+    )
+    expect(run.code).toBe(0)
+    expect(await readWithConfluentPython(topic, 500, "json-schema")).toHaveLength(500)
+    const proto = await runCommand([binary, "schema", "--format", "protobuf", "--schema-version", "2"])
+    expect(proto.stdout).toBe(EventFormat.schemaText("protobuf", "2"))
+  }, 120_000)
 
   test("a registry format without a registry URL is exit 2 naming the flag, nothing produced", async () => {
     const topic = uniqueTopic("registry-missing")

@@ -129,7 +129,8 @@ export const printableSchema = (format: RegistryFormat, version: SchemaVersion =
     ? schemaText(format, version)
     : `${JSON.stringify(JSON.parse(schemaText(format, version)), null, 2)}\n`
 
-const jsonCodec: PayloadCodec = {
+/** JSON Schema's payload: the value's JSON, as today's records carry it. */
+export const jsonCodec: PayloadCodec = {
   write: (value, into, offset) => {
     const json = JSON.stringify(value)
     // A UTF-16 code unit takes at most 3 bytes: with that much room nothing is cut.

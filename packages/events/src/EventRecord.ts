@@ -36,7 +36,8 @@ export interface Encoded extends EventRecord {
  */
 export interface ValueEncoder {
   readonly contentType: string
-  readonly encode: (events: ReadonlyArray<CustomerEvent>) => ReadonlyArray<Buffer>
+  /** Events, or a reference topic's entities: their values in order. */
+  readonly encode: (values: ReadonlyArray<object>) => ReadonlyArray<Buffer>
 }
 
 const encode = (

@@ -4,7 +4,7 @@
  * contract. Like the catalog, an entity depends only on its index, never on the run's seed, so every
  * run that writes to a topic agrees on what prod-00042 costs and where cust-000042 lives.
  */
-import { Schema } from "effect"
+import { Result, Schema } from "effect"
 import { type Catalog, customerId, type Product } from "./Catalog.js"
 import { Amount, CategorySchema, CustomerId, ProductId } from "./CustomerEvent.js"
 import { draft7 } from "./internal/draft7.js"
@@ -33,11 +33,14 @@ const CalendarDate = Schema.String.check(
   Schema.isPattern(/^\d{4}-\d{2}-\d{2}$/u, { expected: "a date such as 2026-11-30" }),
 ).annotate({ format: "date" })
 
+export const RegionSchema = literals(regions)
+export const TierSchema = literals(tiers)
+
 export const CustomerEntity = Schema.Struct({
   customerId: CustomerId,
   name: Schema.NonEmptyString,
-  region: literals(regions),
-  tier: literals(tiers),
+  region: RegionSchema,
+  tier: TierSchema,
   signupDate: CalendarDate,
 }).annotate({
   identifier: "Customer",
@@ -124,3 +127,16 @@ export type Entity = (typeof entities)[number]
 /** The JSON Schema (Draft 7) of an entity, printed by `schema --entity product|customer`. */
 export const jsonSchema = (entity: Entity): Record<string, unknown> =>
   draft7(entity === "product" ? ProductEntity : CustomerEntity, `urn:customer-events:schema:${entity}:1`)
+
+/** Checks a value against an entity's contract; extra properties are errors. */
+export const decode = (
+  entity: Entity,
+  value: unknown,
+): Result.Result<ProductEntity | CustomerEntity, string> =>
+  Result.mapError(
+    Schema.decodeUnknownResult(entity === "product" ? ProductEntity : CustomerEntity)(value, {
+      errors: "first",
+      onExcessProperty: "error",
+    }),
+    (error) => error.message,
+  )

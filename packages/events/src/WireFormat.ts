@@ -6,7 +6,6 @@
  */
 import { Buffer } from "node:buffer"
 import { Result } from "effect"
-import type * as CustomerEvent from "./CustomerEvent.js"
 import * as EventFormat from "./EventFormat.js"
 
 export const magicByte = 0
@@ -16,12 +15,12 @@ const headerLength = (format: EventFormat.RegistryFormat) => (format === "protob
 
 const chunkBytes = 256 * 1024
 
-/** Encodes batches of events for one schema id: the value of each record, in order. */
+/** Encodes batches of events (or of entities, with their codec) for one schema id: each value, in order. */
 export const encoder = (
   format: EventFormat.RegistryFormat,
   schemaId: number,
   codec: EventFormat.PayloadCodec = EventFormat.payloadCodec(format),
-): ((events: ReadonlyArray<CustomerEvent.CustomerEvent>) => Array<Buffer>) => {
+): ((events: ReadonlyArray<object>) => Array<Buffer>) => {
   const header = Buffer.alloc(headerLength(format))
   header.writeUInt8(magicByte, 0)
   header.writeInt32BE(schemaId, 1)
@@ -51,7 +50,7 @@ const writeAt = (
   offset: number,
   header: Buffer,
   codec: EventFormat.PayloadCodec,
-  event: CustomerEvent.CustomerEvent,
+  event: object,
 ): number => {
   if (offset + header.length > chunk.length) return -1
   header.copy(chunk, offset)
@@ -59,7 +58,7 @@ const writeAt = (
 }
 
 /** An event larger than a chunk: a buffer of its own, grown until it fits. */
-const bigEnough = (header: Buffer, codec: EventFormat.PayloadCodec, event: CustomerEvent.CustomerEvent) => {
+const bigEnough = (header: Buffer, codec: EventFormat.PayloadCodec, event: object) => {
   for (let size = chunkBytes * 2; ; size *= 2) {
     const buffer = Buffer.allocUnsafeSlow(size)
     const end = writeAt(buffer, 0, header, codec, event)

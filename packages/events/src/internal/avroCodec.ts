@@ -5,7 +5,7 @@
 import { Buffer } from "node:buffer"
 import avro from "avsc"
 import { fromRecord, type Style, toRecord } from "./formValues.js"
-import type { Field, RecordForm } from "./schemaForm.js"
+import { type Field, type RecordForm, symbolName } from "./schemaForm.js"
 
 /** Money: the decimal's unscaled value (cents), big-endian two's complement, in as few bytes as it takes. */
 export const centsToBytes = (cents: number): Buffer => {
@@ -46,8 +46,8 @@ const style = (namespace: string): Style => ({
   fromTimestamp: (value) => Number(value),
   toMoney: centsToBytes,
   fromMoney: (value) => bytesToCents(value as Uint8Array),
-  toEnum: (_, symbol) => symbol,
-  fromEnum: (_, value) => value as string,
+  toEnum: (_, symbol) => symbolName(symbol),
+  fromEnum: (_, value, symbols) => symbols.find((s) => symbolName(s) === value) ?? String(value),
   toChoice: (parent, field, _tag, record, value) => {
     parent[field.name] = { [`${namespace}.${record.name}`]: value }
   },

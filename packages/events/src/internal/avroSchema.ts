@@ -3,7 +3,7 @@
  * (scale 2), enums as Avro enums, a choice as a union of records, an optional field as a union with
  * null that defaults to null (so that adding one keeps BACKWARD compatibility).
  */
-import type { Field, FieldType, RecordForm } from "./schemaForm.js"
+import { type Field, type FieldType, type RecordForm, symbolName } from "./schemaForm.js"
 
 export const namespace = "customer_events"
 
@@ -29,7 +29,7 @@ const typeOf = (type: FieldType, defined: Set<string>): Avro => {
     case "enum":
       if (defined.has(type.name)) return type.name
       defined.add(type.name)
-      return { type: "enum", name: type.name, symbols: type.symbols }
+      return { type: "enum", name: type.name, symbols: type.symbols.map(symbolName) }
     case "record":
       return recordOf(type.record, defined)
     case "choice":

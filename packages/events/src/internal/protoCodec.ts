@@ -13,8 +13,22 @@ import type { RecordForm } from "./schemaForm.js"
 const int64 = (value: unknown): number =>
   typeof value === "number" ? value : (value as { toNumber(): number }).toNumber()
 
+/** Names computed once: converting them per field of every event would cost more than encoding. */
+const memo = <K, V>(f: (key: K) => V) => {
+  const known = new Map<K, V>()
+  return (key: K): V => {
+    const cached = known.get(key)
+    if (cached !== undefined) return cached
+    const value = f(key)
+    known.set(key, value)
+    return value
+  }
+}
+const fieldName = memo(protoFieldName)
+const memberName = memo(snake)
+
 const style: Style = {
-  fieldName: protoFieldName,
+  fieldName,
   toTimestamp: (millis) => ({ seconds: Math.floor(millis / 1000), nanos: (millis % 1000) * 1_000_000 }),
   fromTimestamp: (value) => {
     const t = value as { seconds: unknown; nanos: number }
@@ -25,12 +39,12 @@ const style: Style = {
   toEnum: (_, __, index) => index + 1,
   fromEnum: (_, value, symbols) => symbols[(value as number) - 1] ?? `enum value ${String(value)}`,
   toChoice: (parent, _field, tag, _record, value) => {
-    parent[snake(tag)] = value
+    parent[memberName(tag)] = value
   },
   fromChoice: (parent, field) => {
     if (field.type.kind !== "choice") return undefined
     for (const m of field.type.members) {
-      const value = parent[snake(m.tag)]
+      const value = parent[memberName(m.tag)]
       if (value !== null && value !== undefined)
         return { tag: m.tag, value: value as Record<string, unknown> }
     }

@@ -4,7 +4,7 @@
  * int64 cents; enums with the zero value UNSPECIFIED that proto3 requires; a choice as a oneof of
  * messages. The top record is the file's first message, so its message index is [0].
  */
-import type { Field, FieldType, RecordForm } from "./schemaForm.js"
+import { type Field, type FieldType, type RecordForm, symbolName } from "./schemaForm.js"
 
 export const protoPackage = "customer_events"
 
@@ -12,7 +12,7 @@ export const snake = (name: string): string => name.replace(/[A-Z]/gu, (c) => `_
 
 /** The enum value of a symbol: EVENT_TYPE_PRODUCT_VIEW for productView of EventType. */
 export const enumValue = (enumName: string, symbol: string): string =>
-  `${snake(enumName).replace(/^_/u, "").toUpperCase()}_${snake(symbol).toUpperCase()}`
+  `${snake(enumName).replace(/^_/u, "").toUpperCase()}_${symbolName(snake(symbol)).toUpperCase()}`
 
 /** A field's proto name: snake_case, money with the unit it is counted in. */
 export const protoFieldName = (field: Field): string =>

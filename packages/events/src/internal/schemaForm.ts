@@ -104,6 +104,10 @@ const recordOf = (ast: SchemaAST.Objects, name: string, naming: Naming): RecordF
   }
 }
 
+/** A struct schema's record form, named `name`. */
+export const recordForm = (ast: SchemaAST.AST, name: string, naming: Naming): RecordForm =>
+  ast._tag === "Objects" ? recordOf(ast, name, naming) : fail(`${name} (not a struct)`)
+
 /**
  * A union of records that share every field but a discriminator (a literal) and one part that differs,
  * as one record named `name`: its discriminator an enum named `discriminatorType`, the part that
@@ -136,6 +140,20 @@ export const flattenedUnion = (
   })
   const doc = description(ast)
   return { name: options.name, ...(doc === undefined ? {} : { doc }), fields }
+}
+
+const symbolNames = new Map<string, string>()
+
+/**
+ * An enum value as Avro and Protobuf name it: any character a name cannot hold becomes "_". Looked up
+ * per event on the hot path: each distinct value (the contract's enums only) is computed once.
+ */
+export const symbolName = (value: string): string => {
+  const known = symbolNames.get(value)
+  if (known !== undefined) return known
+  const name = value.replace(/[^A-Za-z0-9_]/gu, "_")
+  symbolNames.set(value, name)
+  return name
 }
 
 export const capitalized = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1)
