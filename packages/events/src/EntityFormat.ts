@@ -4,11 +4,9 @@
  */
 import { Result, type SchemaAST } from "effect"
 import * as CustomerEvent from "./CustomerEvent.js"
-import * as EventFormat from "./EventFormat.js"
-import { avroCodec } from "./internal/avroCodec.js"
-import { avroSchema, namespace } from "./internal/avroSchema.js"
-import { protoCodec } from "./internal/protoCodec.js"
-import { protoSchema } from "./internal/protoSchema.js"
+import type * as EventFormat from "./EventFormat.js"
+import { namespace } from "./internal/avroSchema.js"
+import { codecOf, schemaTextOf } from "./internal/registrySchemas.js"
 import { type Naming, recordForm } from "./internal/schemaForm.js"
 import * as Reference from "./Reference.js"
 
@@ -34,33 +32,16 @@ const forms = {
 /** The entity's full name in Avro and Protobuf: the subject of the record strategies. */
 export const recordName = (entity: Entity) => `${namespace}.${names[entity]}`
 
-export const schemaText = (entity: Entity, format: EventFormat.RegistryFormat): string => {
-  switch (format) {
-    case "avro":
-      return JSON.stringify(avroSchema(forms[entity]))
-    case "protobuf":
-      return protoSchema(forms[entity])
-    case "json-schema":
-      return JSON.stringify(Reference.jsonSchema(entity))
-  }
-}
+export const schemaText = (entity: Entity, format: EventFormat.RegistryFormat): string =>
+  schemaTextOf(forms[entity], () => Reference.jsonSchema(entity), format)
 
 /** An entity's payloads in a format; a reader passes the writer's Avro schema. */
 export const payloadCodec = (
   entity: Entity,
   format: EventFormat.RegistryFormat,
   writerSchema?: string,
-): EventFormat.PayloadCodec => {
-  const text = writerSchema ?? schemaText(entity, format)
-  switch (format) {
-    case "avro":
-      return avroCodec(forms[entity], JSON.parse(text), namespace)
-    case "protobuf":
-      return protoCodec(forms[entity], text, recordName(entity))
-    case "json-schema":
-      return EventFormat.jsonCodec
-  }
-}
+): EventFormat.PayloadCodec =>
+  codecOf(forms[entity], recordName(entity), format, writerSchema ?? schemaText(entity, format))
 
 /** A payload back to its entity, checked against the entity's contract. */
 export const decodePayload = (entity: Entity, codec: EventFormat.PayloadCodec, bytes: Uint8Array) => {

@@ -3,13 +3,11 @@
  * Protobuf, JSON Schema). Their schemas are written from the Effect schemas of CustomerEvent (one
  * source of truth); their payloads are what follows the Confluent wire format's header.
  */
-import { Buffer } from "node:buffer"
 import { Result, type SchemaAST } from "effect"
 import * as CustomerEvent from "./CustomerEvent.js"
-import { avroCodec, type PayloadCodec } from "./internal/avroCodec.js"
-import { avroSchema, namespace } from "./internal/avroSchema.js"
-import { protoCodec } from "./internal/protoCodec.js"
-import { protoSchema } from "./internal/protoSchema.js"
+import type { PayloadCodec } from "./internal/avroCodec.js"
+import { namespace } from "./internal/avroSchema.js"
+import { codecOf, jsonCodec, schemaTextOf } from "./internal/registrySchemas.js"
 import { type Field, flattenedUnion, type Naming, type RecordForm } from "./internal/schemaForm.js"
 
 export type { PayloadCodec } from "./internal/avroCodec.js"
@@ -112,16 +110,8 @@ const jsonSchemaOf = (version: SchemaVersion): unknown => {
 export const recordName = `${namespace}.CustomerEvent`
 
 /** The schema a format registers, as the registry takes it (Avro and JSON Schema as JSON text). */
-export const schemaText = (format: RegistryFormat, version: SchemaVersion = "1"): string => {
-  switch (format) {
-    case "avro":
-      return JSON.stringify(avroSchema(forms[version]))
-    case "protobuf":
-      return protoSchema(forms[version])
-    case "json-schema":
-      return JSON.stringify(jsonSchemaOf(version))
-  }
-}
+export const schemaText = (format: RegistryFormat, version: SchemaVersion = "1"): string =>
+  schemaTextOf(forms[version], () => jsonSchemaOf(version), format)
 
 /** The schema as `schema --format` prints it: JSON pretty-printed, the .proto as is. */
 export const printableSchema = (format: RegistryFormat, version: SchemaVersion = "1"): string =>
@@ -129,16 +119,7 @@ export const printableSchema = (format: RegistryFormat, version: SchemaVersion =
     ? schemaText(format, version)
     : `${JSON.stringify(JSON.parse(schemaText(format, version)), null, 2)}\n`
 
-/** JSON Schema's payload: the value's JSON, as today's records carry it. */
-export const jsonCodec: PayloadCodec = {
-  write: (value, into, offset) => {
-    const json = JSON.stringify(value)
-    // A UTF-16 code unit takes at most 3 bytes: with that much room nothing is cut.
-    if (offset + json.length * 3 > into.length) return -1
-    return offset + into.write(json, offset)
-  },
-  read: (bytes) => JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("utf8")),
-}
+export { jsonCodec }
 
 /**
  * Payloads of a format, written with a version's schema. A reader passes `writerSchema`, the schema
@@ -148,17 +129,7 @@ export const payloadCodec = (
   format: RegistryFormat,
   version: SchemaVersion = "1",
   writerSchema?: string,
-): PayloadCodec => {
-  const text = writerSchema ?? schemaText(format, version)
-  switch (format) {
-    case "avro":
-      return avroCodec(forms[version], JSON.parse(text), namespace)
-    case "protobuf":
-      return protoCodec(forms[version], text, recordName)
-    case "json-schema":
-      return jsonCodec
-  }
-}
+): PayloadCodec => codecOf(forms[version], recordName, format, writerSchema ?? schemaText(format, version))
 
 /** A payload back to the event it encodes, checked against the contract like a JSON value. */
 export const decodePayload = (
