@@ -138,8 +138,8 @@ const schemaCommand = (
         `subcommand is "schema")`,
     )
   const chosen = oneOf("--entity", entity ?? defaultOf("entity"), schemaEntities)
-  if (chosen !== "event" && (format === "avro" || format === "protobuf"))
-    fail("--format", `${format} is written for events only: use --entity event, or --format json-schema`)
+  if (chosen === "truth" && (format === "avro" || format === "protobuf"))
+    fail("--format", `the truth is a file of JSON lines: use --format json-schema with --entity truth`)
   return { _tag: "Schema", entity: chosen, format, version }
 }
 

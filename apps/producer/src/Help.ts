@@ -9,12 +9,17 @@ import { producerFlags } from "./ProducerFlags.js"
 
 const section = (name: string) => FlagSpec.helpLines(producerFlags, name)
 
+/** The settings table's registry flags: shown with --format, not with the Kafka ones. */
+const registryFlags = ["schema-registry-url", "subject-strategy", "auto-register", "no-auto-register"]
+const kafkaOnly = kafkaFlags.filter((name) => name !== "drain-timeout" && !registryFlags.includes(name))
+
 export const help = `customer-events: stream realistic e-commerce customer events into Apache Kafka.
 
 Usage:
   customer-events [options]          stream events (bun run apps/producer [options])
-  customer-events schema [--entity event|product|customer|truth]
-                                     print a JSON Schema: an event (default), a reference entity, a truth line
+  customer-events schema [--entity event|product|customer|truth] [--format F] [--schema-version 2]
+                                     print a schema: an event's (default), a reference entity's, a truth
+                                     line's; JSON Schema, or with --format avro|protobuf Avro's or a .proto
 
 Examples:
   customer-events --create-topic                      # local broker, default pace (100ms..1s), until Ctrl-C
@@ -26,10 +31,17 @@ Examples:
                                                       # backfill one day of event time at full speed
   customer-events --rate 200 --truth truth.ndjson --reference-topics --create-topic
                                                       # the exact answer per minute, and tables to join
+  customer-events --format avro --schema-registry-url http://127.0.0.1:28081/apis/ccompat/v7
+                                                      # Avro in Confluent's wire format (registry:up)
 
 Kafka (each flag wins over its environment variable and the --config file):
-${KafkaSettings.flagHelp(kafkaFlags.filter((name) => name !== "drain-timeout"))}
+${KafkaSettings.flagHelp(kafkaOnly)}
 ${section("kafka")}
+
+Values and the Schema Registry (its settings also come from --config: schema.registry.url,
+basic.auth.credentials.source, basic.auth.user.info, as Confluent Cloud's client.properties has them):
+${section("registry")}
+${KafkaSettings.flagHelp(registryFlags)}
 
 Pace and stop:
 ${section("pace")}

@@ -9,7 +9,7 @@ export const producerFlags = {
   topic: { value: "NAME", section: "kafka", help: "topic", env: "KAFKA_TOPIC", default: "customer-events" },
   format: {
     value: "json|avro|protobuf|json-schema",
-    section: "kafka",
+    section: "registry",
     help:
       "record values: JSON, or Avro, Protobuf or JSON Schema in the Confluent\nwire format, " +
       "their schema in --schema-registry-url (schema --format prints it)",
@@ -18,7 +18,7 @@ export const producerFlags = {
   },
   "schema-version": {
     value: "1|2|broken",
-    section: "kafka",
+    section: "registry",
     help:
       "the event schema: 2 adds the session's deviceType (optional, a BACKWARD\ncompatible change); " +
       "broken: a change the registry must refuse (exit 2,\nnothing produced), to rehearse it",

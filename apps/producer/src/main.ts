@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from "node:fs"
 import { Failure, Flags, Logging, Main, Terminal } from "@customer-events/cli"
-import { EventFormat, Reference, Truth } from "@customer-events/events"
+import { EntityFormat, EventFormat, Reference, Truth } from "@customer-events/events"
 import { type KafkaError, quietKafkaJsTimerWarnings, type SchemaRegistry } from "@customer-events/kafka"
 import { Cause, Deferred, Effect, Exit, Fiber, Metric, Option } from "effect"
 import packageJson from "../package.json" with { type: "json" }
@@ -38,15 +38,18 @@ const jsonSchemaOf = (entity: Cli.SchemaEntity, version: EventFormat.SchemaVersi
       ? Truth.jsonSchema()
       : Reference.jsonSchema(entity)
 
-/** `schema`: the JSON Schema (json, json-schema), or the event's Avro schema or .proto. */
+/** `schema`: the JSON Schema (json, json-schema), or an event's or entity's Avro schema or .proto. */
 const schemaText = (
   entity: Cli.SchemaEntity,
   format: EventFormat.Format,
   version: EventFormat.SchemaVersion,
-) =>
-  format === "avro" || format === "protobuf"
-    ? EventFormat.printableSchema(format, version)
-    : `${JSON.stringify(jsonSchemaOf(entity, version), null, 2)}\n`
+) => {
+  if (format !== "avro" && format !== "protobuf")
+    return `${JSON.stringify(jsonSchemaOf(entity, version), null, 2)}\n`
+  if (entity === "event") return EventFormat.printableSchema(format, version)
+  const text = EntityFormat.schemaText(entity as Reference.Entity, format)
+  return format === "protobuf" ? text : `${JSON.stringify(JSON.parse(text), null, 2)}\n`
+}
 
 const main = (argv: ReadonlyArray<string>, exiting: Main.Exiting): Effect.Effect<number> =>
   Effect.suspend(() => {

@@ -273,6 +273,9 @@ describe("command line", () => {
     expect(help.code).toBe(0)
     expect(help.stdout).toContain("Examples:")
     expect(help.stdout).toContain("--config FILE")
+    const registry = help.stdout.slice(help.stdout.indexOf("Values and the Schema Registry"))
+    for (const flag of ["--format", "--schema-version", "--schema-registry-url", "--no-auto-register"])
+      expect(registry).toContain(`  ${flag} `)
     const version = await run(["--version"])
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
     const schema = await run(["schema"])
@@ -282,6 +285,15 @@ describe("command line", () => {
       expect(printed.code).toBe(0)
       expect(JSON.parse(printed.stdout).$id).toContain(`:${entity === "truth" ? "truth-window" : entity}:1`)
     }
+    const avro = await run(["schema", "--entity", "product", "--format", "avro"])
+    expect(JSON.parse(avro.stdout)).toMatchObject({
+      type: "record",
+      name: "Product",
+      namespace: "customer_events",
+    })
+    const proto = await run(["schema", "--entity", "customer", "--format", "protobuf"])
+    expect(proto.stdout).toContain("message Customer {")
+    expect((await run(["schema", "--entity", "truth", "--format", "avro"])).code).toBe(2)
   }, 30_000)
 
   test("--dry-run is deterministic by seed, NDJSON only on stdout, the same from the binary", async () => {

@@ -3,9 +3,17 @@ import { describe, expect, test } from "bun:test"
 import { mkdtempSync, readFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { EventClock, EventGenerator, Pacing } from "@customer-events/events"
+import {
+  CustomerEvent,
+  EventClock,
+  EventFormat,
+  EventGenerator,
+  type EventRecord,
+  Pacing,
+  WireFormat,
+} from "@customer-events/events"
 import { KafkaError, KafkaProducer } from "@customer-events/kafka"
-import { Duration, Effect, Fiber, References } from "effect"
+import { Duration, Effect, Fiber, References, Result } from "effect"
 import { TestClock } from "effect/testing"
 import * as DeadLetterFile from "../src/DeadLetterFile.js"
 import * as DeliveryTarget from "../src/DeliveryTarget.js"
@@ -22,6 +30,7 @@ interface Setup {
   readonly fail?: KafkaProducer.InMemoryOptions["fail"]
   readonly deadLetterFile?: string
   readonly drainTimeout?: Duration.Input
+  readonly values?: EventRecord.ValueEncoder
 }
 
 /** Starts a run on the TestClock; the caller drives time and may stop it. */
@@ -47,6 +56,7 @@ const start = (setup: Setup) =>
         target: DeliveryTarget.kafka(producer, "t"),
         topic: "t",
         seed: "1",
+        ...(setup.values === undefined ? {} : { values: setup.values }),
         generator,
         state,
         control,
@@ -212,6 +222,40 @@ describe("Run with the in-memory producer", () => {
     const lines = readFileSync(file, "utf8").trim().split("\n")
     expect(lines).toHaveLength(summary.failed)
     expect(JSON.parse(lines[0]!).eventId).toBeString()
+  })
+
+  test("in a registry format: the wire bytes go to Kafka, the dead-letter file gets the events as JSON", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "run-")), "dead.ndjson")
+    let batches = 0
+    const values = { contentType: EventFormat.contentTypes.avro, encode: WireFormat.encoder("avro", 7) }
+    const { summary, log } = await runTest(
+      Effect.gen(function* () {
+        const run = yield* start({
+          pacing: Pacing.Pacing.Max(),
+          count: 3000,
+          deadLetterFile: file,
+          values,
+          fail: () =>
+            batches++ % 2 === 1
+              ? new KafkaError.KafkaTimeoutError({ operation: "delivery of a batch", timeoutMs: 1 })
+              : undefined,
+        })
+        return { summary: yield* advanceUntilDone(run.fiber, "5 millis"), log: run.log }
+      }),
+    )
+    expect(summary.failed).toBeGreaterThan(0)
+    expect(summary.delivered + summary.failed).toBe(3000)
+    const codec = EventFormat.payloadCodec("avro")
+    expect(log.records.length).toBe(summary.delivered)
+    for (const { record } of log.records) {
+      expect(record.headers?.["content-type"]).toBe("application/vnd.confluent.avro")
+      const framed = Result.getOrThrow(WireFormat.read(record.value as Buffer, "avro"))
+      expect(framed.schemaId).toBe(7)
+      expect(Result.isSuccess(EventFormat.decodePayload(codec, framed.payload))).toBe(true)
+    }
+    const lines = readFileSync(file, "utf8").trim().split("\n")
+    expect(lines).toHaveLength(summary.failed)
+    for (const line of lines) expect(Result.isSuccess(CustomerEvent.decodeJson(line))).toBe(true)
   })
 
   test("a fatal error stops the run; everything generated is still accounted for", async () => {

@@ -19,6 +19,8 @@ export const protoFieldName = (field: Field): string =>
   field.type.kind === "money" ? `${snake(field.name)}_cents` : snake(field.name)
 
 interface Out {
+  /** Whether a field is a Timestamp: the well-known file is imported only then. */
+  timestamps: boolean
   readonly messages: Array<string>
   readonly enums: Map<string, string>
   readonly seen: Set<string>
@@ -30,6 +32,7 @@ const scalar = (type: FieldType, out: Out): string => {
     case "uuid":
       return "string"
     case "timestamp":
+      out.timestamps = true
       return "google.protobuf.Timestamp"
     case "money":
       return "int64"
@@ -80,12 +83,12 @@ const message = (record: RecordForm, out: Out): void => {
 
 /** The .proto text: the top record first (message index 0), then the records and enums it uses. */
 export const protoSchema = (record: RecordForm): string => {
-  const out: Out = { messages: [], enums: new Map(), seen: new Set() }
+  const out: Out = { timestamps: false, messages: [], enums: new Map(), seen: new Set() }
   message(record, out)
   return [
     'syntax = "proto3";',
     `package ${protoPackage};`,
-    'import "google/protobuf/timestamp.proto";',
+    ...(out.timestamps ? ['import "google/protobuf/timestamp.proto";'] : []),
     ...out.messages,
     ...out.enums.values(),
   ]
