@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Manages the project's local Apache Kafka: one KRaft node (broker and controller in one process)
-# run with Java from Maven Central jars. Usage: scripts/kafka.sh up|down|status|kill|restart|logs|install
+# run with Java from Maven Central jars. Usage: scripts/kafka.sh up [--latency 25ms]|down|status|kill|restart|logs|install
+#
+# `up --latency 25ms` (or KAFKA_LATENCY=25ms) puts the broker at a distance, like a cloud cluster's:
+# Toxiproxy (scripts/toxiproxy.sh) adds 25 ms each way (a 50 ms round trip) on port+2, where a second
+# listener (port+3) advertises itself, so that every connection of every client goes through the proxy;
+# `up` then prints that address. The direct port stays as it was.
 #
 # Settings (environment):
 #   KAFKA_PORT            client port (default 9092); the controller listens on KAFKA_CONTROLLER_PORT (default port+1)
 #   KAFKA_STATE_DIR       data, log and pid file (default ~/.cache/customer-events/broker-<port>)
 #   KAFKA_BOOTSTRAP_SERVERS  when set, another cluster is in use: `up` starts nothing
 #   KAFKA_UP_TIMEOUT      seconds `up` waits for the broker to answer metadata (default 90)
+#   KAFKA_LATENCY         as `up --latency`: milliseconds each way through the proxy (25ms, or 25)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,6 +28,10 @@ state="${KAFKA_STATE_DIR:-$cache_root/broker-$port}"
 pid_file="$state/broker.pid"
 log_file="$state/broker.log"
 bootstrap="127.0.0.1:$port"
+# The listener behind the proxy advertises the proxy's port: metadata sends clients back through it.
+proxy_port=$((port + 2))
+distant_port=$((port + 3))
+latency="${KAFKA_LATENCY:-}"
 up_timeout="${KAFKA_UP_TIMEOUT:-90}"
 
 say() { echo "kafka: $*" >&2; }
@@ -67,11 +77,11 @@ write_config() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$controller_port
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port,DISTANT://127.0.0.1:$distant_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$port,DISTANT://127.0.0.1:$proxy_port
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,DISTANT:PLAINTEXT
 log.dirs=$state/data
 num.partitions=3
 # Like Confluent Cloud: topics are created on purpose (the producer's --create-topic).
@@ -86,6 +96,18 @@ log.retention.hours=24
 EOF
 }
 
+# The proxy in front of the distant listener, with `latency` each way; prints its address.
+put_at_distance() {
+  local ms="${latency%ms}"
+  [[ "$ms" =~ ^[0-9]+$ ]] || die "--latency must be milliseconds each way (25ms), got '$latency'"
+  grep -q "DISTANT://" "$state/server.properties" ||
+    die "the running broker was started without the distant listener: scripts/kafka.sh restart --latency $latency"
+  "$here/toxiproxy.sh" up
+  "$here/toxiproxy.sh" proxy "kafka-$port" "$proxy_port" "$distant_port"
+  "$here/toxiproxy.sh" latency "kafka-$port" "$ms"
+  echo "127.0.0.1:$proxy_port"
+}
+
 cmd_up() {
   if [[ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
     say "KAFKA_BOOTSTRAP_SERVERS is set: using $KAFKA_BOOTSTRAP_SERVERS, starting nothing"
@@ -95,7 +117,7 @@ cmd_up() {
   install_jars
   if pid="$(running_pid)"; then
     say "already running (pid $pid)"
-    echo "$bootstrap"
+    if [[ -n "$latency" ]]; then put_at_distance; else echo "$bootstrap"; fi
     return 0
   fi
   write_config
@@ -125,11 +147,20 @@ cmd_up() {
     sleep 1
   done
   say "up in $((SECONDS - started))s"
-  echo "$bootstrap"
+  if [[ -n "$latency" ]]; then put_at_distance; else echo "$bootstrap"; fi
+}
+
+# The proxy `up --latency` made goes with the broker; the proxy server too once it serves no other.
+leave_distance() {
+  "$here/toxiproxy.sh" status >/dev/null 2>&1 || return 0
+  "$here/toxiproxy.sh" remove "kafka-$port" 2>/dev/null || true
+  [[ "$("$here/toxiproxy.sh" list)" == "" ]] && "$here/toxiproxy.sh" down
+  return 0
 }
 
 cmd_down() {
   local pid
+  leave_distance
   if ! pid="$(running_pid)"; then
     say "not running"
     rm -f "$pid_file"
@@ -164,7 +195,14 @@ cmd_status() {
   fi
 }
 
-case "${1:-}" in
+command="${1:-}"
+shift || true
+if [[ "${1:-}" == "--latency" ]]; then
+  [[ -n "${2:-}" ]] || die "--latency needs milliseconds each way (25ms)"
+  latency="$2"
+fi
+
+case "$command" in
   up) cmd_up ;;
   down) cmd_down ;;
   kill) cmd_kill ;;
@@ -172,6 +210,6 @@ case "${1:-}" in
   status) cmd_status ;;
   install) install_jars && echo "$libs" ;;
   libs) echo "$libs" ;;
-  logs) tail -n "${2:-50}" "$log_file" ;;
-  *) echo "usage: scripts/kafka.sh up|down|status|restart|kill|logs [N]|install|libs" >&2; exit 2 ;;
+  logs) tail -n "${1:-50}" "$log_file" ;;
+  *) echo "usage: scripts/kafka.sh up [--latency 25ms]|down|status|restart|kill|logs [N]|install|libs" >&2; exit 2 ;;
 esac

@@ -15,6 +15,7 @@ import {
   uniqueTopic,
 } from "@customer-events/test-support"
 import { Effect, Fiber, Logger, References, Result, Stream } from "effect"
+import { Kafka, logLevel } from "kafkajs"
 import { KafkaConfig, KafkaProducer } from "../src/index.js"
 
 const port = 19092 + (process.pid % 500) * 2
@@ -52,6 +53,37 @@ describe("scripts/kafka.sh", () => {
     expect(status.code).toBe(0)
     expect(status.stdout).toBe(`up ${bootstrap} (pid ${pid})\n`)
   }, 120_000)
+
+  itEffect("up --latency 25ms: every connection goes through the proxy, at least 50 ms a round trip", () =>
+    Effect.gen(function* () {
+      const distant = script("up", "--latency", "25ms")
+      expect(distant.stderr).toContain("25 ms each way")
+      expect(distant.stdout.trim()).toBe(`127.0.0.1:${port + 2}`)
+      // Metadata through the proxy names the proxy's port: clients come back through it.
+      const admin = new Kafka({ brokers: [`127.0.0.1:${port + 2}`], logLevel: logLevel.NOTHING }).admin()
+      yield* Effect.promise(() => admin.connect())
+      const cluster = yield* Effect.promise(() => admin.describeCluster())
+      expect(cluster.brokers.map((b) => `${b.host}:${b.port}`)).toEqual([`127.0.0.1:${port + 2}`])
+      const started = performance.now()
+      yield* Effect.promise(() => admin.describeCluster())
+      expect(performance.now() - started).toBeGreaterThanOrEqual(49)
+      yield* Effect.promise(() => admin.disconnect())
+      const topic = uniqueTopic("distant")
+      yield* Effect.promise(() => createTopic(topic, { partitions: 3, brokers: bootstrap }))
+      const config = Result.getOrThrow(KafkaConfig.make({ bootstrapServers: `127.0.0.1:${port + 2}` }))
+      const sent = Array.from({ length: 300 }, (_, i) => ({ key: `k${i % 7}`, value: String(i) }))
+      const outcomes = yield* Effect.scoped(
+        Effect.flatMap(KafkaProducer.make(config), (producer) =>
+          Stream.runCollect(producer.deliver(topic, Stream.fromIterable(sent))),
+        ),
+      )
+      expect(outcomes.every((o) => o._tag === "Delivered")).toBe(true)
+      expect(yield* Effect.promise(() => readTopic(topic, bootstrap))).toHaveLength(300)
+      expect(Bun.spawnSync(["bash", `${repoRoot}scripts/toxiproxy.sh`, "list"]).stdout.toString()).toContain(
+        `kafka-${port}`,
+      )
+    }),
+  )
 
   test("with KAFKA_BOOTSTRAP_SERVERS set, up starts nothing and prints that cluster", () => {
     const elsewhere = { KAFKA_PORT: String(port + 100), KAFKA_STATE_DIR: join(stateDir, "unused") }
