@@ -104,6 +104,33 @@ for (const client of KafkaConfig.clients)
       expectValidRecords(records)
     }, 120_000)
 
+    test("5 requests in flight on 6 partitions: each customer's events in the topic in their emission order", async () => {
+      const topic = uniqueTopic("order")
+      const args = ["--count", "20000", "--rate", "max", "--seed", "28", "--batch-size", "200"]
+      const sent = await run([...args, "--topic", topic, "--create-topic", "--partitions", "6"], withClient)
+      expect(sent.stderr).toContain("20,000 delivered, 0 failed")
+      const emitted = await run([...args, "--dry-run"])
+      const idsPerCustomer = (pairs: ReadonlyArray<readonly [string, string]>) => {
+        const out = new Map<string, Array<string>>()
+        for (const [customer, id] of pairs) out.set(customer, [...(out.get(customer) ?? []), id])
+        return out
+      }
+      const expected = idsPerCustomer(
+        emitted.stdout
+          .trim()
+          .split("\n")
+          .map((line) => JSON.parse(line))
+          .map((event) => [event.customerId, event.eventId] as const),
+      )
+      const stored = (await readTopic(topic)).sort(
+        (a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset),
+      )
+      const actual = idsPerCustomer(stored.map((r) => [r.key!, r.headers["event-id"]!] as const))
+      expect(new Set(stored.map((r) => r.partition)).size).toBe(6)
+      expect(actual.size).toBe(expected.size)
+      for (const [customer, ids] of expected) expect(actual.get(customer)).toEqual(ids)
+    }, 120_000)
+
     test("the compiled binary runs --workers too: each worker is the binary's own entry point", async () => {
       const topic = uniqueTopic("binary-workers")
       const result = await run(

@@ -66,6 +66,10 @@ export interface KafkaConfig {
   readonly deliveryTimeout: Duration.Duration
   readonly retry: RetryPolicy
   readonly batchMaxRecords: number
+  /** A partition batch's bytes at most (Java's batch.size), from above: under the broker's 1 MB cap. */
+  readonly batchMaxBytes: number
+  /** Bytes of records buffered and in flight at most (Java's buffer.memory): generation waits beyond. */
+  readonly bufferMemory: number
   /** How long a batch waits to fill up before it is sent anyway. */
   readonly linger: Duration.Duration
   readonly maxInFlight: number
@@ -157,22 +161,22 @@ const deliveryOf = (s: Settings, explicitIdempotence: boolean | undefined, label
         `the idempotent producer needs acks=all, got ${acks} (or set enable.idempotence=false)`,
       )
     const idempotent = acks === "all" && (s.idempotent ?? true)
-    const maxInFlight = s.maxInFlight ?? (idempotent ? 1 : 5)
-    // kafkajs rolls sequence numbers back when a request fails: with two idempotent batches in
-    // flight a retry would be sent out of sequence. One at a time keeps per-partition order exact.
-    if (idempotent && maxInFlight !== 1)
-      return yield* fail(
-        "maxInFlight",
-        "max.in.flight",
-        `must be 1 with the idempotent producer, got ${maxInFlight} (or set enable.idempotence=false)`,
-      )
+    // Each request in flight is a producer of its own with a share of the partitions (lanes.ts):
+    // a partition's requests go one after another, idempotent or not.
+    const maxInFlight = s.maxInFlight ?? defaults.maxInFlight
+    if (!(Number.isInteger(maxInFlight) && maxInFlight >= 1))
+      return yield* fail("maxInFlight", "max.in.flight", `expected a whole number >= 1, got ${maxInFlight}`)
     return { client, compression, acks, idempotent, maxInFlight }
   })
 
 const timingOf = (s: Settings, label: Label) =>
   Result.gen(function* () {
     const fail = failing(label)
-    const whole = (setting: (Setting & `${string}Ms`) | "batchMaxRecords", name: string, min: number) => {
+    const whole = (
+      setting: (Setting & `${string}Ms`) | "batchMaxRecords" | "batchMaxBytes" | "bufferMemory",
+      name: string,
+      min: number,
+    ) => {
       const value = s[setting] as number
       return Number.isInteger(value) && value >= min
         ? Result.succeed(value)
@@ -205,6 +209,8 @@ const timingOf = (s: Settings, label: Label) =>
         jitter,
       },
       batchMaxRecords: yield* whole("batchMaxRecords", "batch.num.messages", 1),
+      batchMaxBytes: yield* whole("batchMaxBytes", "batch.size", 1024),
+      bufferMemory: yield* whole("bufferMemory", "buffer.memory", 64 * 1024),
       linger: yield* ms("lingerMs", "linger.ms", 0),
       drainTimeout: yield* ms("drainTimeoutMs", "drain.timeout.ms", 0),
     }

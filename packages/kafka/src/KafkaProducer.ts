@@ -5,9 +5,9 @@
  * layer: a jittered, capped exponential Schedule bounded by the delivery timeout, per batch.
  */
 import { Context, Effect, Layer, Metric, type Scope, type Stream } from "effect"
-import { ClientSession } from "./internal/clientSession.js"
-import { fromSendBatch } from "./internal/fromSendBatch.js"
+import { fromSendBatch, maxBatchesPerRequest } from "./internal/fromSendBatch.js"
 import { InFlight } from "./internal/inFlight.js"
+import { deliverThroughLanes, Lanes } from "./internal/lanes.js"
 import type { ProducerClient } from "./internal/ProducerClient.js"
 import type {
   BatchOutcome,
@@ -17,7 +17,6 @@ import type {
   RecordMetadata,
   SendBatch,
 } from "./internal/records.js"
-import { makeSendBatch } from "./internal/sendBatch.js"
 import * as KafkaConfig from "./KafkaConfig.js"
 import type { KafkaConfigError, KafkaError } from "./KafkaError.js"
 import * as ProducerMetrics from "./ProducerMetrics.js"
@@ -47,10 +46,11 @@ export interface Service {
   /**
    * Groups records into batches (up to batchMaxRecords, or what arrived within linger); the batches
    * that fill while a request is in flight go out together in the next one (up to 4, each
-   * partition's share in batches of at most batchMaxRecords). Keeps at most maxInFlight requests
-   * in flight (upstream waits: memory stays bounded) and emits each request's outcomes, in order:
-   * one, or a Delivered then a Failed when the request failed after Kafka acknowledged some of its
-   * partitions. Kafka failures never fail the stream: they come back as Failed outcomes.
+   * partition's share in batches of at most batchMaxRecords). Up to maxInFlight requests are in
+   * flight, each partition's one after another (see lanes.ts); upstream waits beyond, so memory
+   * stays bounded. Emits each request's outcomes: one, or a Delivered then a Failed when the request
+   * failed after Kafka acknowledged some of its partitions. Kafka failures never fail the stream:
+   * they come back as Failed outcomes.
    */
   readonly deliver: <R extends ProducerRecord, E, Req>(
     topic: string,
@@ -96,17 +96,23 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
   Effect.gen(function* () {
     const inFlight = new InFlight()
     const disconnects = ProducerMetrics.forClient(config).disconnects
-    const client = yield* Effect.acquireRelease(connectClient[config.client](config), (client) =>
+    const lanes = new Lanes(config, connectClient[config.client](config), inFlight)
+    // The first lane connects now: a run learns at once that the cluster answers.
+    const [first] = yield* Effect.acquireRelease(lanes.open(1), () =>
       inFlight
         .drain(config.drainTimeout)
         .pipe(
-          Effect.andThen(client.close),
+          Effect.andThen(lanes.close),
           Effect.andThen(Metric.update(disconnects, 1)),
           Effect.andThen(Effect.logDebug("kafka producer disconnected")),
         ),
     )
     yield* Effect.logDebug(`kafka producer connected to ${KafkaConfig.describe(config)}`)
-    return fromSendBatch(config, makeSendBatch(config, new ClientSession(config, client, inFlight)))
+    const batching = { ...config, batchesPerRequest: maxBatchesPerRequest }
+    return {
+      ...fromSendBatch(config, first!.sendBatch),
+      deliver: deliverThroughLanes(config, lanes, batching),
+    }
   })
 
 export const layer = (config: KafkaConfig.KafkaConfig): Layer.Layer<KafkaProducer, KafkaError> =>

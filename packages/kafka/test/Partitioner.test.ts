@@ -1,5 +1,11 @@
 import { describe, expect, test } from "bun:test"
-import { murmur2, partitionOfKey, splitByPartition, toRequests } from "../src/internal/partitioner.js"
+import {
+  murmur2,
+  partitionOfKey,
+  recordBytes,
+  splitByPartition,
+  toRequests,
+} from "../src/internal/partitioner.js"
 
 /**
  * Computed by Java on this project's broker jars: Utils.murmur2(key.getBytes(UTF_8)), then
@@ -48,7 +54,7 @@ describe("partitioner", () => {
       { key: null, value: "3" },
       { key: "a", value: "4" },
     ]
-    const parts = splitByPartition(records, 3, 1000)
+    const parts = splitByPartition(records, 3, { records: 1000, bytes: 1_000_000 })
     const where = new Map<string, number>()
     for (const part of parts)
       part.indexes.forEach((index, rank) => {
@@ -62,7 +68,7 @@ describe("partitioner", () => {
 
   test("a partition's records are cut into batches of at most maxRecords; each request holds one batch per partition, in order", () => {
     const records = Array.from({ length: 7 }, (_, i) => ({ key: i < 5 ? "a" : "ab", value: String(i) }))
-    const parts = splitByPartition(records, 3, 2)
+    const parts = splitByPartition(records, 3, { records: 2, bytes: 1_000_000 })
     expect(parts.map((p) => [p.partition, p.records.map((r) => r.value)])).toEqual([
       [1, ["0", "1"]],
       [1, ["2", "3"]],
@@ -75,5 +81,18 @@ describe("partitioner", () => {
       ["2"],
       ["4"],
     ])
+  })
+
+  test("a partition's batch is also cut at the byte limit; a record larger than it goes alone", () => {
+    const value = "x".repeat(100)
+    const records = Array.from({ length: 5 }, (_, i) => ({
+      key: "a",
+      value: i === 3 ? value.repeat(5) : value,
+    }))
+    const size = recordBytes(records[0]!)
+    expect(size).toBeGreaterThan(101)
+    const parts = splitByPartition(records, 3, { records: 1000, bytes: 2 * size })
+    expect(parts.map((p) => p.indexes)).toEqual([[0, 1], [2], [3], [4]])
+    expect(recordBytes({ key: "k", value, headers: { "event-type": "purchase" } })).toBe(size + 20)
   })
 })

@@ -102,7 +102,8 @@ sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule require
 
   test("maps producer tuning keys", () => {
     const { settings } = settingsOf(
-      "acks=1\nenable.idempotence=false\ncompression.type=gzip\nlinger.ms=20\nrequest.timeout.ms=5000\ndelivery.timeout.ms=60000\nssl.ca.location=/tmp/ca.pem",
+      "acks=1\nenable.idempotence=false\ncompression.type=gzip\nlinger.ms=20\nrequest.timeout.ms=5000\ndelivery.timeout.ms=60000\nssl.ca.location=/tmp/ca.pem\n" +
+        "batch.size=512KB\nbuffer.memory=33554432\nmax.in.flight.requests.per.connection=3",
     )
     expect(settings).toMatchObject({
       acks: "leader",
@@ -112,12 +113,15 @@ sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule require
       requestTimeoutMs: 5000,
       deliveryTimeoutMs: 60000,
       sslCaLocation: "/tmp/ca.pem",
+      batchMaxBytes: 512 * 1024,
+      bufferMemory: 32 * 1024 * 1024,
+      maxInFlight: 3,
     })
   })
 
   test("names unknown keys once, for one warning", () => {
-    const { unknownKeys } = settingsOf("bootstrap.servers=a:1\nfoo.bar=1\nbatch.size=3")
-    expect(unknownKeys).toEqual(["foo.bar", "batch.size"])
+    const { unknownKeys } = settingsOf("bootstrap.servers=a:1\nfoo.bar=1\nlinger=3")
+    expect(unknownKeys).toEqual(["foo.bar", "linger"])
   })
 
   test("rejects bad values naming the file, the key and the value, never a password", () => {
@@ -129,6 +133,9 @@ sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule require
     )
     expect(errorOf("sasl.mechanisms=GSSAPI")).toContain(
       "client.properties: sasl.mechanisms: expected one of plain, scram-sha-256, scram-sha-512",
+    )
+    expect(errorOf("buffer.memory=lots")).toBe(
+      'client.properties: buffer.memory: expected a size in bytes from 65536 to 17179869184 (or with KB, MB, GB: 32MB), got "lots"',
     )
     expect(errorOf("linger.ms=soon")).toBe(
       'client.properties: linger.ms: expected a whole number from 0 up, got "soon"',
@@ -159,7 +166,9 @@ describe("KafkaConfig.make", () => {
     expect(config.brokers).toEqual(["127.0.0.1:9092"])
     expect(config.acks).toBe("all")
     expect(config.idempotent).toBe(true)
-    expect(config.maxInFlight).toBe(1)
+    expect(config.maxInFlight).toBe(5)
+    expect(config.batchMaxBytes).toBe(1_000_000)
+    expect(config.bufferMemory).toBe(32 * 1024 * 1024)
     expect(Option.isNone(config.sasl)).toBe(true)
   })
 
@@ -188,7 +197,8 @@ describe("KafkaConfig.make", () => {
     [{ securityProtocol: "SASL_SSL" }, "sasl.username: is required with security.protocol=SASL_SSL"],
     [{ saslUsername: "u", saslPassword: Redacted.make("p") }, "security.protocol: SASL credentials are set"],
     [{ acks: "leader", idempotent: true }, "acks: the idempotent producer needs acks=all"],
-    [{ maxInFlight: 4 }, "max.in.flight: must be 1 with the idempotent producer"],
+    [{ maxInFlight: 0 }, "max.in.flight: expected a whole number >= 1, got 0"],
+    [{ batchMaxBytes: 100 }, "batch.size: expected a whole number >= 1024, got 100"],
     [{ lingerMs: -1 }, "linger.ms: expected a whole number >= 0, got -1"],
     [{ retryJitter: 1.5 }, "retry.backoff.jitter: expected a number from 0 to below 1"],
     [{ sslCaLocation: "/x" }, "security.protocol: is PLAINTEXT, but TLS files are set"],

@@ -29,6 +29,22 @@ export const whole =
         )
   }
 
+const byteUnits: Record<string, number> = { "": 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }
+
+/** A size in bytes: "1048576", "512KB", "32MB", "1GB" (1024-based, as Java's defaults are written). */
+export const bytes =
+  (min: number, max = Number.MAX_SAFE_INTEGER): Read<number> =>
+  (text) => {
+    const match = text.trim().match(/^(\d+)\s*(KB|MB|GB)?$/i)
+    const n = match === null ? Number.NaN : Number(match[1]) * byteUnits[(match[2] ?? "").toUpperCase()]!
+    return Number.isSafeInteger(n) && n >= min && n <= max
+      ? Result.succeed(n)
+      : Result.fail(
+          `expected a size in bytes from ${min} to ${max} (or with KB, MB, GB: 32MB), ` +
+            `got ${JSON.stringify(text)}`,
+        )
+  }
+
 export const oneOf =
   <const T extends string>(values: ReadonlyArray<T>): Read<T> =>
   (text) =>

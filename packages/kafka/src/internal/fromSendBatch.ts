@@ -5,7 +5,7 @@ import type { DeliverOptions, Service } from "../KafkaProducer.js"
 import type { BatchOutcome, ProducerRecord, RecordMetadata, SendBatch } from "./records.js"
 
 /** How many batches one request may carry: 4 of 1,000 records of about 400 bytes is 1.6 MB. */
-const maxBatchesPerRequest = 4
+export const maxBatchesPerRequest = 4
 
 export interface Batching {
   readonly batchMaxRecords: number

@@ -50,30 +50,59 @@ export interface PartitionBatch<R extends ProducerRecord = ProducerRecord> {
   readonly indexes: Array<number>
 }
 
+/** Kafka's framing of a record in a batch (length, attributes, deltas, varints), at most. */
+const recordOverhead = 21
+
 /**
- * Splits a batch by partition, each partition's records cut into batches of at most `maxRecords`
- * (a request carries one batch per partition, and the broker caps a batch's size), in order.
- * Keyless records go round-robin, as Java's producer spreads them (the app's always have a key).
+ * A record's size in a batch, from above: its key, value and headers as they are sent (a string's
+ * length counts its UTF-16 units, one byte each for ASCII, which is what the app's JSON is).
+ */
+export const recordBytes = (record: ProducerRecord): number => {
+  let size = recordOverhead + (record.key?.length ?? 0) + record.value.length
+  const headers = record.headers
+  if (headers !== undefined) for (const name in headers) size += name.length + headers[name]!.length + 2
+  return size
+}
+
+/** How large one partition's batch may grow: records (batch.num.messages) and bytes (batch.size). */
+export interface BatchLimits {
+  readonly records: number
+  readonly bytes: number
+}
+
+/**
+ * Splits a batch by partition, each partition's records cut into batches within `limits` (a request
+ * carries one batch per partition, and the broker caps a batch's size), in order. A record larger
+ * than the byte limit goes alone. Keyless records go round-robin, as Java's producer spreads them
+ * (the app's always have a key).
  */
 export const splitByPartition = <R extends ProducerRecord>(
   records: ReadonlyArray<R>,
   partitions: number,
-  maxRecords: number,
+  limits: BatchLimits,
 ): Array<PartitionBatch<R>> => {
   const out: Array<PartitionBatch<R>> = []
   const open = new Array<PartitionBatch<R> | undefined>(partitions)
+  const openBytes = new Array<number>(partitions).fill(0)
   let roundRobin = 0
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!
     const partition = record.key === null ? roundRobin++ % partitions : partitionOfKey(record.key, partitions)
+    const bytes = recordBytes(record)
     let part = open[partition]
-    if (part === undefined || part.records.length === maxRecords) {
+    if (
+      part === undefined ||
+      part.records.length === limits.records ||
+      (part.records.length > 0 && openBytes[partition]! + bytes > limits.bytes)
+    ) {
       part = { partition, records: [], indexes: [] }
       open[partition] = part
+      openBytes[partition] = 0
       out.push(part)
     }
     part.records.push(record)
     part.indexes.push(i)
+    openBytes[partition]! += bytes
   }
   return out
 }

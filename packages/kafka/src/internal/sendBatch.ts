@@ -75,11 +75,10 @@ const attempt = ({ config, session }: Sender, state: BatchState): Effect.Effect<
   Effect.gen(function* () {
     state.attempts++
     yield* session.restartIfNeeded
-    state.parts ??= splitByPartition(
-      state.records,
-      yield* session.partitionCount(state.topic),
-      config.batchMaxRecords,
-    )
+    state.parts ??= splitByPartition(state.records, yield* session.partitionCount(state.topic), {
+      records: config.batchMaxRecords,
+      bytes: config.batchMaxBytes,
+    })
     const pending = state.parts.filter((part) => !state.acknowledged.has(part))
     for (const batches of toRequests(pending)) {
       const answer = yield* session.request(state.topic, batches)

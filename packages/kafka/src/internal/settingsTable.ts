@@ -176,6 +176,28 @@ const kafkaRows: ReadonlyArray<SettingSpec> = [
     read: into(Values.whole(1, 1_000_000), (batchMaxRecords) => ({ batchMaxRecords })),
   },
   {
+    name: "batch.size",
+    setting: "batchMaxBytes",
+    properties: ["batch.size"],
+    flag: {
+      name: "batch-bytes",
+      value: "BYTES",
+      help: "max bytes per partition batch in a request (under the topic's max.message.bytes)",
+    },
+    read: into(Values.bytes(1024, 100 * 1024 ** 2), (batchMaxBytes) => ({ batchMaxBytes })),
+  },
+  {
+    name: "buffer.memory",
+    setting: "bufferMemory",
+    properties: ["buffer.memory"],
+    flag: {
+      name: "buffer-memory",
+      value: "BYTES",
+      help: "max bytes of records waiting or in flight (32MB); generation waits beyond",
+    },
+    read: into(Values.bytes(64 * 1024, 16 * 1024 ** 3), (bufferMemory) => ({ bufferMemory })),
+  },
+  {
     name: "linger.ms",
     setting: "lingerMs",
     properties: ["linger.ms", "queue.buffering.max.ms"],
@@ -224,8 +246,13 @@ const kafkaRows: ReadonlyArray<SettingSpec> = [
   },
   {
     name: "max.in.flight.requests.per.connection",
-    about: "requests in flight without idempotence (default 5; 1 with it)",
+    setting: "maxInFlight",
     properties: ["max.in.flight.requests.per.connection", "max.in.flight"],
+    flag: {
+      name: "max-in-flight",
+      value: "N",
+      help: "requests in flight at once, each partition's in order",
+    },
     read: into(Values.whole(1), (maxInFlight) => ({ maxInFlight })),
   },
   {

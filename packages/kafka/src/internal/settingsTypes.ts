@@ -43,6 +43,8 @@ export interface Settings {
   readonly retryMultiplier?: number
   readonly retryJitter?: number
   readonly batchMaxRecords?: number
+  readonly batchMaxBytes?: number
+  readonly bufferMemory?: number
   readonly lingerMs?: number
   readonly maxInFlight?: number
   readonly drainTimeoutMs?: number
@@ -83,7 +85,10 @@ export const defaults = {
   retryMultiplier: 2,
   retryJitter: 0.2,
   batchMaxRecords: 1_000,
+  batchMaxBytes: 1_000_000,
+  bufferMemory: 32 * 1024 ** 2,
   lingerMs: 5,
+  maxInFlight: 5,
   drainTimeoutMs: 30_000,
   subjectStrategy: "topic",
   autoRegister: true,

@@ -1,0 +1,194 @@
+/**
+ * Requests in flight with order kept: up to `maxInFlight` producer clients ("lanes"), each with its
+ * own producer id and one request in flight, each owning a disjoint set of a topic's partitions
+ * (partition p goes through lane p mod n). A partition's records go through one lane, one request
+ * after another, retries before the next: order per partition (so per key) holds, and the broker's
+ * sequence checks work as with one producer; the lanes' requests overlap on the link, as the five
+ * requests in flight of Java's producer do. Why not one client with several in flight:
+ * @platformatic/kafka allows one when idempotent, and kafkajs rolls sequences back on a failure, so
+ * a retry could overtake a later request of its partition.
+ */
+import { type Cause, Effect, Exit, Queue, Semaphore, Stream } from "effect"
+import type { KafkaConfig } from "../KafkaConfig.js"
+import type { KafkaError } from "../KafkaError.js"
+import type { DeliverOptions } from "../KafkaProducer.js"
+import { ClientSession } from "./clientSession.js"
+import { type Batching, deliverInBatches } from "./fromSendBatch.js"
+import type { InFlight } from "./inFlight.js"
+import type { ProducerClient } from "./ProducerClient.js"
+import { partitionOfKey, recordBytes } from "./partitioner.js"
+import type { BatchOutcome, ProducerRecord, SendBatch } from "./records.js"
+import { makeSendBatch } from "./sendBatch.js"
+
+export interface Lane {
+  readonly session: ClientSession
+  readonly sendBatch: SendBatch
+}
+
+/** The lanes a producer has opened so far: the first at once, the others when a topic needs them. */
+export class Lanes {
+  private readonly lanes: Array<Lane> = []
+  private readonly clients: Array<ProducerClient> = []
+  private readonly opening = Semaphore.makeUnsafe(1)
+
+  constructor(
+    private readonly config: KafkaConfig,
+    private readonly connect: Effect.Effect<ProducerClient, KafkaError>,
+    private readonly inFlight: InFlight,
+  ) {}
+
+  /** The first `n` lanes, those missing connected now (together). */
+  open(n: number): Effect.Effect<ReadonlyArray<Lane>, KafkaError> {
+    return this.opening.withPermit(
+      Effect.suspend(() => {
+        const missing = Math.max(0, n - this.lanes.length)
+        return Effect.forEach(Array.from({ length: missing }), () => this.connect, {
+          concurrency: "unbounded",
+        })
+      }).pipe(
+        Effect.map((clients) => {
+          for (const client of clients) {
+            this.clients.push(client)
+            const session = new ClientSession(this.config, client, this.inFlight)
+            this.lanes.push({ session, sendBatch: makeSendBatch(this.config, session) })
+          }
+          return this.lanes.slice(0, n)
+        }),
+      ),
+    )
+  }
+
+  /** Closes every lane's client (in-flight requests are the caller's to drain first). */
+  readonly close: Effect.Effect<void> = Effect.suspend(() =>
+    Effect.forEach(this.clients, (client) => client.close, { concurrency: "unbounded", discard: true }),
+  )
+}
+
+/**
+ * Splits a chunk of records by lane, in order: a keyed record goes through its partition's lane,
+ * keyless ones round-robin (from `next`, which the caller keeps across chunks).
+ */
+export const splitByLane = <R extends ProducerRecord>(
+  records: ReadonlyArray<R>,
+  partitions: number,
+  lanes: number,
+  next: { value: number },
+): Array<Array<R>> => {
+  const out = Array.from({ length: lanes }, () => [] as Array<R>)
+  for (const record of records) {
+    const partition = record.key === null ? next.value++ : partitionOfKey(record.key, partitions)
+    out[partition % lanes]!.push(record)
+  }
+  return out
+}
+
+/** The bytes of records, from above (recordBytes): what they hold of the buffer memory. */
+const bytesOf = (records: ReadonlyArray<ProducerRecord>): number => {
+  let n = 0
+  for (const record of records) n += recordBytes(record)
+  return n
+}
+
+/**
+ * The buffer memory (Java's buffer.memory): records hold their bytes of it from the moment they are
+ * routed until their outcome is out; routing waits for room, so generation waits. A chunk larger
+ * than the whole takes the whole; what is given back never exceeds what is held.
+ */
+class BufferMemory {
+  private held = 0
+  private readonly room: Semaphore.Semaphore
+
+  constructor(private readonly capacity: number) {
+    this.room = Semaphore.makeUnsafe(capacity)
+  }
+
+  take(records: ReadonlyArray<ProducerRecord>): Effect.Effect<void> {
+    const n = Math.min(bytesOf(records), this.capacity)
+    return Effect.map(this.room.take(n), () => {
+      this.held += n
+    })
+  }
+
+  give(records: ReadonlyArray<ProducerRecord>): Effect.Effect<void> {
+    const n = Math.min(bytesOf(records), this.held)
+    this.held -= n
+    return Effect.asVoid(this.room.release(n))
+  }
+}
+
+/** Routes the records into the lanes' queues, chunk by chunk, within the buffer memory; ends them. */
+const feedLanes = <R extends ProducerRecord, E, Req>(
+  records: Stream.Stream<R, E, Req>,
+  queues: ReadonlyArray<Queue.Queue<R, E | Cause.Done>>,
+  partitions: number,
+  memory: BufferMemory,
+): Effect.Effect<void, never, Req> => {
+  const next = { value: 0 }
+  const route = (chunk: ReadonlyArray<R>) =>
+    Effect.andThen(memory.take(chunk), () => {
+      const parts = queues.length === 1 ? [chunk] : splitByLane(chunk, partitions, queues.length, next)
+      return Effect.forEach(
+        parts,
+        (part, lane) => (part.length === 0 ? Effect.void : Queue.offerAll(queues[lane]!, part)),
+        { discard: true },
+      )
+    })
+  return Stream.runForEachArray(records, route).pipe(
+    Effect.onExit((exit) =>
+      Effect.forEach(
+        queues,
+        (queue) => (Exit.isSuccess(exit) ? Queue.end(queue) : Queue.failCause(queue, exit.cause)),
+        { discard: true },
+      ),
+    ),
+    Effect.ignore,
+  )
+}
+
+/** The lanes a topic's partitions need (at most maxInFlight); one when more cannot be had. */
+const lanesFor = (config: KafkaConfig, lanes: Lanes, topic: string) =>
+  Effect.gen(function* () {
+    const [first] = yield* lanes.open(1).pipe(Effect.orDie)
+    // Unknown partitions (a missing topic) or lanes that fail to connect: one lane, whose batches
+    // then meet the error and are accounted for as every failed batch is.
+    const partitions = yield* first!.session.partitionCount(topic).pipe(Effect.orElseSucceed(() => 1))
+    const wanted = Math.min(config.maxInFlight, partitions)
+    if (wanted <= 1) return { partitions, open: [first!] }
+    const open = yield* lanes.open(wanted).pipe(
+      Effect.tapError((error) =>
+        Effect.logWarning(`one request in flight: more producers did not connect: ${error.message}`),
+      ),
+      Effect.orElseSucceed(() => [first!]),
+    )
+    return { partitions, open }
+  })
+
+/**
+ * A stream's records through the lanes, each lane batching on its own with one request in flight;
+ * the outcomes of all lanes, as they come. Each lane's queue holds at most one batch's records, and
+ * all records waiting or in flight at most the buffer memory: generation waits beyond.
+ */
+export const deliverThroughLanes =
+  (config: KafkaConfig, lanes: Lanes, batching: Batching) =>
+  <R extends ProducerRecord, E, Req>(
+    topic: string,
+    records: Stream.Stream<R, E, Req>,
+    options: DeliverOptions = {},
+  ): Stream.Stream<BatchOutcome<R>, E, Req> =>
+    Stream.unwrap(
+      Effect.gen(function* () {
+        const { partitions, open } = yield* lanesFor(config, lanes, topic)
+        const memory = new BufferMemory(config.bufferMemory)
+        const queues = yield* Effect.forEach(open, () =>
+          Queue.bounded<R, E | Cause.Done>(batching.batchMaxRecords),
+        )
+        yield* Effect.forkScoped(feedLanes(records, queues, partitions, memory))
+        const one = { ...batching, maxInFlight: 1 }
+        const outcomes = open.map((lane, i) =>
+          deliverInBatches(one, lane.sendBatch)(topic, Stream.fromQueue(queues[i]!), options),
+        )
+        return Stream.mergeAll(outcomes, { concurrency: "unbounded" }).pipe(
+          Stream.tap((outcome) => memory.give(outcome.records)),
+        )
+      }),
+    )
