@@ -44,32 +44,38 @@ export const generatorEntry = async (mode: string, events: number, profile?: str
   )
 }
 
+/** Another cluster address, extra flags and a name of its own (the 50 ms group's entries). */
+export interface EntryOptions {
+  readonly bootstrap?: string
+  readonly args?: ReadonlyArray<string>
+  readonly label?: string
+}
+
 export const appEntry = async (
   client: Client,
   partitions: number,
   events: number,
   payloads: Payloads,
   work: string,
+  options: EntryOptions = {},
 ): Promise<Row> => {
-  log(`producer app, ${client}, ${partitions} partitions, ${events} events`)
+  const label = options.label ?? `producer app, ${client}`
+  log(`${label}, ${partitions} partitions, ${events} events`)
   const topic = await newTopic(`app-${client}`, partitions)
   const summaryFile = join(work, `${topic}.json`)
-  const m = await measure([
-    ...producerCommand,
-    ...["--client", client, "--rate", "max", "--count", String(events), "--topic", topic],
-    ...["--summary-file", summaryFile],
-  ])
+  const m = await measure(
+    [
+      ...producerCommand,
+      ...["--client", client, "--rate", "max", "--count", String(events), "--topic", topic],
+      ...["--summary-file", summaryFile, ...(options.args ?? [])],
+    ],
+    options.bootstrap === undefined ? {} : { KAFKA_BOOTSTRAP_SERVERS: options.bootstrap },
+  )
   const summary = JSON.parse(readFileSync(summaryFile, "utf8")) as { delivered: number; elapsedMs: number }
   if (summary.delivered !== events || (await recordsIn(topic)) !== events)
-    throw new Error(`the app (${client}) did not deliver every event`)
+    throw new Error(`the app (${label}) did not deliver every event`)
   const result = { events, ms: summary.elapsedMs, bytes: events * payloads.averageBytes }
-  return row(
-    `producer app, ${client}`,
-    partitions,
-    result,
-    m,
-    "acks=all, idempotent; key, 4 headers, timestamp",
-  )
+  return row(label, partitions, result, m, "acks=all, idempotent; key, 4 headers, timestamp")
 }
 
 /** Batches of 2,000: the best of 1,000, 2,000 and 5,000 in earlier runs, for both clients. */
@@ -99,22 +105,22 @@ export const loopEntry = async (
   return row(`hand-written ${client} loop`, partitions, JSON.parse(m.stdout) as ChildResult, m, note)
 }
 
-export const javaEntry = async (partitions: number, events: number, payloads: Payloads): Promise<Row> => {
-  log(`Java ProducerPerformance, ${partitions} partitions, ${events} events`)
+export const javaEntry = async (
+  partitions: number,
+  events: number,
+  payloads: Payloads,
+  options: EntryOptions = {},
+): Promise<Row> => {
+  const label = options.label ?? "Java ProducerPerformance"
+  log(`${label}, ${partitions} partitions, ${events} events`)
   const libs = (await measure(["bash", "scripts/kafka.sh", "libs"])).stdout.trim()
   const topic = await newTopic("java", partitions)
   const m = await measure([
     ...["java", "-cp", `${libs}/*`, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"],
     ...["org.apache.kafka.tools.ProducerPerformance", "--topic", topic, "--num-records", String(events)],
-    ...[
-      "--throughput",
-      "-1",
-      "--payload-file",
-      payloads.file,
-      "--producer-props",
-      `bootstrap.servers=${bootstrap}`,
-    ],
-    ...["acks=all", "enable.idempotence=true"],
+    ...["--throughput", "-1", "--payload-file", payloads.file, "--producer-props"],
+    ...[`bootstrap.servers=${options.bootstrap ?? bootstrap}`, "acks=all", "enable.idempotence=true"],
+    ...(options.args ?? []),
   ])
   const rate = Number(
     m.stdout
@@ -124,5 +130,5 @@ export const javaEntry = async (partitions: number, events: number, payloads: Pa
       ?.match(/([\d.]+) records\/sec/)?.[1],
   )
   const result = { events, ms: (events / rate) * 1000, bytes: events * payloads.averageBytes }
-  return row("Java ProducerPerformance", partitions, result, m, "acks=all, idempotent; values only")
+  return row(label, partitions, result, m, "acks=all, idempotent; values only")
 }

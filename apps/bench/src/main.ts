@@ -12,6 +12,7 @@ import { parseArgs } from "node:util"
 import { CustomerEvent, EventClock, EventGenerator } from "@customer-events/events"
 import { KafkaConfig } from "@customer-events/kafka"
 import { Effect, Result } from "effect"
+import { distanceEntries, distanceSection } from "./distance.js"
 import { appEntry, clients, generatorEntry, javaEntry, loopEntry, type Payloads } from "./entries.js"
 import { rateAccuracy, sustained, timeToExit, timeToFirstEvent } from "./extras.js"
 import { formatEntries } from "./formats.js"
@@ -34,6 +35,7 @@ const settings = {
   quick,
   events: Number(values.events ?? (quick ? 20_000 : 300_000)),
   longEvents: quick ? 40_000 : 1_000_000,
+  distanceEvents: quick ? 20_000 : 200_000,
   generatorEvents: quick ? 20_000 : 1_000_000,
   payloads: quick ? 5_000 : 100_000,
   rounds: quick ? 1 : 2,
@@ -85,6 +87,13 @@ const main = async () => {
     return
   }
   const payloads = writePayloads(work)
+  if (values.only === "distance") {
+    console.log(
+      distanceSection(await distanceEntries(settings.distanceEvents, payloads, work, settings.rounds)),
+    )
+    await Topics.disconnect()
+    return
+  }
   log(`${settings.payloads} payloads of ${payloads.averageBytes.toFixed(0)} bytes on average`)
   const generators: Array<Row> = []
   for (const mode of EventGenerator.modes)
@@ -108,6 +117,7 @@ const main = async () => {
   ]
   const workers = await scaleEntries(settings.events, payloads.averageBytes, work, settings.rounds)
   const formats = await formatEntries(settings.defaultClient, settings.events, work, settings.rounds)
+  const distance = await distanceEntries(settings.distanceEvents, payloads, work, settings.rounds)
   const results: Results = {
     generators,
     few,
@@ -115,6 +125,7 @@ const main = async () => {
     long,
     workers,
     formats,
+    distance,
     pools: await pools(quick ? 20_000 : 200_000),
     averageBytes: payloads.averageBytes,
     sustained: await sustained(settings.sustainedSeconds, settings.sustainedMaxEvents),

@@ -67,8 +67,11 @@ export interface Row {
   readonly entry: string
   readonly partitions: number | undefined
   readonly events: number
+  /** In-stream: from the first event to the last acknowledgement (the app's summary, Java's own count). */
   readonly seconds: number
   readonly eventsPerSecond: number
+  /** The whole process, start-up and exit included. */
+  readonly wallSeconds: number
   readonly mbPerSecond: number
   readonly cpuSecondsPerMillion: number
   readonly peakRssMb: number
@@ -87,6 +90,7 @@ export const row = (
   events: result.events,
   seconds: result.ms / 1000,
   eventsPerSecond: result.events / (result.ms / 1000),
+  wallSeconds: m.wallMs / 1000,
   mbPerSecond: result.bytes / 1e6 / (result.ms / 1000),
   cpuSecondsPerMillion: m.cpuMs / 1000 / (result.events / 1e6),
   peakRssMb: m.maxRssMb,

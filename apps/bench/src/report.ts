@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs"
 import { cpus, totalmem } from "node:os"
 import { join } from "node:path"
+import { distanceSection } from "./distance.js"
 import type { Settings } from "./main.js"
 import { type Row, root } from "./measure.js"
 
@@ -17,6 +18,8 @@ export interface Results {
   readonly workers: ReadonlyArray<Row>
   /** The app with the default client in each value format. */
   readonly formats: ReadonlyArray<Row>
+  /** The app and Java through a link with a 50 ms round trip. */
+  readonly distance: ReadonlyArray<Row>
   /** Peak RSS of a dry run and start-up time, with the default pools and with big ones. */
   readonly pools: Record<"default" | "big", { readonly peakRssMb: number; readonly startMs: number }>
   readonly averageBytes: number
@@ -245,6 +248,7 @@ ${f(settings.payloads)} pre-generated payloads
 
 ${tables}
 
+${distanceSection(results.distance)}
 ## Reading the ratios
 
 ${readFileSync(join(root, "apps/bench/READING.md"), "utf8").trim()}
@@ -261,7 +265,7 @@ ${readFileSync(join(root, "apps/bench/READING.md"), "utf8").trim()}
   (replication factor 1, a fresh topic per entry); the app and loop entries ran ${settings.rounds} times,
   alternating, and the best run of each is shown.
 - Producer app: \`--client C --rate max --count N\` and its defaults (acks=all, idempotent, batches of
-  up to 1,000 records, linger 5 ms, one request in flight); events/s from its own summary (start of
+  up to 1,000 records and 1,000,000 bytes a partition, linger 5 ms, up to 5 requests in flight); events/s from its own summary (start of
   the stream to the last acknowledgement).
 - Hand-written loops: what a script using the client directly would do, one send of 2,000 records
   at a time, acks=all, idempotent, the app's records (key, 4 headers, the event time), strings given
