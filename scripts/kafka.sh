@@ -2,7 +2,8 @@
 # Manages the project's local Apache Kafka: one KRaft node (broker and controller in one process)
 # run with Java from Maven Central jars. Usage: scripts/kafka.sh up [--latency 25ms]|down|status|kill|restart|logs|install
 #
-# `up --latency 25ms` (or KAFKA_LATENCY=25ms) puts the broker at a distance, like a cloud cluster's:
+# `up --latency 25ms` (or KAFKA_LATENCY=25ms) puts the broker at a distance, like a cloud cluster's
+# (`up --latency 0` brings it back):
 # Toxiproxy (scripts/toxiproxy.sh) adds 25 ms each way (a 50 ms round trip) on port+2, where a second
 # listener (port+3) advertises itself, so that every connection of every client goes through the proxy;
 # `up` then prints that address. The direct port stays as it was.
@@ -96,10 +97,19 @@ log.retention.hours=24
 EOF
 }
 
+# The proxy `up --latency` made goes with the broker; the proxy server too once it serves no other.
+leave_distance() {
+  "$here/toxiproxy.sh" status >/dev/null 2>&1 || return 0
+  "$here/toxiproxy.sh" remove "kafka-$port" 2>/dev/null || true
+  [[ "$("$here/toxiproxy.sh" list)" == "" ]] && "$here/toxiproxy.sh" down
+  return 0
+}
+
 # The proxy in front of the distant listener, with `latency` each way; prints its address.
 put_at_distance() {
   local ms="${latency%ms}"
   [[ "$ms" =~ ^[0-9]+$ ]] || die "--latency must be milliseconds each way (25ms), got '$latency'"
+  if ((ms == 0)); then leave_distance; echo "$bootstrap"; return 0; fi
   grep -q "DISTANT://" "$state/server.properties" ||
     die "the running broker was started without the distant listener: scripts/kafka.sh restart --latency $latency"
   "$here/toxiproxy.sh" up
@@ -148,14 +158,6 @@ cmd_up() {
   done
   say "up in $((SECONDS - started))s"
   if [[ -n "$latency" ]]; then put_at_distance; else echo "$bootstrap"; fi
-}
-
-# The proxy `up --latency` made goes with the broker; the proxy server too once it serves no other.
-leave_distance() {
-  "$here/toxiproxy.sh" status >/dev/null 2>&1 || return 0
-  "$here/toxiproxy.sh" remove "kafka-$port" 2>/dev/null || true
-  [[ "$("$here/toxiproxy.sh" list)" == "" ]] && "$here/toxiproxy.sh" down
-  return 0
 }
 
 cmd_down() {

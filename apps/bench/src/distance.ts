@@ -79,21 +79,22 @@ export const distanceSection = (rows: ReadonlyArray<Row>): string => {
   const against = (entry: string, target: number | undefined) => {
     const r = rows.find((row) => row.entry === entry)
     const ratio = r === undefined || java === undefined ? Number.NaN : wholeRate(r) / wholeRate(java)
-    const met = target === undefined ? "" : ratio >= target ? "yes" : "no"
-    return `| ${entry.replace(", at 50 ms", "")} / ${javaLarge} | ${f(ratio, 2)} | ${target === undefined ? "(reported)" : `>= ${target}`} | ${met} |`
+    const goal = target === undefined ? ["(reported)", ""] : [`>= ${target}`, ratio >= target ? "yes" : "no"]
+    return `| ${entry.replace(", at 50 ms", "")} / ${javaLarge} | ${f(ratio, 2)} | ${goal.join(" | ")} |`
   }
   return [
     "## At a 50 ms round trip",
     "",
-    `The local broker behind Toxiproxy, 25 ms each way (\`scripts/kafka.sh up --latency 25ms\`), 3 partitions,`,
-    `${f(rows[0]!.events)} events an entry. Whole process: events / wall time from spawn to exit; in-stream:`,
-    "the app's summary (first event to last acknowledgement), Java's own count.",
+    "The local broker behind Toxiproxy, 25 ms each way (`scripts/kafka.sh up --latency 25ms`),",
+    `3 partitions, ${f(rows[0]!.events)} events an entry. Whole process: events / wall time from spawn`,
+    "to exit; in-stream: the app's summary (first event to last acknowledgement), Java's own count.",
     "",
     "| entry | events/s, whole process | events/s, in-stream | CPU-s per M events | peak RSS MB |",
     "| --- | ---: | ---: | ---: | ---: |",
-    ...rows.map(
-      (r) =>
-        `| ${r.entry} | ${f(wholeRate(r))} | ${f(r.eventsPerSecond)} | ${f(r.cpuSecondsPerMillion, 1)} | ${f(r.peakRssMb)} |`,
+    ...rows.map((r) =>
+      [r.entry, f(wholeRate(r)), f(r.eventsPerSecond), f(r.cpuSecondsPerMillion, 1), f(r.peakRssMb)]
+        .join(" | ")
+        .replace(/^(.*)$/, "| $1 |"),
     ),
     "",
     "| measure (whole processes) | result | target | met |",

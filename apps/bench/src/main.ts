@@ -72,28 +72,29 @@ const clientEntries = async (partitions: number, payloads: Payloads, work: strin
   return [...bestOf.values()]
 }
 
-/** `--only formats`: the value formats' entries alone, printed (BENCHMARKS.md untouched). */
+/** The value formats' entries alone, printed. */
 const onlyFormats = async (work: string) => {
   const rows = await formatEntries(settings.defaultClient, settings.events, work, settings.rounds)
   console.log(formatLines(rows, settings).join("\n"))
 }
 
-const main = async () => {
-  const work = mkdtempSync(join(tmpdir(), "customer-events-bench-"))
-  await Topics.connect()
-  if (values.only === "formats") {
-    await onlyFormats(work)
-    await Topics.disconnect()
-    return
-  }
-  const payloads = writePayloads(work)
-  if (values.only === "distance") {
+/** `--only formats|distance`: that group alone, printed (BENCHMARKS.md untouched); false without --only. */
+const onlyOne = async (work: string, payloads: Payloads) => {
+  if (values.only === "formats") await onlyFormats(work)
+  else if (values.only === "distance")
     console.log(
       distanceSection(await distanceEntries(settings.distanceEvents, payloads, work, settings.rounds)),
     )
-    await Topics.disconnect()
-    return
-  }
+  else return false
+  await Topics.disconnect()
+  return true
+}
+
+const main = async () => {
+  const work = mkdtempSync(join(tmpdir(), "customer-events-bench-"))
+  await Topics.connect()
+  const payloads = writePayloads(work)
+  if (await onlyOne(work, payloads)) return
   log(`${settings.payloads} payloads of ${payloads.averageBytes.toFixed(0)} bytes on average`)
   const generators: Array<Row> = []
   for (const mode of EventGenerator.modes)

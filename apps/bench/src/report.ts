@@ -265,8 +265,8 @@ ${readFileSync(join(root, "apps/bench/READING.md"), "utf8").trim()}
   (replication factor 1, a fresh topic per entry); the app and loop entries ran ${settings.rounds} times,
   alternating, and the best run of each is shown.
 - Producer app: \`--client C --rate max --count N\` and its defaults (acks=all, idempotent, batches of
-  up to 1,000 records and 1,000,000 bytes a partition, linger 5 ms, up to 5 requests in flight); events/s from its own summary (start of
-  the stream to the last acknowledgement).
+  up to 1,000 records and 1,000,000 bytes a partition, linger 5 ms, up to 5 requests in flight);
+  events/s from its own summary (start of the stream to the last acknowledgement).
 - Hand-written loops: what a script using the client directly would do, one send of 2,000 records
   at a time, acks=all, idempotent, the app's records (key, 4 headers, the event time), strings given
   to the client (kafkajs encodes them; for @platformatic/kafka through its string serializers),
