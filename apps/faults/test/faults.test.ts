@@ -55,8 +55,8 @@ afterAll(() => {
 
 Produced by \`bun run test:faults\` on ${new Date().toISOString().slice(0, 10)}: the producer app against a 3-node KRaft
 cluster (replication factor 3, min.insync.replicas=2, unclean leader election off, no topic auto-creation)
-started by \`scripts/kafka-cluster.sh\`, with acks=all and the idempotent producer (its defaults), each
-scenario once with each client (\`--client kafkajs\` and \`--client platformatic\`). After each
+started by \`scripts/kafka-cluster.sh\`, with acks=all and the idempotent producer (its defaults) and
+\`--max-in-flight 5\` (a producer per partition, as over a cloud link), each scenario once with each client (\`--client kafkajs\` and \`--client platformatic\`). After each
 scenario every partition is read back up to its high watermark and compared with what the seed generated:
 **lost** = reported delivered but not in the topic; **duplicates** = records whose event id was already
 there. Time to recover: from the fault (for outages, from the restart of the nodes, their start-up
@@ -134,6 +134,10 @@ const produceWith = async (
     summaryFile,
     "--dead-letter-file",
     deadLetterFile,
+    // Three requests in flight (one producer per partition), as over a cloud link: a local cluster
+    // answers fast enough that the default would keep one.
+    "--max-in-flight",
+    "5",
     ...args,
   ])
   return { topic, seed, summaryFile, deadLetterFile, producer }

@@ -106,7 +106,18 @@ for (const client of KafkaConfig.clients)
 
     test("5 requests in flight on 6 partitions: each customer's events in the topic in their emission order", async () => {
       const topic = uniqueTopic("order")
-      const args = ["--count", "20000", "--rate", "max", "--seed", "28", "--batch-size", "200"]
+      const args = [
+        "--count",
+        "20000",
+        "--rate",
+        "max",
+        "--seed",
+        "28",
+        "--batch-size",
+        "200",
+        "--max-in-flight",
+        "5",
+      ]
       const sent = await run([...args, "--topic", topic, "--create-topic", "--partitions", "6"], withClient)
       expect(sent.stderr).toContain("20,000 delivered, 0 failed")
       const emitted = await run([...args, "--dry-run"])

@@ -73,6 +73,8 @@ export interface KafkaConfig {
   /** How long a batch waits to fill up before it is sent anyway. */
   readonly linger: Duration.Duration
   readonly maxInFlight: number
+  /** Not set: up to 5 requests in flight where the round trip is long, else one (lanes.ts). */
+  readonly maxInFlightByRoundTrip: boolean
   /** On release: how long in-flight batches may take to finish before disconnecting. */
   readonly drainTimeout: Duration.Duration
   /** None without schema.registry.url: only the registry formats need it. */
@@ -141,6 +143,9 @@ const securityOf = (s: Settings, label: Label) =>
     return { sasl, tls }
   })
 
+/** Java's max.in.flight.requests.per.connection default, used where the round trip is long (lanes.ts). */
+const defaultMaxInFlight = 5
+
 const deliveryOf = (s: Settings, explicitIdempotence: boolean | undefined, label: Label) =>
   Result.gen(function* () {
     const fail = failing(label)
@@ -163,10 +168,11 @@ const deliveryOf = (s: Settings, explicitIdempotence: boolean | undefined, label
     const idempotent = acks === "all" && (s.idempotent ?? true)
     // Each request in flight is a producer of its own with a share of the partitions (lanes.ts):
     // a partition's requests go one after another, idempotent or not.
-    const maxInFlight = s.maxInFlight ?? defaults.maxInFlight
+    const maxInFlight = s.maxInFlight ?? defaultMaxInFlight
     if (!(Number.isInteger(maxInFlight) && maxInFlight >= 1))
       return yield* fail("maxInFlight", "max.in.flight", `expected a whole number >= 1, got ${maxInFlight}`)
-    return { client, compression, acks, idempotent, maxInFlight }
+    const maxInFlightByRoundTrip = s.maxInFlight === undefined
+    return { client, compression, acks, idempotent, maxInFlight, maxInFlightByRoundTrip }
   })
 
 const timingOf = (s: Settings, label: Label) =>

@@ -26,7 +26,7 @@ const retriable = (cause: unknown) =>
   new KafkaError.KafkaRequestError({ reason: String(cause), code: "NOT_LEADER", retriable: true })
 
 /** A client that answers after a few milliseconds, tracking what overlaps and what each partition got. */
-const scriptedClient = (script: Script, answerMs = 3): Effect.Effect<ProducerClient> =>
+const scriptedClient = (script: Script, answerMs = 3, roundTripMs = 0): Effect.Effect<ProducerClient> =>
   Effect.sync(() => {
     script.clients.push(script.clients.length)
     const send = async (_topic: string, parts: ReadonlyArray<PartitionBatch>) => {
@@ -45,6 +45,7 @@ const scriptedClient = (script: Script, answerMs = 3): Effect.Effect<ProducerCli
     }
     return {
       partitionCount: async () => 6,
+      roundTrip: () => new Promise((resolve) => setTimeout(resolve, roundTripMs)),
       send,
       restart: Effect.void,
       classify: retriable,
@@ -108,6 +109,23 @@ describe("lanes: requests in flight with order kept", () => {
     expect(all).toEqual(Array.from({ length: 3000 }, (_, i) => i))
     for (const [, log] of script.written) expect(log).toEqual([...log].sort((a, b) => a - b))
   })
+
+  for (const [roundTripMs, expected] of [
+    [0, 1],
+    [30, 5],
+  ] as const)
+    test(`max.in.flight not set: ${expected} in flight at a ${roundTripMs} ms round trip`, async () => {
+      const script = newScript()
+      const c = Result.getOrThrow(KafkaConfig.make({ lingerMs: 0, batchMaxRecords: 50 }))
+      expect(c.maxInFlightByRoundTrip).toBe(true)
+      const lanes = new Lanes(c, scriptedClient(script, 3, roundTripMs), new InFlight())
+      const deliver = deliverThroughLanes(c, lanes, { ...c, batchesPerRequest: 4 })
+      const outcomes = await Effect.runPromise(
+        Effect.scoped(Stream.runCollect(deliver("events", Stream.fromIterable(records(1000))))),
+      )
+      expect(outcomes.reduce((n, o) => n + o.records.length, 0)).toBe(1000)
+      expect(script.clients).toHaveLength(expected)
+    })
 
   test("one request in flight with --max-in-flight 1: one client, never two requests at once", async () => {
     const script = newScript([2])

@@ -21,6 +21,8 @@ export type PartitionAnswer =
 export interface ProducerClient {
   /** The topic's partition count, from the client's metadata; rejects when the topic is missing. */
   readonly partitionCount: (topic: string) => Promise<number>
+  /** A metadata request that always goes to the cluster (never a cache): what a round trip costs. */
+  readonly roundTrip: (topic: string) => Promise<unknown>
   /**
    * Sends the records of several partitions of one topic and answers for each partition once none
    * is still waiting (so that a retry resends only the unacknowledged ones). Never rejects: a

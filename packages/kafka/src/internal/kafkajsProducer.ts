@@ -110,6 +110,7 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
     return {
       partitionCount: (topic) =>
         admin.fetchTopicMetadata({ topics: [topic] }).then(({ topics }) => topics[0]?.partitions.length ?? 0),
+      roundTrip: (topic) => admin.fetchTopicMetadata({ topics: [topic] }),
       send: (topic, parts) =>
         sendPerPartition(producer, { acks, timeout, compression }, deadlineMs, topic, parts),
       restart: Effect.gen(function* () {

@@ -21,6 +21,7 @@ import type { BatchOutcome, ProducerRecord, SendBatch } from "./records.js"
 import { makeSendBatch } from "./sendBatch.js"
 
 export interface Lane {
+  readonly client: ProducerClient
   readonly session: ClientSession
   readonly sendBatch: SendBatch
 }
@@ -50,7 +51,7 @@ export class Lanes {
           for (const client of clients) {
             this.clients.push(client)
             const session = new ClientSession(this.config, client, this.inFlight)
-            this.lanes.push({ session, sendBatch: makeSendBatch(this.config, session) })
+            this.lanes.push({ client, session, sendBatch: makeSendBatch(this.config, session) })
           }
           return this.lanes.slice(0, n)
         }),
@@ -145,6 +146,34 @@ const feedLanes = <R extends ProducerRecord, E, Req>(
   )
 }
 
+/**
+ * Under this round trip (a broker on the same machine or network) one request in flight keeps up, and
+ * more producers cost CPU, theirs and the broker's, that the link does not need: measured on a local
+ * broker, 3 lanes took 13% longer than 1 for the same 300,000 events.
+ */
+const nearMs = 20
+
+/** The shorter of two metadata round trips, in milliseconds (a failed one counts as long). */
+const roundTripMs = (client: ProducerClient, topic: string) =>
+  Effect.promise(async () => {
+    let shortest = Number.POSITIVE_INFINITY
+    for (let i = 0; i < 2; i++) {
+      const started = performance.now()
+      const answered = await client.roundTrip(topic).then(
+        () => true,
+        () => false,
+      )
+      if (answered) shortest = Math.min(shortest, performance.now() - started)
+    }
+    return shortest
+  })
+
+/** How many requests may be in flight: the setting, or by default 5 where the round trip is long. */
+const inFlightFor = (config: KafkaConfig, first: Lane, topic: string) =>
+  config.maxInFlightByRoundTrip
+    ? Effect.map(roundTripMs(first.client, topic), (ms) => (ms < nearMs ? 1 : config.maxInFlight))
+    : Effect.succeed(config.maxInFlight)
+
 /** The lanes a topic's partitions need (at most maxInFlight); one when more cannot be had. */
 const lanesFor = (config: KafkaConfig, lanes: Lanes, topic: string) =>
   Effect.gen(function* () {
@@ -152,7 +181,7 @@ const lanesFor = (config: KafkaConfig, lanes: Lanes, topic: string) =>
     // Unknown partitions (a missing topic) or lanes that fail to connect: one lane, whose batches
     // then meet the error and are accounted for as every failed batch is.
     const partitions = yield* first!.session.partitionCount(topic).pipe(Effect.orElseSucceed(() => 1))
-    const wanted = Math.min(config.maxInFlight, partitions)
+    const wanted = Math.min(partitions, partitions > 1 ? yield* inFlightFor(config, first!, topic) : 1)
     if (wanted <= 1) return { partitions, open: [first!] }
     const open = yield* lanes.open(wanted).pipe(
       Effect.tapError((error) =>

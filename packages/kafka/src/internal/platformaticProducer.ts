@@ -102,6 +102,7 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
         producer
           .metadata({ topics: [topic] })
           .then((metadata) => metadata.topics.get(topic)?.partitionsCount ?? 0),
+      roundTrip: (topic) => producer.metadata({ topics: [topic], forceUpdate: true }),
       send: (topic, parts) =>
         producer.send({ messages: toMessages(topic, parts) }).then(
           (result) => answersOf(parts, offsetsOf(parts, result.offsets), undefined),

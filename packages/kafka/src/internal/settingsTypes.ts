@@ -88,7 +88,6 @@ export const defaults = {
   batchMaxBytes: 1_000_000,
   bufferMemory: 32 * 1024 ** 2,
   lingerMs: 5,
-  maxInFlight: 5,
   drainTimeoutMs: 30_000,
   subjectStrategy: "topic",
   autoRegister: true,
