@@ -124,7 +124,7 @@ start_node() {
 wait_node() {
   local n="$1" lib="$2" started=$SECONDS
   until answers "$lib" "$n"; do
-    pid_of "$n" >/dev/null || { tail -30 "$(node_dir "$n")/broker.log" >&2; die "node $n exited during start-up"; }
+    started_alive "$(node_dir "$n")/broker.pid" || { tail -30 "$(node_dir "$n")/broker.log" >&2; die "node $n exited during start-up"; }
     ((SECONDS - started < 120)) || { tail -30 "$(node_dir "$n")/broker.log" >&2; die "node $n did not answer within 120s"; }
     sleep 1
   done

@@ -145,7 +145,7 @@ cmd_up() {
   echo $! >"$pid_file"
   say "starting Apache Kafka $kafka_version on $bootstrap (log: $log_file)"
   until answers_metadata; do
-    if ! running_pid >/dev/null; then
+    if ! started_alive "$pid_file"; then
       tail -30 "$log_file" >&2
       die "the broker exited during start-up (log above: $log_file)"
     fi

@@ -81,7 +81,7 @@ cmd_up() {
   fi
   local started=$SECONDS
   until ready; do
-    running_pid >/dev/null || { tail -20 "$log_file" >&2; die "the registry exited during start-up (log: $log_file)"; }
+    started_alive "$pid_file" || { tail -20 "$log_file" >&2; die "the registry exited during start-up (log: $log_file)"; }
     ((SECONDS - started < up_timeout)) || die "the registry was not ready within ${up_timeout}s (log: $log_file)"
     sleep 0.5
   done

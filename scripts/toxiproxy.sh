@@ -60,7 +60,7 @@ cmd_up() {
   echo $! >"$pid_file"
   for _ in $(seq 1 100); do
     curl -sf "$api/version" >/dev/null 2>&1 && { say "up on $api (log: $log_file)"; return 0; }
-    running_pid >/dev/null || { tail -20 "$log_file" >&2; die "exited during start-up (log above)"; }
+    started_alive "$pid_file" || { tail -20 "$log_file" >&2; die "exited during start-up (log above)"; }
     sleep 0.1
   done
   die "did not answer on $api within 10s (log: $log_file)"

@@ -10,3 +10,12 @@ pid_from_file() {
   tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$pattern" || return 1
   echo "$pid"
 }
+
+# Whether the process whose pid PID_FILE holds is alive, for the wait after a start: just after the
+# fork its command line is still the shell's or setsid's (not yet java's), so pid_from_file's pattern
+# would call a server that is starting dead (seen in CI as "exited during start-up" with an empty log).
+started_alive() {
+  local pid
+  pid="$(cat "$1" 2>/dev/null)" || return 1
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null
+}
