@@ -1,11 +1,12 @@
 /**
- * The patched @platformatic/kafka writes each record batch into one Buffer (patches/, the file
- * dist/protocol/record-batch-writer.js). Its bytes are checked against kafkajs's own encoder of the
- * same batch, an independent implementation of Kafka's record batch v2, and read back with the
- * client's reader, compressed too. The broker checks the CRC of every batch in the real tests.
+ * What our patch of @platformatic/kafka (patches/) changes. Each record batch is written into one
+ * Buffer (dist/protocol/record-batch-writer.js): its bytes are checked against kafkajs's own encoder
+ * of the same batch, an independent implementation of Kafka's record batch v2, and read back with
+ * the client's reader, compressed too (the broker checks the CRC of every batch in the real tests).
+ * Option validators are compiled on first use (dist/utils.js): strict mode still validates.
  */
 import { describe, expect, test } from "bun:test"
-import { createRecordsBatch, Reader, readRecordsBatch } from "@platformatic/kafka"
+import { ajv, createRecordsBatch, Producer, Reader, readRecordsBatch } from "@platformatic/kafka"
 
 // kafkajs has no types for its protocol modules; these are its record and batch encoders.
 const { RecordBatch: kafkajsBatch } = require("kafkajs/src/protocol/recordBatch/v0") as {
@@ -121,5 +122,19 @@ describe("record batches written by the patched @platformatic/kafka", () => {
         )
       })
     }
+  })
+})
+
+describe("option validators compiled on first use", () => {
+  test("importing the client compiles nothing; strict mode still refuses a bad option, naming it", () => {
+    expect(ajv.compile.name).toBe("compileOnFirstUse")
+    const bad = () =>
+      new Producer({
+        clientId: "t",
+        bootstrapBrokers: ["127.0.0.1:1"],
+        strict: true,
+        retries: "many" as never,
+      })
+    expect(bad).toThrow(/retries/)
   })
 })
