@@ -20,6 +20,7 @@ import * as Properties from "./Properties.js"
 
 export type { Client, Compression } from "./internal/choices.js"
 export { clients, compressions, compressionsOf } from "./internal/choices.js"
+export { describe } from "./internal/describeConfig.js"
 export type { SchemaRegistryConfig } from "./internal/registryConfig.js"
 export type {
   Acks,
@@ -75,6 +76,8 @@ export interface KafkaConfig {
   readonly maxInFlight: number
   /** Not set: up to 5 requests in flight where the round trip is long, else one (lanes.ts). */
   readonly maxInFlightByRoundTrip: boolean
+  /** Not set: 4,000 records a partition batch where the round trip is long, else 1,000 (lanes.ts). */
+  readonly batchSizeByRoundTrip: boolean
   /** On release: how long in-flight batches may take to finish before disconnecting. */
   readonly drainTimeout: Duration.Duration
   /** None without schema.registry.url: only the registry formats need it. */
@@ -145,6 +148,8 @@ const securityOf = (s: Settings, label: Label) =>
 
 /** Java's max.in.flight.requests.per.connection default, used where the round trip is long (lanes.ts). */
 const defaultMaxInFlight = 5
+/** --batch-size not set: this near the broker; at a distance, lanes.ts takes farBatchMaxRecords. */
+export const defaultBatchMaxRecords = 1_000
 
 const deliveryOf = (s: Settings, explicitIdempotence: boolean | undefined, label: Label) =>
   Result.gen(function* () {
@@ -204,6 +209,7 @@ const timingOf = (s: Settings, label: Label) =>
         "retry.backoff.multiplier",
         `expected a number >= 1, got ${multiplier}`,
       )
+    const batchSizeByRoundTrip = s.batchMaxRecords === undefined
     return {
       connectionTimeout: yield* ms("connectionTimeoutMs", "socket.connection.setup.timeout.ms"),
       requestTimeout: yield* ms("requestTimeoutMs", "request.timeout.ms"),
@@ -214,7 +220,10 @@ const timingOf = (s: Settings, label: Label) =>
         multiplier,
         jitter,
       },
-      batchMaxRecords: yield* whole("batchMaxRecords", "batch.num.messages", 1),
+      batchMaxRecords: batchSizeByRoundTrip
+        ? defaultBatchMaxRecords
+        : yield* whole("batchMaxRecords", "batch.num.messages", 1),
+      batchSizeByRoundTrip,
       batchMaxBytes: yield* whole("batchMaxBytes", "batch.size", 1024),
       bufferMemory: yield* whole("bufferMemory", "buffer.memory", 64 * 1024),
       linger: yield* ms("lingerMs", "linger.ms", 0),
@@ -243,20 +252,6 @@ export const make = (input: Settings, origins: Origins = {}): Result.Result<Kafk
       schemaRegistry: yield* registryOf(s, failing(label)),
     } satisfies KafkaConfig
   })
-
-/** Describes a config for logs: where, how, never a secret. */
-export const describe = (config: KafkaConfig): string => {
-  const security = Option.match(config.sasl, {
-    onNone: () => (Option.isSome(config.tls) ? "SSL" : "PLAINTEXT"),
-    onSome: (sasl) =>
-      `${Option.isSome(config.tls) ? "SASL_SSL" : "SASL_PLAINTEXT"} ${sasl.mechanism.toUpperCase()} ` +
-      `as ${sasl.username}`,
-  })
-  return (
-    `${config.brokers.join(",")} (${security}, client=${config.client}, acks=${config.acks}, ` +
-    `idempotent=${config.idempotent}, compression=${config.compression})`
-  )
-}
 
 export interface Loaded {
   readonly config: KafkaConfig

@@ -18,6 +18,8 @@ interface Script {
   readonly clients: Array<number>
   inFlight: number
   maxInFlight: number
+  /** The most records a partition batch held. */
+  largestBatch: number
   /** The partitions whose first request fails (retriable), once each. */
   readonly failOnce: Set<number>
 }
@@ -35,6 +37,7 @@ const scriptedClient = (script: Script, answerMs = 3, roundTripMs = 0): Effect.E
       await new Promise((resolve) => setTimeout(resolve, answerMs))
       script.inFlight--
       return parts.map((part): PartitionAnswer => {
+        script.largestBatch = Math.max(script.largestBatch, part.records.length)
         if (script.failOnce.delete(part.partition)) return { partition: part.partition, error: "not leader" }
         const log = script.written.get(part.partition) ?? []
         script.written.set(part.partition, log)
@@ -75,6 +78,7 @@ const newScript = (failOnce: ReadonlyArray<number> = []): Script => ({
   clients: [],
   inFlight: 0,
   maxInFlight: 0,
+  largestBatch: 0,
   failOnce: new Set(failOnce),
 })
 
@@ -125,6 +129,24 @@ describe("lanes: requests in flight with order kept", () => {
       )
       expect(outcomes.reduce((n, o) => n + o.records.length, 0)).toBe(1000)
       expect(script.clients).toHaveLength(expected)
+    })
+
+  for (const [roundTripMs, largest] of [
+    [0, 1000],
+    [30, 4000],
+  ] as const)
+    test(`batch.num.messages not set: partition batches of up to ${largest} at a ${roundTripMs} ms round trip`, async () => {
+      const script = newScript()
+      const c = Result.getOrThrow(KafkaConfig.make({ lingerMs: 0, maxInFlight: 1 }))
+      expect(c.batchSizeByRoundTrip).toBe(true)
+      const lanes = new Lanes(c, scriptedClient(script, 3, roundTripMs), new InFlight())
+      const deliver = deliverThroughLanes(c, lanes, { ...c, batchesPerRequest: 4 })
+      const outcomes = await Effect.runPromise(
+        Effect.scoped(Stream.runCollect(deliver("events", Stream.fromIterable(records(60_000))))),
+      )
+      expect(outcomes.reduce((n, o) => n + o.records.length, 0)).toBe(60_000)
+      // 60,000 records on 6 partitions in one lane: the requests fill their batches to the limit.
+      expect(script.largestBatch).toBe(largest)
     })
 
   test("one request in flight with --max-in-flight 1: one client, never two requests at once", async () => {

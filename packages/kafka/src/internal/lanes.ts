@@ -168,28 +168,44 @@ const roundTripMs = (client: ProducerClient, topic: string) =>
     return shortest
   })
 
-/** How many requests may be in flight: the setting, or by default 5 where the round trip is long. */
-const inFlightFor = (config: KafkaConfig, first: Lane, topic: string) =>
-  config.maxInFlightByRoundTrip
-    ? Effect.map(roundTripMs(first.client, topic), (ms) => (ms < nearMs ? 1 : config.maxInFlight))
-    : Effect.succeed(config.maxInFlight)
+/**
+ * Whether the broker is far (a round trip of 20 ms or more), measured only when a setting left to
+ * the round trip needs to know.
+ */
+const isFar = (config: KafkaConfig, first: Lane, topic: string) =>
+  config.maxInFlightByRoundTrip || config.batchSizeByRoundTrip
+    ? Effect.map(roundTripMs(first.client, topic), (ms) => ms >= nearMs)
+    : Effect.succeed(false)
 
-/** The lanes a topic's partitions need (at most maxInFlight); one when more cannot be had. */
+/**
+ * Partition batches of this many records by default where the broker is far: a request then carries
+ * more per round trip. Measured at 50 ms over 200,000 events, 3 partitions: 0.78x the time of 1,000
+ * (and 100 MB more peak RSS, which is why a near broker keeps 1,000: 0.91x the time there for 150 MB).
+ */
+const farBatchMaxRecords = 4_000
+
+/**
+ * The lanes a topic's partitions need (at most maxInFlight; one when more cannot be had), and the
+ * records a partition batch may hold.
+ */
 const lanesFor = (config: KafkaConfig, lanes: Lanes, topic: string) =>
   Effect.gen(function* () {
     const [first] = yield* lanes.open(1).pipe(Effect.orDie)
     // Unknown partitions (a missing topic) or lanes that fail to connect: one lane, whose batches
     // then meet the error and are accounted for as every failed batch is.
     const partitions = yield* first!.session.partitionCount(topic).pipe(Effect.orElseSucceed(() => 1))
-    const wanted = Math.min(partitions, partitions > 1 ? yield* inFlightFor(config, first!, topic) : 1)
-    if (wanted <= 1) return { partitions, open: [first!] }
+    const far = yield* isFar(config, first!, topic)
+    const batchMaxRecords = far && config.batchSizeByRoundTrip ? farBatchMaxRecords : config.batchMaxRecords
+    const inFlight = config.maxInFlightByRoundTrip && !far ? 1 : config.maxInFlight
+    const wanted = Math.min(partitions, inFlight)
+    if (wanted <= 1) return { partitions, batchMaxRecords, open: [first!] }
     const open = yield* lanes.open(wanted).pipe(
       Effect.tapError((error) =>
         Effect.logWarning(`one request in flight: more producers did not connect: ${error.message}`),
       ),
       Effect.orElseSucceed(() => [first!]),
     )
-    return { partitions, open }
+    return { partitions, batchMaxRecords, open }
   })
 
 /**
@@ -206,15 +222,18 @@ export const deliverThroughLanes =
   ): Stream.Stream<BatchOutcome<R>, E, Req> =>
     Stream.unwrap(
       Effect.gen(function* () {
-        const { partitions, open } = yield* lanesFor(config, lanes, topic)
+        const { partitions, batchMaxRecords, open } = yield* lanesFor(config, lanes, topic)
         const memory = new BufferMemory(config.bufferMemory)
-        const queues = yield* Effect.forEach(open, () =>
-          Queue.bounded<R, E | Cause.Done>(batching.batchMaxRecords),
-        )
+        const queues = yield* Effect.forEach(open, () => Queue.bounded<R, E | Cause.Done>(batchMaxRecords))
         yield* Effect.forkScoped(feedLanes(records, queues, partitions, memory))
-        const one = { ...batching, maxInFlight: 1 }
+        const one = { ...batching, batchMaxRecords, maxInFlight: 1 }
+        // Partition batches as large as the requests' batches (the lane's own sender otherwise).
+        const senderOf = (lane: Lane) =>
+          batchMaxRecords === config.batchMaxRecords
+            ? lane.sendBatch
+            : makeSendBatch({ ...config, batchMaxRecords }, lane.session)
         const outcomes = open.map((lane, i) =>
-          deliverInBatches(one, lane.sendBatch)(topic, Stream.fromQueue(queues[i]!), options),
+          deliverInBatches(one, senderOf(lane))(topic, Stream.fromQueue(queues[i]!), options),
         )
         return Stream.mergeAll(outcomes, { concurrency: "unbounded" }).pipe(
           Stream.tap((outcome) => memory.give(outcome.records)),

@@ -171,7 +171,7 @@ const kafkaRows: ReadonlyArray<SettingSpec> = [
     flag: {
       name: "batch-size",
       value: "N",
-      help: "max records per partition batch in a request",
+      help: "max records per partition batch in a request (default 1000 under a 20 ms round trip, else 4000)",
     },
     read: into(Values.whole(1, 1_000_000), (batchMaxRecords) => ({ batchMaxRecords })),
   },

@@ -84,7 +84,6 @@ export const defaults = {
   retryMaxMs: 5_000,
   retryMultiplier: 2,
   retryJitter: 0.2,
-  batchMaxRecords: 1_000,
   batchMaxBytes: 1_000_000,
   bufferMemory: 32 * 1024 ** 2,
   lingerMs: 5,
