@@ -55,7 +55,9 @@ const expectedOf = (path: string): Expected => {
       "--summary",
       `${path} is not a producer summary (no late, duplicatesInjected and anomalies)`,
     )
-  return { late, duplicatesInjected, anomalies }
+  // Absent from the summaries of earlier versions.
+  const duplicatesPossible = typeof summary.duplicatesPossible === "number" ? summary.duplicatesPossible : 0
+  return { late, duplicatesInjected, duplicatesPossible, anomalies }
 }
 
 export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | undefined>): Command => {

@@ -54,6 +54,13 @@ const notesOf = (sessionChecks: boolean, checkCarts: boolean, expected: Expected
       ]),
 ]
 
+/** Duplicates other than the injected ones, or injected ones missing; resent ones are allowed. */
+const unexpectedOf = (found: number, expected: Expected) => {
+  const injected = expected.duplicatesInjected
+  if (found < injected) return injected - found
+  return Math.max(0, found - injected - expected.duplicatesPossible)
+}
+
 /**
  * A product's unit price, remembered the first time; a later different one (by a cent or more) is a finding.
  */
@@ -231,9 +238,7 @@ export class Inspection {
     }
     const spanMs = this.first === "" ? 0 : Date.parse(this.last) - Date.parse(this.first)
     const unexpectedDuplicates =
-      this.expected === undefined
-        ? this.duplicates
-        : Math.abs(this.duplicates - this.expected.duplicatesInjected)
+      this.expected === undefined ? this.duplicates : unexpectedOf(this.duplicates, this.expected)
     const findings =
       this.invalid + unexpectedDuplicates + Object.values(violations).reduce((a, b) => a + b, 0)
     const truth = this.truth?.result()

@@ -20,6 +20,8 @@ export type ViolationKind = (typeof violationKinds)[number]
 export interface Expected {
   readonly late: number
   readonly duplicatesInjected: number
+  /** Records the producer resent under a new producer id: up to that many more duplicates. */
+  readonly duplicatesPossible: number
   /** The run's anomaly episodes: labelled records are expected, glitched prices not violations. */
   readonly anomalies: ReadonlyArray<{ readonly kind: string; readonly events: number }>
 }

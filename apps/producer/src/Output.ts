@@ -80,6 +80,11 @@ export const printSummary = (summary: Summary, dryRun: boolean) => {
       `  injected: ${formatCount(summary.late)} late, ${formatCount(summary.duplicatesInjected)} ` +
         `duplicates (counted in generated)`,
     )
+  if (summary.duplicatesPossible > 0)
+    lines.push(
+      `  ${formatCount(summary.duplicatesPossible)} delivered events were sent again under a new producer ` +
+        `id after a request went unanswered: each may be in the topic twice`,
+    )
   for (const episode of summary.anomalies)
     lines.push(
       `  anomaly ${episode.kind}: ${episode.start} .. ${episode.end}, ${formatCount(episode.events)} events`,

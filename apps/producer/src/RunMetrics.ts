@@ -20,6 +20,10 @@ export const recordsDeadLettered = Metric.counter("customer_events_records_dead_
   incremental: true,
   description: "failed events written to the dead-letter file",
 })
+export const duplicatesPossible = Metric.counter("customer_events_duplicates_possible_total", {
+  incremental: true,
+  description: "delivered events sent again under a new producer id after an unanswered request",
+})
 export const rateTarget = Metric.gauge("customer_events_rate_target", {
   description: "events/s asked for: --rate, or the --interval's mean (absent at --rate max)",
 })
@@ -110,6 +114,7 @@ export const publisher = (labels: Labels, pacing: Pacing.Pacing) => {
         by(ProducerMetrics.recordsDelivered, (f) => f.delivered),
         by(ProducerMetrics.recordsFailed, (f) => f.failed),
         by(ProducerMetrics.retries, (f) => f.retries),
+        by(duplicatesPossible, (f) => f.duplicatesPossible),
         Metric.update(tag(rateActual), (now.generated - previous.generated) / seconds),
         ...(target === undefined ? [] : [Metric.update(tag(rateTarget), target)]),
         ...(batches === undefined

@@ -19,6 +19,11 @@ export interface Figures {
   readonly late: number
   /** Sent again (--duplicate-rate): counted in generated too. */
   readonly duplicatesInjected: number
+  /**
+   * Delivered records sent again under a new producer id after a request of theirs went unanswered
+   * (kafkajs cannot carry its producer id over a restart): each may be in the topic twice.
+   */
+  readonly duplicatesPossible: number
   /** Generated events by type. */
   readonly byType: Readonly<Record<CustomerEvent.EventType, number>>
 }
@@ -31,6 +36,7 @@ export const zero: Figures = {
   retries: 0,
   late: 0,
   duplicatesInjected: 0,
+  duplicatesPossible: 0,
   byType: { productView: 0, addToCart: 0, purchase: 0, recommendationClick: 0 },
 }
 
@@ -47,6 +53,7 @@ const counts: ReadonlyArray<Count> = [
   "retries",
   "late",
   "duplicatesInjected",
+  "duplicatesPossible",
 ]
 
 /** Several runs' figures added up. */
@@ -102,8 +109,10 @@ export class RunState {
 
   /** A batch's outcome: its records delivered or failed, and its retries. */
   answered(outcome: Outcome): void {
-    if (outcome._tag === "Delivered") this.current.delivered += outcome.records.length
-    else this.current.failed += outcome.records.length
+    if (outcome._tag === "Delivered") {
+      this.current.delivered += outcome.records.length
+      this.current.duplicatesPossible += outcome.duplicatesPossible ?? 0
+    } else this.current.failed += outcome.records.length
     this.current.retries += outcome.retries
   }
 

@@ -50,7 +50,8 @@ const scriptedClient = (script: Script, answerMs = 3, roundTripMs = 0): Effect.E
       partitionCount: async () => 6,
       roundTrip: () => new Promise((resolve) => setTimeout(resolve, roundTripMs)),
       send,
-      restart: Effect.void,
+      identity: () => undefined,
+      restart: () => Effect.void,
       classify: retriable,
       close: Effect.void,
     }

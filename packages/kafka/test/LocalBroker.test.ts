@@ -183,6 +183,12 @@ describe("scripts/kafka.sh", () => {
           expect(outcomes.map((outcome) => outcome._tag)).toEqual(["Delivered"])
           expect(outcomes[0]!.retries).toBeGreaterThan(0)
           expect(logged.some((line) => line.startsWith("restarted the kafka producer"))).toBe(true)
+          // kafkajs cannot hand its producer id to the restarted producer: its resent records are
+          // counted as possible duplicates; @platformatic/kafka (patched) carries it on, so none.
+          const [outcome] = outcomes
+          const possible = outcome?._tag === "Delivered" ? outcome.duplicatesPossible : -1
+          if (client === "kafkajs") expect(possible).toBeGreaterThan(0)
+          else expect(possible).toBeUndefined()
           const consumed = yield* Effect.promise(() => readTopic(topic, bootstrap))
           const values = new Set(consumed.map((c) => c.value))
           expect(records.every((r) => values.has(r.value))).toBe(true)

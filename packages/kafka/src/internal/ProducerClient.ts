@@ -11,6 +11,16 @@ import type { PartitionBatch } from "./partitioner.js"
 export type ClassifyContext = Omit<Context, "brokers">
 
 /**
+ * An idempotent producer's identity: its producer id and epoch, and the next sequence number of
+ * each partition ("topic:partition"), those of requests not answered yet taken back.
+ */
+export interface ProducerIdentity {
+  readonly producerId: bigint
+  readonly producerEpoch: number
+  readonly sequences: ReadonlyMap<string, number>
+}
+
+/**
  * What became of one partition's batch in a send: its base offset ("-1" with acks=none), or the client's
  * error.
  */
@@ -33,12 +43,19 @@ export interface ProducerClient {
     parts: ReadonlyArray<PartitionBatch>,
   ) => Promise<ReadonlyArray<PartitionAnswer>>
   /**
-   * Starts afresh: a new producer (a new producer id, sequences from 0, fresh metadata), connected
-   * before it resolves; its errors are classified as a restart's. The old one is closed in the
-   * background: its unanswered requests may never be answered (a frozen broker), and their promises
-   * still settle.
+   * The idempotent producer's identity now, taken when a request is given up on unanswered, for the
+   * restart to carry on with; undefined when the client cannot hand it over (kafkajs) or has none.
    */
-  readonly restart: Effect.Effect<void, KafkaError>
+  readonly identity: () => ProducerIdentity | undefined
+  /**
+   * Starts afresh: a new producer with fresh connections and metadata, connected before it
+   * resolves; its errors are classified as a restart's. With an identity, the new producer carries on
+   * with it, so the records of the unanswered requests, sent again, carry the same producer id and
+   * sequence numbers and the broker drops those it had written (as Java's producer retries); without,
+   * it takes a new producer id. The old one is closed in the background: its unanswered requests may
+   * never be answered (a frozen broker), and their promises still settle.
+   */
+  readonly restart: (identity: ProducerIdentity | undefined) => Effect.Effect<void, KafkaError>
   /** The client's errors as typed KafkaErrors: retriable or fatal is decided here, once per client. */
   readonly classify: (cause: unknown, context?: ClassifyContext) => KafkaError
   /** Closes the producer (within a few seconds); in-flight requests are the caller's to await first. */

@@ -113,13 +113,16 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
       roundTrip: (topic) => admin.fetchTopicMetadata({ topics: [topic] }),
       send: (topic, parts) =>
         sendPerPartition(producer, { acks, timeout, compression }, deadlineMs, topic, parts),
-      restart: Effect.gen(function* () {
-        // Not awaited: kafkajs's disconnect waits for pending requests, which a frozen broker
-        // never answers. The old producer's unanswered calls still settle their promises.
-        producer.disconnect().catch(() => undefined)
-        producer = yield* newProducer
-        yield* connectWithin(config, producer, (cause) => classify(cause, { brokers, restarting: true }))
-      }),
+      // kafkajs keeps its producer id private: a restart takes a new one.
+      identity: () => undefined,
+      restart: () =>
+        Effect.gen(function* () {
+          // Not awaited: kafkajs's disconnect waits for pending requests, which a frozen broker
+          // never answers. The old producer's unanswered calls still settle their promises.
+          producer.disconnect().catch(() => undefined)
+          producer = yield* newProducer
+          yield* connectWithin(config, producer, (cause) => classify(cause, { brokers, restarting: true }))
+        }),
       classify: (cause, context) => classify(cause, { brokers, ...context }),
       close: closeWithin("5 seconds", () => Promise.all([producer.disconnect(), admin.disconnect()])),
     } satisfies ProducerClient

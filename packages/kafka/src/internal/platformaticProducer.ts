@@ -1,8 +1,9 @@
 /**
  * The @platformatic/kafka producer client. It refreshes metadata after timeouts and leader moves by
- * itself, sends one request per broker carrying all of that broker's partitions, and on a failed
- * idempotent send takes a new producer id by itself. A restart (after an unanswered request) is a
- * new producer that asks first the brokers which answer a probe now.
+ * itself, sends one request per broker carrying all of that broker's partitions, and (patched,
+ * patches/) a failed idempotent send keeps its producer id, the unacknowledged partitions' sequence
+ * numbers taken back for the retry. A restart (after an unanswered request) is a new producer that
+ * carries on with the old one's identity and asks first the brokers which answer a probe now.
  */
 import { ProduceAcks, Producer, type ProducerOptions } from "@platformatic/kafka"
 import { Effect } from "effect"
@@ -80,13 +81,14 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
     const brokers = config.brokers.join(",")
     const classify: ProducerClient["classify"] = (cause, context) =>
       classifyPlatformatic(cause, { brokers, ...context })
-    // Connected means: the cluster answered (authenticated), and the producer id is known.
+    // Connected means: the cluster answered (authenticated), and the producer id is known (asked
+    // for, unless carried on with).
     const connect = (producer: Client, context: ClassifyContext = {}) =>
       connectWithin(
         config,
         {
           connect: () =>
-            (config.idempotent
+            (config.idempotent && producer.producerId === undefined
               ? producer.initIdempotentProducer({})
               : producer.metadata({ topics: [] })
             ).then(() => undefined),
@@ -114,14 +116,18 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
             return answersOf(parts, written, error)
           },
         ),
-      restart: Effect.promise(() => seedsNow(options, config.brokers)).pipe(
-        Effect.flatMap((bootstrapBrokers) => {
-          // Not awaited: a frozen broker may never answer the old producer's requests.
-          producer.close(true).catch(() => undefined)
-          producer = new Producer({ ...options, bootstrapBrokers })
-          return connect(producer, { restarting: true })
-        }),
-      ),
+      // The patched client's (patches/): sends not answered yet take back their sequence numbers.
+      identity: () => (config.idempotent ? producer.idempotentState : undefined),
+      restart: (identity) =>
+        Effect.promise(() => seedsNow(options, config.brokers)).pipe(
+          Effect.flatMap((bootstrapBrokers) => {
+            // Not awaited: a frozen broker may never answer the old producer's requests.
+            producer.close(true).catch(() => undefined)
+            producer = new Producer({ ...options, bootstrapBrokers })
+            if (identity !== undefined) producer.adoptIdempotentState(identity)
+            return connect(producer, { restarting: true })
+          }),
+        ),
       classify,
       close: closeWithin("5 seconds", () => producer.close(true)),
     } satisfies ProducerClient

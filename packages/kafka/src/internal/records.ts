@@ -50,6 +50,12 @@ export type BatchOutcome<R extends ProducerRecord = ProducerRecord, E = Delivery
       readonly metadata: ReadonlyArray<RecordMetadata>
       readonly retries: number
       readonly latencyMs: number
+      /**
+       * Records sent again under a new producer id after a request of theirs went unanswered (a
+       * client that cannot carry its identity over a restart): the broker cannot drop a copy it had
+       * written, so each may be in the topic twice. Absent: none.
+       */
+      readonly duplicatesPossible?: number
     }
   | {
       readonly _tag: "Failed"

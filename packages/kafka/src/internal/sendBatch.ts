@@ -30,6 +30,8 @@ interface BatchState {
   readonly acknowledged: Map<PartitionBatch, string>
   attempts: number
   lastError: KafkaError | undefined
+  /** Records sent again under a new producer id (see BatchOutcome). */
+  duplicatesPossible: number
 }
 
 interface Sender {
@@ -74,7 +76,7 @@ const splitByAcknowledgement = <R extends ProducerRecord>(state: BatchState, rec
 const attempt = ({ config, session }: Sender, state: BatchState): Effect.Effect<void, KafkaError> =>
   Effect.gen(function* () {
     state.attempts++
-    yield* session.restartIfNeeded
+    state.duplicatesPossible += yield* session.restartIfNeeded
     state.parts ??= splitByPartition(state.records, yield* session.partitionCount(state.topic), {
       records: config.batchMaxRecords,
       bytes: config.batchMaxBytes,
@@ -114,8 +116,16 @@ const delivered = <R extends ProducerRecord>(
   const latencyMs = performance.now() - started
   const retries = Math.max(0, state.attempts - 1)
   const metadata = placementsOf(state) as Array<RecordMetadata>
+  const { duplicatesPossible } = state
   return Effect.as(sender.metrics.recordBatch(state.topic, records.length, latencyMs), [
-    { _tag: "Delivered" as const, records, metadata, retries, latencyMs },
+    {
+      _tag: "Delivered" as const,
+      records,
+      metadata,
+      retries,
+      latencyMs,
+      ...(duplicatesPossible > 0 ? { duplicatesPossible } : {}),
+    },
   ])
 }
 
@@ -137,8 +147,16 @@ const failed = <R extends ProducerRecord>(
   const { acknowledged, metadata, rest } = splitByAcknowledgement(state, records)
   const outcomes: Array<BatchOutcome<R>> = [{ _tag: "Failed", records: rest, error, retries, latencyMs }]
   // The batch's retries are counted once, with its failure: totals stay those of the metrics.
+  const duplicatesPossible = Math.min(state.duplicatesPossible, acknowledged.length)
   if (acknowledged.length > 0)
-    outcomes.unshift({ _tag: "Delivered", records: acknowledged, metadata, retries: 0, latencyMs })
+    outcomes.unshift({
+      _tag: "Delivered",
+      records: acknowledged,
+      metadata,
+      retries: 0,
+      latencyMs,
+      ...(duplicatesPossible > 0 ? { duplicatesPossible } : {}),
+    })
   const warning =
     `batch of ${records.length} records ` +
     `failed${acknowledged.length > 0 ? ` (${acknowledged.length} of them acknowledged before)` : ""}: ` +
@@ -171,6 +189,7 @@ export const makeSendBatch = (config: KafkaConfig, session: ClientSession): Send
         acknowledged: new Map(),
         attempts: 0,
         lastError: undefined,
+        duplicatesPossible: 0,
       }
       const sending = attempt(sender, state).pipe(
         Effect.retry({ schedule: sender.schedule, while: isRetriable }),
