@@ -181,6 +181,7 @@ export const startInGroup = (
   return {
     child,
     finished,
+    stdout: () => stdout,
     stderr: () => stderr,
     interrupt: () => process.kill(-child.pid!, "SIGINT"),
   }
