@@ -5,7 +5,7 @@
  */
 import { Flags } from "@customer-events/cli"
 import { type Catalog, EventClock, EventGenerator, Pacing } from "@customer-events/events"
-import { KafkaAdmin, KafkaConfig, KafkaProducer } from "@customer-events/kafka"
+import { KafkaAdmin, KafkaConfig, KafkaError, KafkaProducer } from "@customer-events/kafka"
 import { Duration, Effect, Fiber, Schedule } from "effect"
 import type * as Cli from "./Cli.js"
 import * as DeadLetterFile from "./DeadLetterFile.js"
@@ -56,8 +56,28 @@ export const connect = (options: Cli.RunOptions) =>
           yield* ReferenceTopics.ensure(admin, options.referenceTopics, options)
       }),
     )
-    return { producer: yield* KafkaProducer.make(config), values }
+    const producer = yield* KafkaProducer.make(config).pipe(
+      Effect.mapError((error) => (config.idempotent ? idempotenceRefused(error, options.topic) : error)),
+    )
+    return { producer, values }
   })
+
+/**
+ * The idempotent producer's id refused (CLUSTER_AUTHORIZATION_FAILED on InitProducerId): Kafka 3+
+ * grants it to credentials that may WRITE to some topic, so what is missing is WRITE on this one.
+ */
+const idempotenceRefused = <E>(error: E, topic: string) =>
+  error instanceof KafkaError.KafkaAuthorizationError && error.action === undefined
+    ? new KafkaError.KafkaAuthorizationError({
+        reason: error.reason,
+        action: `produce to topic "${topic}" as an idempotent producer`,
+        needs:
+          "the credentials lack a WRITE ACL on the topic, which Kafka 3+ checks for a producer id " +
+          "(IDEMPOTENT_WRITE on the cluster before); if they may write but not idempotently, set " +
+          "enable.idempotence=false in the --config file",
+        cause: error,
+      })
+    : error
 
 /** Kafka as the run's target: connected, topics checked, reference data written first when asked. */
 const kafkaTarget = (options: Cli.RunOptions, catalog: Catalog.Catalog) =>

@@ -9,7 +9,7 @@ import { acquireConnected } from "./internal/connect.js"
 import { kafkajsCalls } from "./internal/kafkajsCalls.js"
 import { classify } from "./internal/kafkajsErrors.js"
 import * as KafkaConfig from "./KafkaConfig.js"
-import { isRetriable, type KafkaConfigError, type KafkaError } from "./KafkaError.js"
+import { isRetriable, KafkaAuthorizationError, type KafkaConfigError, type KafkaError } from "./KafkaError.js"
 
 export interface PartitionDescription {
   readonly partition: number
@@ -79,6 +79,63 @@ const leadersReady = (admin: Admin, call: Call, spec: TopicSpec) =>
     }),
   )
 
+/** The topic's metadata, asked by name: a topic the credentials may not describe is named as such. */
+const describable = (admin: Admin, call: Call, topic: string) =>
+  call(topic, () => admin.fetchTopicMetadata({ topics: [topic] })).pipe(
+    Effect.mapError((error) =>
+      error._tag === "KafkaAuthorizationError"
+        ? new KafkaAuthorizationError({
+            reason: error.reason,
+            action: `describe topic "${topic}"`,
+            needs: "the credentials, an API key for instance, lack a DESCRIBE ACL on it",
+            cause: error,
+          })
+        : error,
+    ),
+  )
+
+const isRefused = (error: KafkaError) =>
+  error._tag === "KafkaAuthorizationError" && error.action !== undefined
+
+const refusedCreate = (topic: string) => (error: KafkaError) =>
+  error._tag === "KafkaAuthorizationError"
+    ? new KafkaAuthorizationError({
+        reason: error.reason,
+        action: `create topic "${topic}"`,
+        needs:
+          "the credentials lack a CREATE ACL on it or on the cluster (and DESCRIBE and WRITE on it " +
+          "to produce): create it with other credentials, or have those ACLs granted",
+        cause: error,
+      })
+    : error
+
+// The list leaves out the topics the credentials may not describe: asked by name, Kafka says so.
+const existing = (admin: Admin, call: Call, topic: string) =>
+  call(topic, () => admin.listTopics()).pipe(
+    Effect.flatMap((topics) =>
+      topics.includes(topic)
+        ? Effect.succeed(true)
+        : describable(admin, call, topic).pipe(
+            Effect.as(true),
+            Effect.catchTag("KafkaTopicNotFoundError", () => Effect.succeed(false)),
+          ),
+    ),
+  )
+
+// Asking first keeps kafkajs from logging "Topic creation errors" for a topic that exists. A topic
+// the credentials may not describe may still be theirs to create: they are told which ACL is missing
+// if not.
+const ensured = (admin: Admin, call: Call, spec: TopicSpec) =>
+  existing(admin, call, spec.topic).pipe(
+    Effect.catchIf(isRefused, () => Effect.succeed(false)),
+    Effect.flatMap((exists) =>
+      exists
+        ? Effect.succeed({ created: false })
+        : createTopic(admin, call, spec).pipe(Effect.mapError(refusedCreate(spec.topic))),
+    ),
+    Effect.withLogSpan("kafka.ensureTopic"),
+  )
+
 /** Creates a topic, then waits until every partition has a leader. */
 const createTopic = (admin: Admin, call: Call, spec: TopicSpec) =>
   call(spec.topic, () =>
@@ -115,16 +172,8 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
         })),
       )
 
-    const topicExists = (topic: string) =>
-      call(topic, () => admin.listTopics()).pipe(Effect.map((topics) => topics.includes(topic)))
-
-    // Asking first keeps kafkajs from logging "Topic creation errors" for a topic that exists.
-    const ensureTopic = (spec: TopicSpec) =>
-      Effect.flatMap(topicExists(spec.topic), (exists) =>
-        exists ? Effect.succeed({ created: false }) : create(spec),
-      ).pipe(Effect.withLogSpan("kafka.ensureTopic"))
-
-    const create = (spec: TopicSpec) => createTopic(admin, call, spec)
+    const topicExists = (topic: string) => existing(admin, call, topic)
+    const ensureTopic = (spec: TopicSpec) => ensured(admin, call, spec)
 
     const deleteTopic = (topic: string) => call(topic, () => admin.deleteTopics({ topics: [topic] }))
 

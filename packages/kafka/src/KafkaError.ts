@@ -32,11 +32,17 @@ export class KafkaAuthenticationError extends Data.TaggedError("KafkaAuthenticat
 
 export class KafkaAuthorizationError extends Data.TaggedError("KafkaAuthorizationError")<{
   readonly reason: string
+  /** What was refused, when the caller knows: `describe topic "orders"`. */
+  readonly action?: string
+  /** Then, the ACL the credentials lack, and what else may help. */
+  readonly needs?: string
   readonly cause?: unknown
 }> {
   readonly retriable = false
   override get message() {
-    return `not authorized: ${this.reason} (the credentials lack an ACL for this operation)`
+    return this.action === undefined
+      ? `not authorized: ${this.reason} (the credentials lack an ACL for this operation)`
+      : `not authorized to ${this.action} (${this.needs})`
   }
 }
 

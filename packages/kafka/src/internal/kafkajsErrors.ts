@@ -36,19 +36,26 @@ interface ErrorLike {
   readonly retriable?: boolean
   readonly cause?: unknown
   readonly originalError?: unknown
+  /** A KafkaJSAggregateError's (createTopics: one per topic). */
+  readonly errors?: ReadonlyArray<unknown>
 }
 
 const asErrorLike = (u: unknown): ErrorLike =>
   typeof u === "object" && u !== null ? (u as ErrorLike) : { message: String(u) }
 
-/** kafkajs wraps the real error in retry and "non-retriable" wrappers: unwrap to the most specific one. */
+/**
+ * kafkajs wraps the real error in retry and "non-retriable" wrappers, and a topic's creation error in
+ * an aggregate: unwrap to the most specific one.
+ */
 const innermost = (error: ErrorLike): ErrorLike => {
   let current = error
   for (let depth = 0; depth < 8; depth++) {
+    const aggregate = current.name === "KafkaJSAggregateError" && current.errors?.length === 1
     const wrapper =
+      aggregate ||
       current.name === "KafkaJSNumberOfRetriesExceeded" ||
       (current.name === "KafkaJSNonRetriableError" && current.cause !== undefined)
-    const next = current.originalError ?? current.cause
+    const next = aggregate ? current.errors![0] : (current.originalError ?? current.cause)
     if (!wrapper || next === undefined) return current
     current = asErrorLike(next)
   }
