@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # A 3-node Apache Kafka cluster (KRaft, each node broker and controller) on loopback ports, for the
 # reliability suite: replication factor 3, min.insync.replicas=2, unclean leader election off, topic
-# auto-creation off, a SASL_SSL listener (PLAIN and SCRAM-SHA-512 users) and an SSL listener that requires a
-# client certificate (mutual TLS), whose certificates come from a CA this script makes with openssl. Jars
-# come from scripts/kafka.sh.
+# auto-creation off, ACLs (StandardAuthorizer; everyone a super user but the SASL_SSL user carol), a SASL_SSL
+# listener (PLAIN and SCRAM-SHA-512 users) and an SSL listener that requires a
+# client certificate (mutual TLS), whose certificates come from a CA this script makes with openssl, and
+# a PLAINTEXT listener behind Toxiproxy (scripts/toxiproxy.sh) for network faults: each node advertises
+# its proxy's address there, so every client connection made through `proxied-bootstrap` goes through
+# the node's proxy (named cluster-PORT-node-N), while the nodes talk to each other directly, as a cloud
+# cluster's brokers do. Jars come from scripts/kafka.sh.
 #
 # Usage: scripts/kafka-cluster.sh up | down | status | start N | stop N | kill N | pause N | resume N |
-#        bootstrap | sasl-bootstrap | ssl-bootstrap | ca | untrusted-ca | client-cert | client-key | pid N | logs N
+#        bootstrap | sasl-bootstrap | ssl-bootstrap | proxied-bootstrap | proxy N | ca | untrusted-ca |
+#        client-cert | client-key | pid N | logs N
 #
 # Settings (environment): KAFKA_CLUSTER_PORT (default 31092): node N listens on PORT+10*(N-1) (PLAINTEXT),
-# +1 (SASL_SSL), +2 (controller) and +3 (SSL, client certificate required). KAFKA_CLUSTER_DIR: state (default ~/.cache/customer-events/cluster-PORT).
+# +1 (SASL_SSL), +2 (controller), +3 (SSL, client certificate required) and +4 (PLAINTEXT behind its proxy,
+# which listens on +5). KAFKA_CLUSTER_DIR: state (default ~/.cache/customer-events/cluster-PORT).
 # The ports stay below Linux's ephemeral range (32768 up): there a client's own end of a connection can
 # hold a listener's port, and the node then fails to start ("Address already in use").
 set -euo pipefail
@@ -22,9 +28,12 @@ dir="${KAFKA_CLUSTER_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/customer-events/cluste
 nodes=(1 2 3)
 tls="$dir/tls"
 
-# Users of the SASL_SSL listener (test credentials for a local cluster, not secrets).
+# Users of the SASL_SSL listener (test credentials for a local cluster, not secrets). alice and bob are
+# super users, as is everyone on the other listeners; carol has only the ACLs a test grants her.
 plain_user=alice
 plain_password=alice-secret
+acl_user=carol
+acl_password=carol-secret
 scram_user=bob
 scram_password=bob-secret
 
@@ -35,6 +44,8 @@ port() { echo $((base_port + 10 * ($1 - 1) + $2)); }
 bootstrap() { local out=() n; for n in "${nodes[@]}"; do out+=("127.0.0.1:$(port "$n" 0)"); done; (IFS=,; echo "${out[*]}"); }
 sasl_bootstrap() { local out=() n; for n in "${nodes[@]}"; do out+=("127.0.0.1:$(port "$n" 1)"); done; (IFS=,; echo "${out[*]}"); }
 ssl_bootstrap() { local out=() n; for n in "${nodes[@]}"; do out+=("127.0.0.1:$(port "$n" 3)"); done; (IFS=,; echo "${out[*]}"); }
+proxied_bootstrap() { local out=() n; for n in "${nodes[@]}"; do out+=("127.0.0.1:$(port "$n" 5)"); done; (IFS=,; echo "${out[*]}"); }
+proxy_name() { echo "cluster-$base_port-node-$1"; }
 voters() { local out=() n; for n in "${nodes[@]}"; do out+=("$n@127.0.0.1:$(port "$n" 2)"); done; (IFS=,; echo "${out[*]}"); }
 
 libs() { bash "$here/kafka.sh" install 2>/dev/null || bash "$here/kafka.sh" install; }
@@ -75,11 +86,11 @@ write_config() {
 process.roles=broker,controller
 node.id=$n
 controller.quorum.voters=$(voters)
-listeners=PLAINTEXT://127.0.0.1:$(port "$n" 0),SASL_SSL://127.0.0.1:$(port "$n" 1),CONTROLLER://127.0.0.1:$(port "$n" 2),SSL://127.0.0.1:$(port "$n" 3)
-advertised.listeners=PLAINTEXT://127.0.0.1:$(port "$n" 0),SASL_SSL://127.0.0.1:$(port "$n" 1),SSL://127.0.0.1:$(port "$n" 3)
+listeners=PLAINTEXT://127.0.0.1:$(port "$n" 0),SASL_SSL://127.0.0.1:$(port "$n" 1),CONTROLLER://127.0.0.1:$(port "$n" 2),SSL://127.0.0.1:$(port "$n" 3),PROXIED://127.0.0.1:$(port "$n" 4)
+advertised.listeners=PLAINTEXT://127.0.0.1:$(port "$n" 0),SASL_SSL://127.0.0.1:$(port "$n" 1),SSL://127.0.0.1:$(port "$n" 3),PROXIED://127.0.0.1:$(port "$n" 5)
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL,PROXIED:PLAINTEXT
 log.dirs=$d/data
 num.partitions=3
 default.replication.factor=3
@@ -93,7 +104,10 @@ share.coordinator.state.topic.replication.factor=3
 share.coordinator.state.topic.min.isr=2
 group.initial.rebalance.delay.ms=0
 sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-512
-listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$plain_user="$plain_password";
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$plain_user="$plain_password" user_$acl_user="$acl_password";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+super.users=User:ANONYMOUS;User:$plain_user;User:$scram_user;User:CN=customer-events test client
 listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 ssl.keystore.type=PEM
 ssl.keystore.location=$tls/server.pem
@@ -148,8 +162,25 @@ cmd_up() {
     start_node "$n" "$lib"
   done
   for n in "${nodes[@]}"; do wait_node "$n" "$lib"; done
-  say "up in $((SECONDS - started))s: PLAINTEXT $(bootstrap), SASL_SSL $(sasl_bootstrap), SSL with client certificates $(ssl_bootstrap)"
+  make_proxies
+  say "up in $((SECONDS - started))s: PLAINTEXT $(bootstrap), SASL_SSL $(sasl_bootstrap), SSL with client certificates $(ssl_bootstrap), through Toxiproxy $(proxied_bootstrap)"
   bootstrap
+}
+
+# Each node's proxy, without toxics (made afresh: an earlier run's toxics go).
+make_proxies() {
+  local n
+  "$here/toxiproxy.sh" up
+  for n in "${nodes[@]}"; do "$here/toxiproxy.sh" proxy "$(proxy_name "$n")" "$(port "$n" 5)" "$(port "$n" 4)"; done
+}
+
+# The proxies go with the cluster; the proxy server too once it serves no other.
+remove_proxies() {
+  local n
+  "$here/toxiproxy.sh" status >/dev/null 2>&1 || return 0
+  for n in "${nodes[@]}"; do "$here/toxiproxy.sh" remove "$(proxy_name "$n")" 2>/dev/null || true; done
+  [[ "$("$here/toxiproxy.sh" list)" == "" ]] && "$here/toxiproxy.sh" down
+  return 0
 }
 
 stop_node() {
@@ -168,6 +199,7 @@ cmd_down() {
   local n
   for n in "${nodes[@]}"; do stop_node "$n" & done
   wait
+  remove_proxies
   say "stopped"
 }
 
@@ -198,10 +230,12 @@ case "${1:-}" in
   bootstrap) bootstrap ;;
   sasl-bootstrap) sasl_bootstrap ;;
   ssl-bootstrap) ssl_bootstrap ;;
+  proxied-bootstrap) proxied_bootstrap ;;
+  proxy) need_node "${2:-}"; proxy_name "$2" ;;
   client-cert) make_tls; echo "$tls/client.crt" ;;
   client-key) make_tls; echo "$tls/client.key" ;;
   ca) make_tls; echo "$tls/ca.pem" ;;
   untrusted-ca) make_tls; echo "$tls/untrusted-ca.pem" ;;
   logs) need_node "${2:-}"; tail -n 50 "$(node_dir "$2")/broker.log" ;;
-  *) echo "usage: scripts/kafka-cluster.sh up|down|status|start N|stop N|kill N|pause N|resume N|bootstrap|sasl-bootstrap|ca|untrusted-ca|pid N|logs N" >&2; exit 2 ;;
+  *) echo "usage: scripts/kafka-cluster.sh up|down|status|start N|stop N|kill N|pause N|resume N|bootstrap|sasl-bootstrap|ssl-bootstrap|proxied-bootstrap|proxy N|ca|untrusted-ca|client-cert|client-key|pid N|logs N" >&2; exit 2 ;;
 esac

@@ -1,43 +1,43 @@
 /**
  * `bun run test:faults`: the producer against a 3-node cluster while nodes crash, restart, freeze
- * and vanish, and against its SASL_SSL listener. Each scenario produces with a known seed, reads
- * every partition back up to its high watermark, and checks that nothing was lost, counts
- * duplicates, checks per-key order and that the summary adds up. Writes RELIABILITY.md.
+ * and vanish, against its SASL_SSL and SSL listeners, through faulty networks (network.ts) and with
+ * ACLs missing (acl.ts); each scenario with both of the app's clients and with Java's
+ * VerifiableProducer (scenario.ts). Each reads every partition back up to its high watermark, and
+ * checks that nothing was lost, counts duplicates, checks per-key order and that the summary adds
+ * up. Writes RELIABILITY.md.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test"
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { KafkaConfig } from "@customer-events/kafka"
-import { repoRoot, uniqueTopic } from "@customer-events/test-support"
+import { repoRoot } from "@customer-events/test-support"
+import { aclScenarios } from "./acl.js"
 import {
   cluster,
   clusterInBackground,
-  createTopic,
   deleteTopic,
-  type Figures,
   leaderOf,
   nodeAddress,
-  plainBootstrap,
-  recordCount,
-  type Summary,
   saslBootstrap,
   sslBootstrap,
-  startProducer,
   until,
   verify,
 } from "./harness.js"
-import { type JavaOptions, javaOptionsOf, javaSummary, startJava, verifyJava } from "./java.js"
-
-const work = mkdtempSync(join(tmpdir(), "faults-"))
-interface Result {
-  readonly client: string
-  readonly scenario: string
-  readonly figures: Partial<Figures>
-  readonly recoverMs?: number
-  readonly note: string
-}
-const results: Array<Result> = []
+import { verifyJava } from "./java.js"
+import { networkScenarios } from "./network.js"
+import {
+  clients,
+  expectSound,
+  finishSound,
+  javaRefusal,
+  type ProduceOptions,
+  produceWith,
+  type Result,
+  reach,
+  results,
+  summaryOf,
+  timeToGrow,
+  work,
+} from "./scenario.js"
 
 beforeAll(() => {
   cluster("up")
@@ -65,7 +65,11 @@ rate and the same faults at the same moments; its values are the integers it ack
 scenario every partition is read back up to its high watermark and compared with what was generated:
 **lost** = reported delivered but not in the topic; **duplicates** = records whose event id (Java: value)
 was already there; for Java, **dead-lettered** = the records it reported failed. Time to recover: from the
-fault (for outages, from the restart of the nodes, their start-up included) to the topic growing again.
+fault (for outages, from the restart of the nodes, their start-up included) to the topic growing again;
+for the network faults on one node (16 to 18), from the end of the fault to the growth of a partition it
+leads. Scenarios 15 to 19 connect through a Toxiproxy proxy in front of each node (the nodes talk to each
+other directly); 20 to 22 as the SASL_SSL user \`carol\`, whom the cluster's StandardAuthorizer
+(\`allow.everyone.if.no.acl.found=false\`) allows only what the scenario grants.
 
 | scenario | client | generated | delivered | dead-lettered | lost | duplicates | time to recover | notes |
 | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |
@@ -103,132 +107,6 @@ Defects this suite found, all fixed in \`packages/kafka\` (README, "Delivery gua
   )
   cluster("down")
 }, 120_000)
-
-/** The app with each of its clients, and Kafka's own Java VerifiableProducer as the reference. */
-const clients = [...KafkaConfig.clients, "java"] as const
-type Client = (typeof clients)[number]
-
-interface Run {
-  readonly client: Client
-  readonly topic: string
-  readonly seed: number
-  readonly summaryFile: string
-  readonly deadLetterFile: string
-  readonly producer: ReturnType<typeof startProducer>
-}
-
-interface ProduceOptions {
-  readonly createTopic?: boolean
-  /** Java's options for this scenario, beyond those of the app's flags (security, timeouts). */
-  readonly java?: Partial<JavaOptions>
-  readonly bootstrap?: string
-  /** Partition i's leader: node leaders[i]. */
-  readonly leaders?: ReadonlyArray<number>
-}
-
-let seeds = 100
-const produceWith = async (
-  client: Client,
-  args: ReadonlyArray<string>,
-  options: ProduceOptions = {},
-): Promise<Run> => {
-  const topic = uniqueTopic("fault")
-  if (options.createTopic !== false) await createTopic(topic, 3, options.leaders)
-  const seed = seeds++
-  const summaryFile = join(work, `${topic}.json`)
-  const deadLetterFile = join(work, `${topic}.dead.ndjson`)
-  if (client === "java") {
-    const { bootstrap, ...java } = javaOptionsOf(args)
-    const producer = startJava(topic, work, { ...java, ...options.java }, options.bootstrap ?? bootstrap)
-    return { client, topic, seed, summaryFile, deadLetterFile, producer }
-  }
-  const producer = startProducer([
-    "--client",
-    client,
-    "--bootstrap-servers",
-    options.bootstrap ?? plainBootstrap(),
-    "--topic",
-    topic,
-    "--seed",
-    String(seed),
-    "--summary-file",
-    summaryFile,
-    "--dead-letter-file",
-    deadLetterFile,
-    // Three requests in flight (one producer per partition), as over a cloud link: a local cluster
-    // answers fast enough that the default would keep one.
-    "--max-in-flight",
-    "5",
-    ...args,
-  ])
-  return { client, topic, seed, summaryFile, deadLetterFile, producer }
-}
-
-/** The run's summary, once it has finished: the app's --summary-file, or what Java printed. */
-const summaryOf = async (run: Run): Promise<Summary> =>
-  run.client === "java"
-    ? javaSummary((await run.producer.finished).stdout)
-    : (JSON.parse(readFileSync(run.summaryFile, "utf8")) as Summary)
-
-/**
- * Time from now until the topic holds more records than it does now. While a partition's leader is
- * frozen or dead, its count may be unanswerable (-1) for a while: "now" is the first answer.
- */
-const timeToGrow = async (topic: string) => {
-  const started = Date.now()
-  let before = -1
-  await until(
-    async () => {
-      before = await recordCount(topic)
-      return before >= 0
-    },
-    `${topic} to be counted`,
-    120_000,
-  )
-  await until(async () => (await recordCount(topic)) > before, `${topic} to grow again`, 120_000)
-  return Date.now() - started
-}
-
-const expectSound = (figures: Figures) => {
-  expect(figures.lost).toBe(0)
-  expect(figures.orderViolations).toBe(0)
-  expect(figures.summaryAddsUp).toBe(true)
-}
-
-/**
- * A run the cluster must refuse, by Java's tool: every record reported failed, none delivered, no
- * secret printed. Java's first error and how long it took, for the notes.
- */
-const javaRefusal = async (run: Run, secret?: string) => {
-  const finished = await run.producer.finished
-  const summary = await summaryOf(run)
-  expect(summary.delivered).toBe(0)
-  expect(summary.failed).toBe(summary.generated)
-  if (secret !== undefined) expect(finished.stderr + finished.stdout).not.toContain(secret)
-  const error = summary.error?.replace(run.topic, "TOPIC").slice(0, 90)
-  return `${error} (all ${summary.generated} sends failed; ${(finished.ms / 1000).toFixed(1)} s)`
-}
-
-/** Waits until the run's topic holds at least `records` records. */
-const reach = (run: Run, records: number) =>
-  until(async () => (await recordCount(run.topic)) >= records, `${records} records in ${run.topic}`)
-
-/**
- * Waits for the producer to exit with `code` (the app's; Java's tool exits 0 whatever became of its
- * records), then reads the topic back: it must be sound.
- */
-const finishSound = async (run: Run, code: number) => {
-  const finished = await run.producer.finished
-  if (run.client === "java") {
-    const figures = await verifyJava(run.topic, run.producer)
-    expectSound(figures)
-    return { finished, figures }
-  }
-  expect(finished.code).toBe(code)
-  const figures = await verify(run.topic, run.seed, await summaryOf(run), run.deadLetterFile)
-  expectSound(figures)
-  return { finished, figures }
-}
 
 for (const client of clients)
   describe(`reliability against a 3-node cluster (${client})`, () => {
@@ -563,4 +441,7 @@ for (const client of clients)
         note: `client certificate verified by the broker; without it exit 2 in ${(refused.ms / 1000).toFixed(1)} s`,
       })
     }, 180_000)
+
+    networkScenarios(produce, record)
+    aclScenarios(client, produce, record)
   })

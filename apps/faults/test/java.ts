@@ -137,13 +137,16 @@ export const javaSummary = (stdout: string): Summary & { readonly acked: Readonl
   const lines = linesOf(stdout)
   const acked = new Set(lines.filter((l) => l.name === "producer_send_success").map((l) => l.value!))
   const errors = lines.filter((l) => l.name === "producer_send_error")
-  const sent = lines.find((l) => l.name === "tool_data")?.sent ?? acked.size + errors.length
+  // A record may be reported failed twice (by send() and by its callback, when the producer's
+  // identity is refused): each counts once.
+  const failed = new Set(errors.map((l) => l.value)).size
+  const sent = lines.find((l) => l.name === "tool_data")?.sent ?? acked.size + failed
   return {
     generated: sent,
     delivered: acked.size,
-    failed: errors.length,
+    failed,
     // No dead-letter file: the failures it reported stand for it.
-    deadLettered: errors.length,
+    deadLettered: failed,
     retries: 0,
     stoppedBy: "count",
     ...(errors[0]?.message === undefined ? {} : { error: errors[0].message }),

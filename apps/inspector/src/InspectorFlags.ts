@@ -30,7 +30,8 @@ export const inspectorFlags = {
     help:
       "the producer's --summary-file of the run: its injected late events,\nduplicates and " +
       "price glitches (--late-rate, --duplicate-rate, --anomaly)\nare expected, not findings; the " +
-      "duplicates found must equal duplicatesInjected\n(up to duplicatesPossible more: records resent under a new producer id)",
+      "duplicates found must equal duplicatesInjected\n" +
+      "(up to duplicatesPossible more: records resent under a new producer id)",
   },
   truth: {
     value: "FILE",
