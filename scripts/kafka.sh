@@ -2,6 +2,10 @@
 # Manages the project's local Apache Kafka: one KRaft node (broker and controller in one process)
 # run with Java from Maven Central jars. Usage: scripts/kafka.sh up [--latency 25ms]|down|status|kill|restart|logs|install
 #
+# Records are kept whatever their timestamps (retention by size only): a backfill's events carry past
+# times. So what the tests and the benchmark write would pile up: `delete-topics 'test-.*'` (a regular
+# expression) deletes the topics of their earlier runs, as `bun run test` and `bun run bench` do.
+#
 # `up --latency 25ms` (or KAFKA_LATENCY=25ms) puts the broker at a distance, like a cloud cluster's
 # (`up --latency 0` brings it back):
 # Toxiproxy (scripts/toxiproxy.sh) adds 25 ms each way (a 50 ms round trip) on port+2, where a second
@@ -93,7 +97,10 @@ transaction.state.log.min.isr=1
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
-log.retention.hours=24
+# Retention by size, never by time: a record's timestamp is its event's time, and a backfill
+# (--start-time in the past) would otherwise be deleted minutes after it was written. 1 GiB a partition.
+log.retention.ms=-1
+log.retention.bytes=1073741824
 EOF
 }
 
@@ -197,6 +204,19 @@ cmd_status() {
   fi
 }
 
+# Deletes the topics whose names match a regular expression (Kafka's own TopicCommand), if any.
+cmd_delete_topics() {
+  [[ -n "${1:-}" ]] || die "delete-topics needs a regular expression of topic names ('test-.*')"
+  if [[ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
+    say "KAFKA_BOOTSTRAP_SERVERS is set: another cluster is in use, deleting nothing"
+    return 0
+  fi
+  running_pid >/dev/null || die "the broker is not running"
+  java -cp "$libs/*" -Dorg.slf4j.simpleLogger.defaultLogLevel=error org.apache.kafka.tools.TopicCommand \
+    --bootstrap-server "$bootstrap" --delete --topic "$1" --if-exists >/dev/null ||
+    die "could not delete the topics matching $1"
+}
+
 command="${1:-}"
 shift || true
 if [[ "${1:-}" == "--latency" ]]; then
@@ -212,6 +232,7 @@ case "$command" in
   status) cmd_status ;;
   install) install_jars && echo "$libs" ;;
   libs) echo "$libs" ;;
+  delete-topics) cmd_delete_topics "$@" ;;
   logs) tail -n "${1:-50}" "$log_file" ;;
-  *) echo "usage: scripts/kafka.sh up [--latency 25ms]|down|status|restart|kill|logs [N]|install|libs" >&2; exit 2 ;;
+  *) echo "usage: scripts/kafka.sh up [--latency 25ms]|down|status|restart|kill|logs [N]|install|libs|delete-topics REGEX" >&2; exit 2 ;;
 esac

@@ -10,6 +10,8 @@ bash scripts/test-needs.sh
 bun run lint
 bun scripts/sizes.ts
 bootstrap="$(bash scripts/kafka.sh up)"
+# The local broker keeps every record (scripts/kafka.sh): the topics of earlier test runs go first.
+bash scripts/kafka.sh delete-topics 'test-.*'
 export KAFKA_BOOTSTRAP_SERVERS="$bootstrap"
 # The registry formats' tests use the local Schema Registry (Apicurio), started here if needed.
 SCHEMA_REGISTRY_URL="$(bash scripts/schema-registry.sh up)"

@@ -13,6 +13,7 @@ import {
   readTopic,
   repoRoot,
   uniqueTopic,
+  until,
 } from "@customer-events/test-support"
 import { Effect, Fiber, Logger, References, Result, Stream } from "effect"
 import { Kafka, logLevel } from "kafkajs"
@@ -94,6 +95,26 @@ describe("scripts/kafka.sh", () => {
     expect(explicit.stdout.toString().trim()).toBe("elsewhere:9092")
     expect(explicit.stderr.toString()).toContain("starting nothing")
     expect(brokerScript(["status"], elsewhere).stdout.trim()).toBe("down")
+  }, 120_000)
+
+  test("records a month old are kept (retention by size, not time); delete-topics removes only the matching", async () => {
+    expect(script("up").code).toBe(0)
+    const [old, kept] = [uniqueTopic("backfill"), uniqueTopic("kept")]
+    for (const topic of [old, kept]) await createTopic(topic, { partitions: 1, brokers: bootstrap })
+    const admin = new Kafka({ brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin()
+    await admin.connect()
+    const [described] = (
+      await admin.describeConfigs({ resources: [{ type: 2, name: old }], includeSynonyms: false })
+    ).resources
+    const setting = (name: string) => described?.configEntries.find((e) => e.configName === name)?.configValue
+    expect(setting("retention.ms")).toBe("-1")
+    expect(setting("retention.bytes")).toBe(String(1024 ** 3))
+
+    expect(script("delete-topics", "test-backfill-.*").code).toBe(0)
+    await until(async () => !(await admin.listTopics()).includes(old), `${old} deleted`)
+    expect(await admin.listTopics()).toContain(kept)
+    expect(script("delete-topics").code).toBe(1)
+    await admin.disconnect()
   }, 120_000)
 
   for (const client of KafkaConfig.clients) {
