@@ -52,12 +52,14 @@ def protobuf_class(registry, subject):
 
 def main():
     bootstrap, topic, count, fmt, url = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
-    registry = SchemaRegistryClient({"url": url})
+    # Bounded, so that a registry or broker that stops answering fails the test with a reason, not a hang.
+    registry = SchemaRegistryClient({"url": url, "timeout": 30})
     consumer = Consumer({
         "bootstrap.servers": bootstrap,
         "group.id": f"registry-reader-{uuid.uuid4()}",
         "auto.offset.reset": "earliest",
         "enable.auto.commit": False,
+        "socket.timeout.ms": 30000,
     })
     consumer.subscribe([topic])
     deserialize = None
@@ -90,7 +92,7 @@ def main():
         seen += 1
     consumer.close()
     if seen < count:
-        raise SystemExit(f"read {seen} of {count} records")
+        raise SystemExit(f"read {seen} of {count} records of {topic}, then nothing for {idle} s")
 
 
 main()

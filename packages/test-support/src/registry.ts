@@ -14,6 +14,7 @@ export interface PythonRecord {
   readonly value: Record<string, unknown>
 }
 
+const readerDeadlineMs = 90_000
 const script = new URL("../python/registry_reader.py", import.meta.url).pathname
 
 /** The first `count` records of a topic, decoded by confluent-kafka's deserializers. */
@@ -27,11 +28,18 @@ export const readWithConfluentPython = async (
     stdout: "pipe",
     stderr: "pipe",
   })
+  // The reader gives up after 60 idle seconds; this bound catches a reader stuck anywhere else, and
+  // names it, where the test's own timeout would say only "timed out".
+  const deadline = setTimeout(() => child.kill("SIGKILL"), readerDeadlineMs)
   const [stdout, stderr, code] = await Promise.all([
     new Response(child.stdout).text(),
     new Response(child.stderr).text(),
     child.exited,
-  ])
+  ]).finally(() => clearTimeout(deadline))
+  if (child.signalCode === "SIGKILL")
+    throw new Error(
+      `the Python reader of ${topic} gave no answer in ${readerDeadlineMs / 1000} s: ${stderr.slice(-800)}`,
+    )
   if (code !== 0) throw new Error(`the Python reader failed (${code}): ${stderr.slice(-800)}`)
   return stdout
     .split("\n")
