@@ -13,6 +13,7 @@ import { producerFlags } from "./ProducerFlags.js"
 import * as RunExtras from "./RunExtras.js"
 import * as Scaling from "./Scaling.js"
 import * as Shaping from "./Shaping.js"
+import * as Transactions from "./Transactions.js"
 
 export interface RunOptions {
   readonly topic: string
@@ -63,6 +64,8 @@ export interface RunOptions {
   readonly metrics: { readonly host: string; readonly port: number; readonly lingerMs: number } | undefined
   /** --reference-topics: where the catalog and the customer pool are written before the first event. */
   readonly referenceTopics: { readonly products: string; readonly customers: string } | undefined
+  /** --transaction-size, --transaction-interval, --abort-rate: used with a transactional id. */
+  readonly transactions: Transactions.TransactionOptions
 }
 
 /** What `schema` prints: the event's JSON Schema, or a reference entity's, or a truth line's. */
@@ -147,6 +150,24 @@ const brokenUse =
   "broken is a change for the registry to refuse, never written: use it with --format " +
   "avro|protobuf|json-schema, without --dry-run"
 
+/** --create-topic with the created topic's --partitions and --replication-factor. */
+interface CreatedTopicFlags {
+  readonly "create-topic"?: boolean
+  readonly partitions?: string
+  readonly "replication-factor"?: string
+}
+
+const createdTopicOf = (v: CreatedTopicFlags) => ({
+  createTopic: v["create-topic"] === true,
+  partitions: parseWhole("--partitions", v.partitions ?? defaultOf("partitions"), 1, 10_000),
+  replicationFactor: parseWhole(
+    "--replication-factor",
+    v["replication-factor"] ?? defaultOf("replication-factor"),
+    1,
+    32,
+  ),
+})
+
 export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | undefined>): Command => {
   const parsed = Flags.parse(withPrintFormat(argv), flags)
   const v = parsed.values
@@ -186,14 +207,7 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
       products: parseWhole("--products", v.products ?? defaultOf("products"), 2, 100_000_000),
       startTime: v["start-time"] === undefined ? undefined : Flags.instant("--start-time", v["start-time"]),
       dryRun: v["dry-run"] === true,
-      createTopic: v["create-topic"] === true,
-      partitions: parseWhole("--partitions", v.partitions ?? defaultOf("partitions"), 1, 10_000),
-      replicationFactor: parseWhole(
-        "--replication-factor",
-        v["replication-factor"] ?? defaultOf("replication-factor"),
-        1,
-        32,
-      ),
+      ...createdTopicOf(v),
       summaryFile: v["summary-file"],
       deadLetterFile: v["dead-letter-file"],
       ...LogFlags.logOptionsOf(v),
@@ -204,6 +218,7 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
       instance,
       workers: workersOf(v.workers, v),
       metrics: metricsOf(v),
+      transactions: Transactions.optionsOf(v),
     },
   }
 }

@@ -38,10 +38,16 @@ export const format = (outcome: Outcome, as: PrintFormat): string => {
   outcome.records.forEach((record, i) => {
     const event = record.event
     const placed = outcome._tag === "Delivered" ? outcome.metadata[i] : undefined
+    // Records of a transaction aborted on purpose are in the topic, but never committed.
+    const aborted = outcome._tag === "Delivered" && outcome.transaction === "aborted"
     if (as === "json") {
       const status =
         outcome._tag === "Delivered"
-          ? { status: "delivered", partition: placed?.partition ?? null, offset: placed?.offset ?? null }
+          ? {
+              status: aborted ? "aborted" : "delivered",
+              partition: placed?.partition ?? null,
+              offset: placed?.offset ?? null,
+            }
           : { status: "failed", error: outcome.error.message }
       text += `${JSON.stringify({ ...status, event })}\n`
     } else
@@ -49,9 +55,8 @@ export const format = (outcome: Outcome, as: PrintFormat): string => {
         event,
         outcome._tag === "Failed"
           ? `FAILED: ${outcome.error.message}`
-          : placed === undefined
-            ? "ok"
-            : `p${placed.partition}@${placed.offset}`,
+          : (placed === undefined ? "ok" : `p${placed.partition}@${placed.offset}`) +
+              (aborted ? " ABORTED" : ""),
       )
   })
   return text

@@ -80,6 +80,13 @@ export const printSummary = (summary: Summary, dryRun: boolean) => {
       `  injected: ${formatCount(summary.late)} late, ${formatCount(summary.duplicatesInjected)} ` +
         `duplicates (counted in generated)`,
     )
+  const t = summary.transactions
+  if (t.committed + t.aborted + t.failed > 0)
+    lines.push(
+      `  transactions: ${formatCount(t.committed)} committed, ${formatCount(t.aborted)} aborted on ` +
+        `purpose (${formatCount(summary.aborted)} events, invisible to read_committed readers), ` +
+        `${formatCount(t.failed)} failed`,
+    )
   if (summary.duplicatesPossible > 0)
     lines.push(
       `  ${formatCount(summary.duplicatesPossible)} delivered events were sent again under a new producer ` +

@@ -51,6 +51,25 @@ export const producerFlags = {
     default: "1",
     parentOnly: true,
   },
+  "transaction-size": {
+    value: "N",
+    section: "kafka",
+    help: "with --transactional-id: events per transaction at most",
+    default: "1000",
+  },
+  "transaction-interval": {
+    value: "D",
+    section: "kafka",
+    help: "with --transactional-id: a transaction open this long is committed",
+    default: "1s",
+  },
+  "abort-rate": {
+    value: "P",
+    section: "kafka",
+    help:
+      "with --transactional-id: that fraction of transactions is written in full,\nthen aborted " +
+      "(its records carry the header txn-fate: abort)",
+  },
   interval: {
     value: "MIN..MAX",
     section: "pace",

@@ -19,6 +19,7 @@ import type { RunControl } from "./RunControl.js"
 import * as RunMetrics from "./RunMetrics.js"
 import type { RunState, Summary } from "./RunState.js"
 import * as StdoutTarget from "./StdoutTarget.js"
+import * as Transactions from "./Transactions.js"
 import { TruthLog } from "./TruthLog.js"
 
 /**
@@ -27,7 +28,10 @@ import { TruthLog } from "./TruthLog.js"
  */
 export const connect = (options: Cli.RunOptions) =>
   Effect.gen(function* () {
-    const config = yield* KafkaConfig.loadForApp({ configFile: options.configFile, flags: options.kafka })
+    const config = yield* Transactions.configFor(
+      yield* KafkaConfig.loadForApp({ configFile: options.configFile, flags: options.kafka }),
+      options,
+    )
     const values = yield* RecordValues.prepare(options, config)
     yield* Effect.logInfo(`connecting to ${KafkaConfig.describe(config)}`)
     yield* Effect.scoped(
@@ -80,7 +84,7 @@ const idempotenceRefused = <E>(error: E, topic: string) =>
     : error
 
 /** Kafka as the run's target: connected, topics checked, reference data written first when asked. */
-const kafkaTarget = (options: Cli.RunOptions, catalog: Catalog.Catalog) =>
+const kafkaTarget = (options: Cli.RunOptions, catalog: Catalog.Catalog, seed: string) =>
   Effect.gen(function* () {
     const { producer, values } = yield* connect(options)
     if (options.referenceTopics !== undefined)
@@ -91,7 +95,11 @@ const kafkaTarget = (options: Cli.RunOptions, catalog: Catalog.Catalog) =>
         options.customers,
         values.entities,
       )
-    return { target: DeliveryTarget.kafka(producer, options.topic), values: values.events }
+    const target =
+      producer.config.transactionalId === undefined
+        ? DeliveryTarget.kafka(producer, options.topic)
+        : Transactions.target(producer, options.topic, options.transactions, seed)
+    return { target, values: values.events }
   })
 
 /** --truth: the file is opened (emptied) before anything connects, so a bad path fails at once. */
@@ -173,7 +181,7 @@ export const runStream = (options: Cli.RunOptions, hooks: Hooks) =>
     // A dry run writes NDJSON whatever the format: no registry is needed, the stream stays comparable.
     const { target, values } = options.dryRun
       ? { target: StdoutTarget.make(), values: undefined }
-      : yield* kafkaTarget(options, generator.catalog)
+      : yield* kafkaTarget(options, generator.catalog, seed)
     const deadLetters =
       options.deadLetterFile === undefined
         ? undefined

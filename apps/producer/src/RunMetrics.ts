@@ -24,6 +24,14 @@ export const duplicatesPossible = Metric.counter("customer_events_duplicates_pos
   incremental: true,
   description: "delivered events sent again under a new producer id after an unanswered request",
 })
+export const recordsAborted = Metric.counter("customer_events_records_aborted_total", {
+  incremental: true,
+  description: "events of transactions aborted on purpose (--abort-rate): not delivered, not failed",
+})
+export const transactions = Metric.counter("customer_events_transactions_total", {
+  incremental: true,
+  description: "transactions (--transactional-id) by how they ended: committed, aborted, failed",
+})
 export const rateTarget = Metric.gauge("customer_events_rate_target", {
   description: "events/s asked for: --rate, or the --interval's mean (absent at --rate max)",
 })
@@ -115,6 +123,13 @@ export const publisher = (labels: Labels, pacing: Pacing.Pacing) => {
         by(ProducerMetrics.recordsFailed, (f) => f.failed),
         by(ProducerMetrics.retries, (f) => f.retries),
         by(duplicatesPossible, (f) => f.duplicatesPossible),
+        by(recordsAborted, (f) => f.aborted),
+        ...(["committed", "aborted", "failed"] as const).map((end) =>
+          Metric.update(
+            Metric.withAttributes(tag(transactions), { outcome: end }),
+            now.transactions[end] - previous.transactions[end],
+          ),
+        ),
         Metric.update(tag(rateActual), (now.generated - previous.generated) / seconds),
         ...(target === undefined ? [] : [Metric.update(tag(rateTarget), target)]),
         ...(batches === undefined

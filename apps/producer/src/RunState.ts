@@ -2,8 +2,8 @@
  * A run's state: its figures (what was generated, delivered, failed and dead-lettered), updated once
  * per batch through the few operations below and read by everything that reports them (the summary,
  * the progress line, /metrics, a worker's reports). Each outcome counts its own records, so
- * `pending = generated - delivered - failed` is what still awaits an answer; the run ends when it is
- * 0 (every record gets one outcome).
+ * `pending = generated - delivered - aborted - failed` is what still awaits an answer; the run ends
+ * when it is 0 (every record gets one outcome).
  */
 import type { CustomerEvent, EventGenerator } from "@customer-events/events"
 import type { Outcome } from "./DeliveryTarget.js"
@@ -24,9 +24,15 @@ export interface Figures {
    * (kafkajs cannot carry its producer id over a restart): each may be in the topic twice.
    */
   readonly duplicatesPossible: number
+  /** Acknowledged in transactions aborted on purpose (--abort-rate): not delivered, not failed. */
+  readonly aborted: number
+  /** Transactions (--transactional-id) by how they ended. */
+  readonly transactions: Readonly<Record<TransactionEnd, number>>
   /** Generated events by type. */
   readonly byType: Readonly<Record<CustomerEvent.EventType, number>>
 }
+
+export type TransactionEnd = "committed" | "aborted" | "failed"
 
 export const zero: Figures = {
   generated: 0,
@@ -37,14 +43,23 @@ export const zero: Figures = {
   late: 0,
   duplicatesInjected: 0,
   duplicatesPossible: 0,
+  aborted: 0,
+  transactions: { committed: 0, aborted: 0, failed: 0 },
   byType: { productView: 0, addToCart: 0, purchase: 0, recommendationClick: 0 },
 }
 
-type Count = Exclude<keyof Figures, "byType">
+type Count = Exclude<keyof Figures, "byType" | "transactions">
 /** The figures as the state writes them. */
-type Tally = { -readonly [K in Count]: number } & { byType: Record<CustomerEvent.EventType, number> }
+type Tally = { -readonly [K in Count]: number } & {
+  byType: Record<CustomerEvent.EventType, number>
+  transactions: Record<TransactionEnd, number>
+}
 
-const fresh = (figures: Figures): Tally => ({ ...figures, byType: { ...figures.byType } })
+const fresh = (figures: Figures): Tally => ({
+  ...figures,
+  byType: { ...figures.byType },
+  transactions: { ...figures.transactions },
+})
 const counts: ReadonlyArray<Count> = [
   "generated",
   "delivered",
@@ -54,6 +69,7 @@ const counts: ReadonlyArray<Count> = [
   "late",
   "duplicatesInjected",
   "duplicatesPossible",
+  "aborted",
 ]
 
 /** Several runs' figures added up. */
@@ -63,6 +79,8 @@ export const sum = (all: ReadonlyArray<Figures>): Figures => {
     for (const count of counts) total[count] += figures[count]
     for (const type of Object.keys(total.byType) as Array<CustomerEvent.EventType>)
       total.byType[type] += figures.byType[type]
+    for (const end of Object.keys(total.transactions) as Array<TransactionEnd>)
+      total.transactions[end] += figures.transactions[end]
   }
   return total
 }
@@ -95,7 +113,8 @@ export class RunState {
 
   /** Events handed to the target and not answered yet. */
   get pending(): number {
-    return this.current.generated - this.current.delivered - this.current.failed
+    const f = this.current
+    return f.generated - f.delivered - f.aborted - f.failed
   }
 
   /** A batch generated, with how many of its events are late or repeated. */
@@ -109,11 +128,15 @@ export class RunState {
 
   /** A batch's outcome: its records delivered or failed, and its retries. */
   answered(outcome: Outcome): void {
-    if (outcome._tag === "Delivered") {
-      this.current.delivered += outcome.records.length
-      this.current.duplicatesPossible += outcome.duplicatesPossible ?? 0
-    } else this.current.failed += outcome.records.length
-    this.current.retries += outcome.retries
+    const f = this.current
+    if (outcome._tag === "Failed") f.failed += outcome.records.length
+    else if (outcome.transaction === "aborted") f.aborted += outcome.records.length
+    else {
+      f.delivered += outcome.records.length
+      f.duplicatesPossible += outcome.duplicatesPossible ?? 0
+    }
+    if (outcome.transaction !== undefined) f.transactions[outcome.transaction]++
+    f.retries += outcome.retries
   }
 
   deadLettered(n: number): void {

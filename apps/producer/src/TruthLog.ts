@@ -47,13 +47,16 @@ export class TruthLog {
     this.writeComplete(false)
   }
 
-  /** The outcome consumer: delivered events are tallied (a repeated event once, its copies apart). */
+  /**
+   * The outcome consumer: delivered events are tallied (a repeated event once, its copies apart);
+   * those of a transaction aborted on purpose are not (read_committed readers never see them).
+   */
   readonly consumer = (outcome: Outcome): Effect.Effect<void> =>
     Effect.sync(() => {
       for (const record of outcome.records) {
         const window = this.windowAt(Number(record.timestamp))
         window.pending--
-        if (outcome._tag !== "Delivered") continue
+        if (outcome._tag !== "Delivered" || outcome.transaction === "aborted") continue
         const event = record.event
         if (window.repeated.has(event)) {
           if (window.delivered.has(event.eventId)) {

@@ -60,6 +60,8 @@ export interface KafkaConfig {
   readonly tls: Option.Option<Tls>
   readonly acks: Acks
   readonly idempotent: boolean
+  /** Sends go in transactions under this id (transactional.id); undefined: no transactions. */
+  readonly transactionalId: string | undefined
   readonly compression: Compression
   readonly connectionTimeout: Duration.Duration
   readonly requestTimeout: Duration.Duration
@@ -171,13 +173,16 @@ const deliveryOf = (s: Settings, explicitIdempotence: boolean | undefined, label
         `the idempotent producer needs acks=all, got ${acks} (or set enable.idempotence=false)`,
       )
     const idempotent = acks === "all" && (s.idempotent ?? true)
+    const transactionalId = s.transactionalId
+    if (transactionalId !== undefined && !idempotent)
+      return yield* fail("transactionalId", "transactional.id", "needs acks=all and idempotence on")
     // Each request in flight is a producer of its own with a share of the partitions (lanes.ts):
     // a partition's requests go one after another, idempotent or not.
     const maxInFlight = s.maxInFlight ?? defaultMaxInFlight
     if (!(Number.isInteger(maxInFlight) && maxInFlight >= 1))
       return yield* fail("maxInFlight", "max.in.flight", `expected a whole number >= 1, got ${maxInFlight}`)
     const maxInFlightByRoundTrip = s.maxInFlight === undefined
-    return { client, compression, acks, idempotent, maxInFlight, maxInFlightByRoundTrip }
+    return { client, compression, acks, idempotent, transactionalId, maxInFlight, maxInFlightByRoundTrip }
   })
 
 const timingOf = (s: Settings, label: Label) =>

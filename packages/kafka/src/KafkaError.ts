@@ -131,4 +131,6 @@ export const isFatal = (error: KafkaError): boolean =>
   error._tag === "KafkaAuthenticationError" ||
   error._tag === "KafkaAuthorizationError" ||
   error._tag === "KafkaTopicNotFoundError" ||
-  error._tag === "KafkaConfigError"
+  error._tag === "KafkaConfigError" ||
+  // A newer producer took the transactional id over: this one can send nothing more.
+  (error._tag === "KafkaRequestError" && error.code === "PRODUCER_FENCED")

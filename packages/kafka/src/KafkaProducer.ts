@@ -5,7 +5,7 @@
  * layer: a jittered, capped exponential Schedule bounded by the delivery timeout, per batch.
  */
 import { Context, Effect, Layer, Metric, type Scope, type Stream } from "effect"
-import { fromSendBatch, maxBatchesPerRequest } from "./internal/fromSendBatch.js"
+import { deliverInBatches, fromSendBatch, maxBatchesPerRequest } from "./internal/fromSendBatch.js"
 import { InFlight } from "./internal/inFlight.js"
 import { deliverThroughLanes, Lanes } from "./internal/lanes.js"
 import type { ProducerClient } from "./internal/ProducerClient.js"
@@ -17,6 +17,7 @@ import type {
   RecordMetadata,
   SendBatch,
 } from "./internal/records.js"
+import { makeTransact, type Transact } from "./internal/transactions.js"
 import * as KafkaConfig from "./KafkaConfig.js"
 import type { KafkaConfigError, KafkaError } from "./KafkaError.js"
 import * as ProducerMetrics from "./ProducerMetrics.js"
@@ -33,6 +34,7 @@ export {
   type SendBatch,
 } from "./internal/records.js"
 export { retrySchedule } from "./internal/retry.js"
+export type { Transact } from "./internal/transactions.js"
 
 export interface Service {
   readonly config: KafkaConfig.KafkaConfig
@@ -57,6 +59,11 @@ export interface Service {
     records: Stream.Stream<R, E, Req>,
     options?: DeliverOptions,
   ) => Stream.Stream<BatchOutcome<R>, E, Req>
+  /**
+   * With transactional.id: sends the records in one transaction of their own, then commits it, or
+   * aborts it when `commit` is false (see transactions.ts); one outcome for the whole transaction.
+   */
+  readonly transact: Transact
 }
 
 export interface DeliverOptions {
@@ -109,9 +116,21 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
     )
     yield* Effect.logDebug(`kafka producer connected to ${KafkaConfig.describe(config)}`)
     const batching = { ...config, batchesPerRequest: maxBatchesPerRequest }
+    const transact = makeTransact(config, first!.client, first!.sendBatch)
+    if (config.transactionalId !== undefined) {
+      // One producer (more would fence each other), each batch a transaction committed on its own.
+      const committed: SendBatch = (topic, records, abandon) =>
+        Effect.map(transact(topic, records, true, abandon), (outcome) => [outcome])
+      return {
+        ...fromSendBatch(config, committed),
+        deliver: deliverInBatches({ ...batching, maxInFlight: 1 }, committed),
+        transact,
+      }
+    }
     return {
       ...fromSendBatch(config, first!.sendBatch),
       deliver: deliverThroughLanes(config, lanes, batching),
+      transact,
     }
   })
 

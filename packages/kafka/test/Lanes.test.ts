@@ -51,6 +51,8 @@ const scriptedClient = (script: Script, answerMs = 3, roundTripMs = 0): Effect.E
       roundTrip: () => new Promise((resolve) => setTimeout(resolve, roundTripMs)),
       send,
       identity: () => undefined,
+      begin: async () => {},
+      end: async () => {},
       restart: () => Effect.void,
       classify: retriable,
       close: Effect.void,

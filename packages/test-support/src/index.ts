@@ -233,6 +233,44 @@ export const readValuesWithJava = async (
   if (read.code !== 0) throw new Error(`Java's console consumer failed: ${read.stderr.slice(-500)}`)
   return read.stdout.split("\n").filter((line) => line !== "")
 }
+
+/** A record as Java's console consumer prints it with its headers: "k:v,k:v" then the value. */
+export interface JavaRecord {
+  readonly headers: Record<string, string>
+  readonly value: string
+}
+
+/**
+ * Every record of a topic as Java's console consumer reads it with this isolation level, until it has
+ * waited `idleMs` for more: the independent reader of transactions (control records skipped, aborted
+ * ones hidden under read_committed).
+ */
+export const readAllWithJava = async (
+  topic: string,
+  isolation: "read_committed" | "read_uncommitted",
+  { brokers = bootstrap, idleMs = 5_000 } = {},
+): Promise<Array<JavaRecord>> => {
+  const libs = (await runCommand(["bash", "scripts/kafka.sh", "libs"])).stdout.trim()
+  const read = await runCommand([
+    ...["java", "-cp", `${libs}/*`, "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"],
+    ...["org.apache.kafka.tools.consumer.ConsoleConsumer", "--bootstrap-server", brokers, "--topic", topic],
+    ...["--from-beginning", "--isolation-level", isolation, "--timeout-ms", String(idleMs)],
+    ...["--property", "print.headers=true", "--property", "headers.separator=,"],
+  ])
+  if (read.code !== 0) throw new Error(`Java's console consumer failed: ${read.stderr.slice(-500)}`)
+  return read.stdout
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => {
+      const tab = line.indexOf("\t")
+      const headers: Record<string, string> = {}
+      for (const pair of line.slice(0, tab).split(",")) {
+        const colon = pair.indexOf(":")
+        if (colon > 0) headers[pair.slice(0, colon)] = pair.slice(colon + 1)
+      }
+      return { headers, value: line.slice(tab + 1) }
+    })
+}
 export * from "./readTopic.js"
 export * from "./registry.js"
 export * from "./truth.js"

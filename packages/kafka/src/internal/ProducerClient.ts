@@ -56,6 +56,14 @@ export interface ProducerClient {
    * never be answered (a frozen broker), and their promises still settle.
    */
   readonly restart: (identity: ProducerIdentity | undefined) => Effect.Effect<void, KafkaError>
+  /**
+   * With a transactional id: opens a transaction (the first initialises the id, which fences an
+   * older producer of it); the sends until `end` belong to it. With a transactional id a send while
+   * none is open fails, so that a restarted client never writes outside a transaction.
+   */
+  readonly begin: () => Promise<void>
+  /** Commits (true) or aborts (false) the open transaction. */
+  readonly end: (commit: boolean) => Promise<void>
   /** The client's errors as typed KafkaErrors: retriable or fatal is decided here, once per client. */
   readonly classify: (cause: unknown, context?: ClassifyContext) => KafkaError
   /** Closes the producer (within a few seconds); in-flight requests are the caller's to await first. */

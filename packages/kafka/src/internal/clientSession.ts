@@ -6,7 +6,7 @@
 import { Duration, Effect, Option } from "effect"
 import type { KafkaConfig } from "../KafkaConfig.js"
 import type { KafkaError } from "../KafkaError.js"
-import { NoAnswer, producerStateTypes } from "./errorRules.js"
+import { fencedOr, NoAnswer, producerStateTypes } from "./errorRules.js"
 import type { InFlight } from "./inFlight.js"
 import type { ProducerClient, ProducerIdentity } from "./ProducerClient.js"
 import type { PartitionBatch } from "./partitioner.js"
@@ -134,6 +134,11 @@ export class ClientSession {
     if (cause instanceof NoAnswer)
       this.mustRestart("a broker did not answer within the request timeout", this.client.identity())
     const error = this.client.classify(cause, { topic, unknownTopicRetriable: true })
+    // Fenced: a newer producer has the transactional id; a restart would fence it in turn.
+    if (this.config.transactionalId !== undefined) {
+      const fenced = fencedOr(this.config.transactionalId, error)
+      if (fenced !== error) return fenced
+    }
     if (this.config.idempotent && error._tag === "KafkaRequestError" && producerStateTypes.has(error.code))
       this.mustRestart("the idempotent producer's sequences went out of step", undefined)
     return error

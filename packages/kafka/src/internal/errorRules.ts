@@ -60,6 +60,23 @@ export const producerStateTypes: ReadonlySet<string> = new Set([
   "INVALID_PRODUCER_EPOCH",
 ])
 
+/** Broker answers by which a newer producer of the same transactional id fenced this one. */
+const fencingCodes: ReadonlySet<string> = new Set(["PRODUCER_FENCED", "INVALID_PRODUCER_EPOCH"])
+
+/**
+ * A transactional producer's error, in one line when it says the producer was fenced (never retried,
+ * fatal to the run: KafkaError.isFatal); other errors as they are.
+ */
+export const fencedOr = (transactionalId: string, error: KafkaError): KafkaError =>
+  error._tag === "KafkaRequestError" && fencingCodes.has(error.code)
+    ? new KafkaRequestError({
+        reason: `fenced by a newer producer with transactional id "${transactionalId}"`,
+        code: "PRODUCER_FENCED",
+        retriable: false,
+        cause: error,
+      })
+    : error
+
 /** A TLS failure, with the likely fix when the message shows it. */
 export const tlsReason = (message: string): string => {
   if (/before secure TLS connection|handshake failed/i.test(message))
@@ -84,6 +101,11 @@ export class NoConnection {
   constructor(readonly timeoutMs: number) {}
 }
 
+/** A transactional client's send while no transaction is open (after a restart): never retried. */
+export class NoOpenTransaction {
+  readonly _tag = "NoOpenTransaction"
+}
+
 /** Our own causes, the same for every client; undefined for a library's error. */
 export const ownCause = (cause: unknown, context: Context): KafkaError | undefined => {
   if (cause instanceof NoAnswer)
@@ -92,6 +114,12 @@ export const ownCause = (cause: unknown, context: Context): KafkaError | undefin
       reason: `no answer to a produce request within the request timeout (${cause.timeoutMs} ms)`,
       code: "REQUEST_TIMED_OUT",
       retriable: true,
+    })
+  if (cause instanceof NoOpenTransaction)
+    return new KafkaRequestError({
+      reason: "no transaction open (the producer was restarted): the transaction failed",
+      code: "NO_OPEN_TRANSACTION",
+      retriable: false,
     })
   if (cause instanceof NoConnection)
     return new KafkaConnectionError({

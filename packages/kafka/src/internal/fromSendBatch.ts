@@ -75,7 +75,7 @@ export const deliverInBatches =
  * The service around any batch sender: `send` and the batching, bounded `deliver` are the same for
  * every sender (a Kafka client or in-memory).
  */
-export const fromSendBatch = (config: KafkaConfig, sendBatch: SendBatch): Service => {
+export const fromSendBatch = (config: KafkaConfig, sendBatch: SendBatch): Omit<Service, "transact"> => {
   // A failed batch fails the call, even when some of its partitions were acknowledged before.
   const send = (topic: string, records: ReadonlyArray<ProducerRecord>) =>
     Effect.flatMap(sendBatch(topic, records), (outcomes) => {

@@ -8,6 +8,7 @@ import type { KafkaConfigError, KafkaError } from "../KafkaError.js"
 import type { Service } from "../KafkaProducer.js"
 import { fromSendBatch } from "./fromSendBatch.js"
 import type { ProducerRecord, SendBatch } from "./records.js"
+import { makeTransact } from "./transactions.js"
 
 /** What an in-memory producer holds: every acknowledged record, by topic, in order. */
 export interface InMemoryLog {
@@ -50,5 +51,11 @@ export const makeInMemory = (options: InMemoryOptions = {}): Effect.Effect<Servi
         ]),
       )
     }
-    return fromSendBatch(config, sendBatch)
+    // Transactions as the log sees them: every record kept (as Kafka keeps aborted ones), no markers.
+    const client = {
+      begin: async () => {},
+      end: async () => {},
+      classify: (cause: unknown) => cause as KafkaError,
+    }
+    return { ...fromSendBatch(config, sendBatch), transact: makeTransact(config, client, sendBatch) }
   })

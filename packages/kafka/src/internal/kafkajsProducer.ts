@@ -3,7 +3,7 @@
  * suite): one kafkajs call per partition, a fresh producer to restart, and the seed order below.
  */
 import { Duration, Effect } from "effect"
-import type { Kafka, Message, Producer } from "kafkajs"
+import type { Kafka, Message, Producer, Transaction } from "kafkajs"
 import { CompressionTypes } from "kafkajs"
 import type { KafkaConfig } from "../KafkaConfig.js"
 import type { KafkaError } from "../KafkaError.js"
@@ -11,6 +11,7 @@ import { makeKafka } from "./client.js"
 import { closeWithin, connectWithin } from "./connect.js"
 import { NoAnswer } from "./errorRules.js"
 import { classify } from "./kafkajsErrors.js"
+import { OpenTransaction } from "./openTransaction.js"
 import type { PartitionAnswer, ProducerClient } from "./ProducerClient.js"
 import type { PartitionBatch } from "./partitioner.js"
 import { SeedOrder } from "./seedOrder.js"
@@ -34,6 +35,7 @@ const messagesOf = (part: PartitionBatch): Array<Message> => {
 const producerOf = (kafka: Kafka, config: KafkaConfig, seeds: SeedOrder): Producer => {
   const created = kafka.producer({
     idempotent: config.idempotent,
+    ...(config.transactionalId === undefined ? {} : { transactionalId: config.transactionalId }),
     allowAutoTopicCreation: false,
     // kafkajs refuses an idempotent producer with zero retries; one inner retry, ours outside.
     retry: { retries: config.idempotent ? 1 : 0 },
@@ -52,7 +54,7 @@ const producerOf = (kafka: Kafka, config: KafkaConfig, seeds: SeedOrder): Produc
  * own deadline, so that the partitions of live brokers are answered while a frozen one is not.
  */
 const sendPerPartition = (
-  producer: Producer,
+  producer: Pick<Producer, "sendBatch">,
   options: { readonly acks: number; readonly timeout: number; readonly compression: CompressionTypes },
   deadlineMs: number,
   topic: string,
@@ -72,6 +74,35 @@ const sendPerPartition = (
       ),
     ),
   )
+
+/**
+ * In a transaction, one partition's call after another: kafkajs adds each call's partitions to the
+ * transaction, and the broker refuses a second addition while one is going on (CONCURRENT_TRANSACTIONS).
+ */
+const inTurn = async (
+  parts: ReadonlyArray<PartitionBatch>,
+  send: (part: PartitionBatch) => Promise<Array<PartitionAnswer>>,
+): Promise<Array<PartitionAnswer>> => {
+  const answers: Array<PartitionAnswer> = []
+  for (const part of parts) answers.push(...(await send(part)))
+  return answers
+}
+
+/** A send: per partition, and in a transaction one partition after another (see inTurn). */
+const sendThrough = (
+  transaction: OpenTransaction<Transaction>,
+  producer: Producer,
+  options: { readonly acks: number; readonly timeout: number; readonly compression: CompressionTypes },
+  deadlineMs: number,
+  topic: string,
+  parts: ReadonlyArray<PartitionBatch>,
+): Promise<Array<PartitionAnswer>> => {
+  if (!transaction.transactional) return sendPerPartition(producer, options, deadlineMs, topic, parts)
+  return Promise.try(() => transaction.via(producer)).then(
+    (open) => inTurn(parts, (part) => sendPerPartition(open, options, deadlineMs, topic, [part])),
+    (error: unknown) => parts.map(({ partition }) => ({ partition, error })),
+  )
+}
 
 /** The answer, or `late` when none came within `ms`. */
 const answerWithin = <A>(ms: number, answer: Promise<A>, late: A): Promise<A> => {
@@ -93,6 +124,9 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
       (kafka) => producerOf(kafka, config, seeds),
     )
     let producer = yield* newProducer
+    const transaction = new OpenTransaction(config.transactionalId !== undefined, () =>
+      producer.transaction(),
+    )
     // Reads partition counts (kafkajs's producer does not expose its metadata).
     const admin = (yield* makeKafka(config, () => seeds.order())).admin()
     yield* connectWithin(config, admin)
@@ -112,14 +146,17 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
         admin.fetchTopicMetadata({ topics: [topic] }).then(({ topics }) => topics[0]?.partitions.length ?? 0),
       roundTrip: (topic) => admin.fetchTopicMetadata({ topics: [topic] }),
       send: (topic, parts) =>
-        sendPerPartition(producer, { acks, timeout, compression }, deadlineMs, topic, parts),
+        sendThrough(transaction, producer, { acks, timeout, compression }, deadlineMs, topic, parts),
       // kafkajs keeps its producer id private: a restart takes a new one.
       identity: () => undefined,
+      begin: transaction.begin,
+      end: transaction.end,
       restart: () =>
         Effect.gen(function* () {
           // Not awaited: kafkajs's disconnect waits for pending requests, which a frozen broker
           // never answers. The old producer's unanswered calls still settle their promises.
           producer.disconnect().catch(() => undefined)
+          transaction.forget()
           producer = yield* newProducer
           yield* connectWithin(config, producer, (cause) => classify(cause, { brokers, restarting: true }))
         }),

@@ -10,6 +10,7 @@ import { Effect } from "effect"
 import type { KafkaConfig } from "../KafkaConfig.js"
 import type { KafkaError } from "../KafkaError.js"
 import { closeWithin, connectWithin } from "./connect.js"
+import { OpenTransaction } from "./openTransaction.js"
 import { answersOf, type ClassifyContext, type ProducerClient } from "./ProducerClient.js"
 import type { PartitionBatch } from "./partitioner.js"
 import { classifyPlatformatic, writtenDespite } from "./platformaticErrors.js"
@@ -37,6 +38,7 @@ const optionsOf = (config: KafkaConfig) =>
       ({
         ...connection,
         idempotent: config.idempotent,
+        ...(config.transactionalId === undefined ? {} : { transactionalId: config.transactionalId }),
         acks: acksOf[config.acks],
         compression: config.compression,
         autocreateTopics: false,
@@ -75,29 +77,38 @@ const seedsNow = (options: ProducerOptions<Buffer, Buffer, Buffer, Buffer>, brok
     probeWindowMs,
   )
 
+/**
+ * Connected means: the cluster answered (authenticated), and the producer id is known (asked for,
+ * unless carried on with; a transactional producer asks at its first transaction).
+ */
+const connecting =
+  (config: KafkaConfig, classify: ProducerClient["classify"]) =>
+  (producer: Client, context: ClassifyContext = {}) =>
+    connectWithin(
+      config,
+      {
+        connect: () =>
+          (config.idempotent && config.transactionalId === undefined && producer.producerId === undefined
+            ? producer.initIdempotentProducer({})
+            : producer.metadata({ topics: [] })
+          ).then(() => undefined),
+        disconnect: () => producer.close(true),
+      },
+      (cause) => classify(cause, context),
+    )
+
 export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaError> =>
   Effect.gen(function* () {
     const options = yield* optionsOf(config)
     const brokers = config.brokers.join(",")
     const classify: ProducerClient["classify"] = (cause, context) =>
       classifyPlatformatic(cause, { brokers, ...context })
-    // Connected means: the cluster answered (authenticated), and the producer id is known (asked
-    // for, unless carried on with).
-    const connect = (producer: Client, context: ClassifyContext = {}) =>
-      connectWithin(
-        config,
-        {
-          connect: () =>
-            (config.idempotent && producer.producerId === undefined
-              ? producer.initIdempotentProducer({})
-              : producer.metadata({ topics: [] })
-            ).then(() => undefined),
-          disconnect: () => producer.close(true),
-        },
-        (cause) => classify(cause, context),
-      )
+    const connect = connecting(config, classify)
     let producer: Client = new Producer(options)
     yield* connect(producer)
+    const transaction = new OpenTransaction(config.transactionalId !== undefined, () =>
+      producer.beginTransaction(),
+    )
 
     return {
       partitionCount: (topic) =>
@@ -106,7 +117,7 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
           .then((metadata) => metadata.topics.get(topic)?.partitionsCount ?? 0),
       roundTrip: (topic) => producer.metadata({ topics: [topic], forceUpdate: true }),
       send: (topic, parts) =>
-        producer.send({ messages: toMessages(topic, parts) }).then(
+        Promise.try(() => transaction.via(producer).send({ messages: toMessages(topic, parts) })).then(
           (result) => answersOf(parts, offsetsOf(parts, result.offsets), undefined),
           (error: unknown) => {
             // A failed send carries what the other brokers acknowledged, and the failed answer
@@ -117,12 +128,16 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
           },
         ),
       // The patched client's (patches/): sends not answered yet take back their sequence numbers.
-      identity: () => (config.idempotent ? producer.idempotentState : undefined),
+      identity: () =>
+        config.idempotent && !transaction.transactional ? producer.idempotentState : undefined,
+      begin: transaction.begin,
+      end: transaction.end,
       restart: (identity) =>
         Effect.promise(() => seedsNow(options, config.brokers)).pipe(
           Effect.flatMap((bootstrapBrokers) => {
             // Not awaited: a frozen broker may never answer the old producer's requests.
             producer.close(true).catch(() => undefined)
+            transaction.forget()
             producer = new Producer({ ...options, bootstrapBrokers })
             if (identity !== undefined) producer.adoptIdempotentState(identity)
             return connect(producer, { restarting: true })

@@ -56,6 +56,11 @@ export type BatchOutcome<R extends ProducerRecord = ProducerRecord, E = Delivery
        * written, so each may be in the topic twice. Absent: none.
        */
       readonly duplicatesPossible?: number
+      /**
+       * Sent in a transaction (transactional.id), one outcome per transaction: committed, or aborted
+       * on purpose (its records are in the topic, invisible to read_committed readers).
+       */
+      readonly transaction?: "committed" | "aborted"
     }
   | {
       readonly _tag: "Failed"
@@ -63,6 +68,8 @@ export type BatchOutcome<R extends ProducerRecord = ProducerRecord, E = Delivery
       readonly error: E
       readonly retries: number
       readonly latencyMs: number
+      /** A transaction that failed (aborted where it could be): none of its records is committed. */
+      readonly transaction?: "failed"
     }
 
 /**

@@ -8,6 +8,7 @@ import { Values } from "@customer-events/values"
 import { Redacted, Result } from "effect"
 import { clients, compressions } from "./choices.js"
 import { registryRows } from "./registrySettingRows.js"
+import { retryRows } from "./retrySettingRows.js"
 import { type Setting, saslMechanisms, securityProtocols } from "./settingsTypes.js"
 import { acks, bool, brokersOf, caseless, flagMs, into, jaas, ms, type Read } from "./settingValues.js"
 
@@ -245,6 +246,18 @@ const kafkaRows: ReadonlyArray<SettingSpec> = [
     readFlag: into(flagMs(0), (drainTimeoutMs) => ({ drainTimeoutMs })),
   },
   {
+    name: "transactional.id",
+    setting: "transactionalId",
+    properties: ["transactional.id"],
+    env: "KAFKA_TRANSACTIONAL_ID",
+    flag: {
+      name: "transactional-id",
+      value: "ID",
+      help: "send in transactions under this id (-I with --instance/--workers); see --transaction-size",
+    },
+    read: into(Values.nonEmpty, (transactionalId) => ({ transactionalId })),
+  },
+  {
     name: "max.in.flight.requests.per.connection",
     setting: "maxInFlight",
     properties: ["max.in.flight.requests.per.connection", "max.in.flight"],
@@ -255,39 +268,9 @@ const kafkaRows: ReadonlyArray<SettingSpec> = [
     },
     read: into(Values.whole(1), (maxInFlight) => ({ maxInFlight })),
   },
-  {
-    name: "retry.backoff.ms",
-    about: "a failed batch's first backoff",
-    setting: "retryInitialMs",
-    properties: ["retry.backoff.ms"],
-    read: into(ms(1), (retryInitialMs) => ({ retryInitialMs })),
-  },
-  {
-    name: "retry.backoff.multiplier",
-    setting: "retryMultiplier",
-    properties: ["retry.backoff.multiplier"],
-    env: "KAFKA_RETRY_BACKOFF_MULTIPLIER",
-    flag: { name: "retry-multiplier", value: "X", help: "each retry's backoff is the previous one times X" },
-    read: into(Values.decimal(1, 100), (retryMultiplier) => ({ retryMultiplier })),
-  },
-  {
-    name: "retry.backoff.jitter",
-    setting: "retryJitter",
-    properties: ["retry.backoff.jitter"],
-    env: "KAFKA_RETRY_BACKOFF_JITTER",
-    flag: { name: "retry-jitter", value: "F", help: "each backoff scaled by a random factor in [1-F, 1+F]" },
-    read: into(Values.decimal(0, 1, "below"), (retryJitter) => ({ retryJitter })),
-  },
-  {
-    name: "retry.backoff.max.ms",
-    about: "the longest backoff between retries",
-    setting: "retryMaxMs",
-    properties: ["retry.backoff.max.ms"],
-    read: into(ms(1), (retryMaxMs) => ({ retryMaxMs })),
-  },
 ]
 
-export const table: ReadonlyArray<SettingSpec> = [...kafkaRows, ...registryRows]
+export const table: ReadonlyArray<SettingSpec> = [...kafkaRows, ...retryRows, ...registryRows]
 
 /** Keys a client.properties may hold that do not concern this client: accepted without a warning. */
 export const ignoredKeys: ReadonlySet<string> = new Set([

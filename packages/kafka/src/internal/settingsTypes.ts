@@ -34,6 +34,7 @@ export interface Settings {
   readonly sslInsecure?: boolean
   readonly acks?: Acks
   readonly idempotent?: boolean
+  readonly transactionalId?: string
   readonly compression?: Compression
   readonly connectionTimeoutMs?: number
   readonly requestTimeoutMs?: number

@@ -1,0 +1,86 @@
+/**
+ * Transactions (transactional.id): a group of records sent in a transaction of its own through one
+ * producer, then committed, or aborted on purpose, once every record is acknowledged. One outcome
+ * per transaction, carrying all of its records: Delivered (committed or aborted), or Failed when a
+ * record was not acknowledged or the end was refused (then aborted where it can be: a newer producer
+ * of the same id aborts it anyway). Records of a failed transaction are never committed.
+ */
+import { Duration, Effect, Result } from "effect"
+import type { KafkaConfig } from "../KafkaConfig.js"
+import { type KafkaError, KafkaRequestError } from "../KafkaError.js"
+import { fencedOr } from "./errorRules.js"
+import type { ProducerClient } from "./ProducerClient.js"
+import type { BatchOutcome, DeliveryAbandoned, DeliveryError, ProducerRecord, SendBatch } from "./records.js"
+
+/** Sends the records in one transaction; commits it, or aborts it when `commit` is false. */
+export type Transact = <R extends ProducerRecord>(
+  topic: string,
+  records: ReadonlyArray<R>,
+  commit: boolean,
+  abandon?: Effect.Effect<DeliveryAbandoned>,
+) => Effect.Effect<BatchOutcome<R>>
+
+/** Fencing named in one line; other errors as they are. */
+const named = (config: KafkaConfig, error: KafkaError): KafkaError =>
+  config.transactionalId === undefined ? error : fencedOr(config.transactionalId, error)
+
+export const makeTransact = (
+  config: KafkaConfig,
+  client: Pick<ProducerClient, "begin" | "end" | "classify">,
+  sendBatch: SendBatch,
+): Transact => {
+  const timeout = Duration.toMillis(config.requestTimeout) * 2
+  const call = (what: string, f: () => Promise<void>) =>
+    Effect.tryPromise({ try: f, catch: (cause) => named(config, client.classify(cause)) }).pipe(
+      Effect.timeoutOrElse({
+        duration: Duration.millis(timeout),
+        orElse: () =>
+          Effect.fail(
+            new KafkaRequestError({
+              reason: `no answer to ${what} within ${timeout} ms`,
+              code: "",
+              retriable: false,
+            }),
+          ),
+      }),
+    )
+  const begin = call("the start of a transaction", () => client.begin())
+  const end = (commit: boolean) => call(commit ? "a commit" : "an abort", () => client.end(commit))
+  const abortQuietly = Effect.ignore(end(false))
+
+  return <R extends ProducerRecord>(
+    topic: string,
+    records: ReadonlyArray<R>,
+    commit: boolean,
+    abandon?: Effect.Effect<DeliveryAbandoned>,
+  ) =>
+    Effect.gen(function* () {
+      const started = performance.now()
+      let retries = 0
+      const failed = (error: DeliveryError): BatchOutcome<R> => ({
+        _tag: "Failed",
+        records,
+        error: error._tag === "DeliveryAbandoned" ? error : named(config, error),
+        retries,
+        latencyMs: performance.now() - started,
+        transaction: "failed",
+      })
+      const began = yield* Effect.result(begin)
+      if (Result.isFailure(began)) return failed(began.failure)
+      const outcomes = yield* sendBatch(topic, records, abandon)
+      for (const outcome of outcomes) retries += outcome.retries
+      const refused = outcomes.find((outcome) => outcome._tag === "Failed")
+      if (refused !== undefined) return yield* Effect.as(abortQuietly, failed(refused.error))
+      const ended = yield* Effect.result(end(commit))
+      if (Result.isFailure(ended)) return yield* Effect.as(abortQuietly, failed(ended.failure))
+      const metadata = outcomes.flatMap((outcome) => (outcome._tag === "Delivered" ? outcome.metadata : []))
+      return {
+        _tag: "Delivered",
+        records,
+        metadata,
+        retries,
+        latencyMs: performance.now() - started,
+        transaction: commit ? "committed" : "aborted",
+      } satisfies BatchOutcome<R>
+    })
+}

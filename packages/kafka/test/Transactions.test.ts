@@ -1,0 +1,69 @@
+/**
+ * Transactions against the real broker, with each client: a transaction committed and one aborted,
+ * read back by Java's console consumer under both isolation levels; and a second producer of the
+ * same transactional id fencing the first, whose next transaction fails with one line, fatal. The
+ * latter needs our patch of @platformatic/kafka (patches/): it asked for a producer id as producer 0,
+ * epoch 0, which the broker answers with PRODUCER_FENCED while another producer holds the id.
+ */
+import { describe, expect } from "bun:test"
+import { bootstrap, createTopic, itEffect, readAllWithJava, uniqueTopic } from "@customer-events/test-support"
+import { Effect } from "effect"
+import { KafkaConfig, KafkaError, KafkaProducer } from "../src/index.js"
+
+const records = (from: number, n: number) =>
+  Array.from({ length: n }, (_, i) => ({ key: `k${(from + i) % 7}`, value: `v${from + i}` }))
+
+const producerOf = (client: KafkaConfig.Client, transactionalId: string) =>
+  Effect.flatMap(
+    Effect.fromResult(KafkaConfig.make({ bootstrapServers: bootstrap, client, transactionalId })),
+    KafkaProducer.make,
+  )
+
+for (const client of KafkaConfig.clients)
+  describe(`transactions (${client})`, () => {
+    itEffect(
+      "a committed transaction is visible to read_committed, an aborted one only to read_uncommitted",
+      () =>
+        Effect.gen(function* () {
+          const topic = uniqueTopic(`txn-pkg-${client}`)
+          yield* Effect.promise(() => createTopic(topic))
+          const producer = yield* producerOf(client, `tx-${topic}`)
+          const committed = yield* producer.transact(topic, records(0, 30), true)
+          const aborted = yield* producer.transact(topic, records(30, 20), false)
+          expect([committed._tag, committed.transaction]).toEqual(["Delivered", "committed"])
+          expect([aborted._tag, aborted.transaction]).toEqual(["Delivered", "aborted"])
+          const visible = yield* Effect.promise(() => readAllWithJava(topic, "read_committed"))
+          expect(visible.map((r) => r.value).sort()).toEqual(
+            records(0, 30)
+              .map((r) => r.value)
+              .sort(),
+          )
+          const all = yield* Effect.promise(() => readAllWithJava(topic, "read_uncommitted"))
+          expect(all.length).toBe(50)
+        }),
+      "120 seconds",
+    )
+
+    itEffect(
+      "a second producer of the id fences the first: the first's next transaction fails, fatal, in one line",
+      () =>
+        Effect.gen(function* () {
+          const topic = uniqueTopic(`fence-pkg-${client}`)
+          yield* Effect.promise(() => createTopic(topic))
+          const first = yield* producerOf(client, `tx-${topic}`)
+          expect((yield* first.transact(topic, records(0, 10), true))._tag).toBe("Delivered")
+          const second = yield* producerOf(client, `tx-${topic}`)
+          expect((yield* second.transact(topic, records(10, 10), true)).transaction).toBe("committed")
+          const refused = yield* first.transact(topic, records(20, 10), true)
+          if (refused._tag !== "Failed") throw new Error("the fenced producer's transaction was not refused")
+          expect(refused.transaction).toBe("failed")
+          expect(refused.error.message).toBe(
+            `fenced by a newer producer with transactional id "tx-${topic}" (PRODUCER_FENCED)`,
+          )
+          expect(refused.error._tag !== "DeliveryAbandoned" && KafkaError.isFatal(refused.error)).toBe(true)
+          const visible = yield* Effect.promise(() => readAllWithJava(topic, "read_committed"))
+          expect(visible.length).toBe(20)
+        }),
+      "120 seconds",
+    )
+  })
