@@ -2,7 +2,7 @@
 
 import { readFileSync } from "node:fs"
 import { FlagSpec, Flags, LogFlags, type Logging } from "@customer-events/cli"
-import { KafkaSettings } from "@customer-events/kafka"
+import { type KafkaConsumer, KafkaSettings } from "@customer-events/kafka"
 import type { LogLevel } from "effect"
 import type { Expected, Mode } from "./Inspection.js"
 import { inspectorFlags } from "./InspectorFlags.js"
@@ -23,6 +23,8 @@ export interface Options {
   /** --truth, repeatable: the producer's ground truth files, combined. */
   readonly truth: TruthCheck | undefined
   readonly mode: Mode
+  /** --isolation: read_committed (default) skips the records of aborted transactions. */
+  readonly isolation: KafkaConsumer.Isolation
   readonly logFormat: Logging.LogFormat
   readonly logLevel: LogLevel.LogLevel
   readonly progress: boolean
@@ -57,7 +59,15 @@ const expectedOf = (path: string): Expected => {
     )
   // Absent from the summaries of earlier versions.
   const duplicatesPossible = typeof summary.duplicatesPossible === "number" ? summary.duplicatesPossible : 0
-  return { late, duplicatesInjected, duplicatesPossible, anomalies }
+  return { late, duplicatesInjected, duplicatesPossible, anomalies, ...transactionsOf(summary) }
+}
+
+/** A run in transactions (its summary counts some): its committed and aborted events. */
+const transactionsOf = (summary: Record<string, unknown>): Pick<Expected, "transactions"> => {
+  const ended = summary.transactions as Record<string, number> | undefined
+  const any = ended !== undefined && Object.values(ended).some((n) => n > 0)
+  if (!any || typeof summary.delivered !== "number") return {}
+  return { transactions: { committed: summary.delivered, aborted: Number(summary.aborted ?? 0) } }
 }
 
 export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | undefined>): Command => {
@@ -82,6 +92,10 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
       expected: v.summary === undefined ? undefined : expectedOf(v.summary),
       truth: v.truth === undefined ? undefined : TruthCheck.load(v.truth),
       mode: Flags.oneOf("--mode", v.mode ?? defaultOf("mode"), ["auto", "sessions", "independent"]),
+      isolation: Flags.oneOf("--isolation", v.isolation ?? defaultOf("isolation"), [
+        "read_committed",
+        "read_uncommitted",
+      ]),
       ...LogFlags.logOptionsOf(v),
       progress: v["no-progress"] !== true,
     },

@@ -9,6 +9,7 @@ import type { KafkaConsumer } from "@customer-events/kafka"
 import type { Expected, Finding, Mode, Report, ViolationKind } from "./InspectionReport.js"
 import { Lateness } from "./Lateness.js"
 import { checkRecord } from "./RecordCheck.js"
+import { TransactionCheck } from "./TransactionCheck.js"
 import type { TruthCheck } from "./TruthCheck.js"
 import type { ValueDecoder } from "./ValueDecoder.js"
 
@@ -33,6 +34,8 @@ export interface InspectionOptions {
   readonly truth?: TruthCheck | undefined
   /** How values are read: JSON, and the registry formats when a registry is given. */
   readonly decoder: ValueDecoder
+  /** The isolation level the records were read with. */
+  readonly isolation: KafkaConsumer.Isolation
 }
 
 /** What the report says of the checks that did not apply, and of what was expected. */
@@ -44,7 +47,11 @@ const notesOf = (sessionChecks: boolean, checkCarts: boolean, expected: Expected
           "do not apply",
       ]),
   ...(sessionChecks && !checkCarts
-    ? ["read from a point in time: purchases are not checked against earlier carts"]
+    ? [
+        (expected?.transactions?.aborted ?? 0) > 0
+          ? "the run aborted transactions on purpose: purchases are not checked against carts"
+          : "read from a point in time: purchases are not checked against earlier carts",
+      ]
     : []),
   ...(expected === undefined
     ? []
@@ -113,14 +120,17 @@ export class Inspection {
   readonly expected: Expected | undefined
   readonly truth: TruthCheck | undefined
   readonly decoder: ValueDecoder
+  readonly transactions: TransactionCheck
 
   constructor(options: InspectionOptions) {
     this.decoder = options.decoder
     this.topic = options.topic
     this.mode = options.mode
-    this.checkCarts = options.start === "beginning"
+    // A cart in an aborted transaction is gone, its session's purchase not.
+    this.checkCarts = options.start === "beginning" && (options.expected?.transactions?.aborted ?? 0) === 0
     this.expected = options.expected
     this.truth = options.truth
+    this.transactions = new TransactionCheck(options.isolation, options.expected?.transactions)
   }
 
   get count() {
@@ -152,6 +162,7 @@ export class Inspection {
 
     this.valid++
     this.byType[event.eventType]++
+    if (this.transactions.add(record.headers)) return // aborted: in no truth, duplicate or session
     this.lateness.add(record.partition, event.timestamp)
     const anomaly = record.headers[Anomaly.headerName]
     if (this.first === "" || event.timestamp < this.first) this.first = event.timestamp
@@ -242,6 +253,7 @@ export class Inspection {
     const findings =
       this.invalid + unexpectedDuplicates + Object.values(violations).reduce((a, b) => a + b, 0)
     const truth = this.truth?.result()
+    const transactions = this.transactions.result()
     return {
       topic: this.topic,
       ranges,
@@ -263,9 +275,10 @@ export class Inspection {
       ...(this.decoder.schemasSeen().length === 0 ? {} : { schemas: this.decoder.schemasSeen() }),
       ...(this.expected === undefined ? {} : { expected: this.expected }),
       ...(truth === undefined ? {} : { truth }),
+      transactions,
       eventTime: this.first === "" ? null : { first: this.first, last: this.last },
       eventsPerSecond: spanMs > 0 ? this.valid / (spanMs / 1000) : null,
-      sound: findings === 0 && truth?.difference === undefined,
+      sound: findings === 0 && truth?.difference === undefined && transactions.difference === undefined,
     }
   }
 }

@@ -1,6 +1,7 @@
 /** What the inspector finds and reports: the shapes its checks fill and its readers print. */
 import type { CustomerEvent } from "@customer-events/events"
 import type { LatenessReport } from "./Lateness.js"
+import type { TransactionsExpected, TransactionsReport } from "./TransactionCheck.js"
 import type { TruthResult } from "./TruthCheck.js"
 
 export type Mode = "auto" | "sessions" | "independent"
@@ -24,6 +25,8 @@ export interface Expected {
   readonly duplicatesPossible: number
   /** The run's anomaly episodes: labelled records are expected, glitched prices not violations. */
   readonly anomalies: ReadonlyArray<{ readonly kind: string; readonly events: number }>
+  /** A run in transactions: its committed and aborted events. */
+  readonly transactions?: TransactionsExpected
 }
 
 export interface Report {
@@ -64,6 +67,8 @@ export interface Report {
   readonly expected?: Expected
   /** --truth: the producer's ground truth against the topic's aggregates. */
   readonly truth?: TruthResult
+  /** The isolation level read with, committed and aborted records, against the summary's. */
+  readonly transactions: TransactionsReport
   readonly eventTime: { readonly first: string; readonly last: string } | null
   /** Valid events per second of event time. */
   readonly eventsPerSecond: number | null

@@ -24,6 +24,14 @@ export const inspectorFlags = {
     help: "keep reading new records until Ctrl-C (otherwise stop at the high\nwatermarks seen at the start)",
   },
   max: { value: "N", section: "read", help: "stop after N records" },
+  isolation: {
+    value: "read_committed|read_uncommitted",
+    section: "read",
+    help:
+      "read_committed skips the records of aborted transactions, as exactly-once\npipelines read; " +
+      "read_uncommitted sees them (they carry txn-fate: abort)",
+    default: "read_committed",
+  },
   summary: {
     value: "FILE",
     section: "expect",

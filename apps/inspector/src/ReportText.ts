@@ -37,6 +37,17 @@ const expectations = (report: Report) => {
         `${formatCount(report.expected.duplicatesInjected)} duplicates ` +
         `(found ${formatCount(report.duplicates)})`,
     )
+  const t = report.transactions
+  if (t.aborted > 0 || t.expected !== undefined)
+    lines.push(
+      `transactions (${t.isolation}): ${formatCount(t.committed)} committed records, ` +
+        `${formatCount(t.aborted)} of aborted transactions` +
+        (t.expected === undefined
+          ? ""
+          : ` (the run: ${formatCount(t.expected.committed)} committed, ` +
+            `${formatCount(t.expected.aborted)} aborted)`) +
+        (t.difference === undefined ? "" : `: DIFFERS: ${t.difference}`),
+    )
   if (report.truth !== undefined) {
     const { difference, windows, later } = report.truth
     const verdict =

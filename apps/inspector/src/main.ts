@@ -20,7 +20,10 @@ const decoderOf = (config: KafkaConfig.KafkaConfig) =>
     ? Effect.map(SchemaRegistry.make(config.schemaRegistry.value), (registry) => new ValueDecoder(registry))
     : Effect.succeed(new ValueDecoder(undefined))
 
-/** What is read: the topic live (--follow), or every partition up to its high watermark seen now. */
+/**
+ * What is read: the topic live (--follow), or every partition up to its last stable offset seen now
+ * (its high watermark unless a transaction is open), with the isolation level asked for.
+ */
 const recordsOf = (consumer: KafkaConsumer.Service, options: Cli.Options, config: KafkaConfig.KafkaConfig) =>
   Effect.gen(function* () {
     let records: Stream.Stream<KafkaConsumer.ConsumedRecord, unknown>
@@ -31,6 +34,7 @@ const recordsOf = (consumer: KafkaConsumer.Service, options: Cli.Options, config
         topic: options.topic,
         groupId: `customer-events-inspector-${Date.now().toString(36)}`,
         fromBeginning: true,
+        isolation: options.isolation,
       })
     } else {
       ranges = yield* consumer.ranges({
@@ -43,7 +47,7 @@ const recordsOf = (consumer: KafkaConsumer.Service, options: Cli.Options, config
           `(${ranges.map((r) => `p${r.partition} ${r.from}..${r.to}`).join(", ")})`,
       )
       // The very ranges reported are the ones read.
-      records = consumer.readRanges(options.topic, ranges)
+      records = consumer.readRanges(options.topic, ranges, options.isolation)
     }
     return { records, ranges }
   })
@@ -68,6 +72,7 @@ const inspect = (options: Cli.Options, stop: Deferred.Deferred<void>) =>
       start: options.fromTime === undefined ? "beginning" : "time",
       expected: options.expected,
       truth: options.truth,
+      isolation: options.isolation,
     })
     const { records, ranges } = yield* recordsOf(consumer, options, config)
     const progress = Effect.sync(() =>

@@ -6,7 +6,7 @@
  * A second producer of the same transactional id fences the first, which stops with its commits intact.
  */
 import { afterAll, describe, expect, test } from "bun:test"
-import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Catalog, TransactionFate } from "@customer-events/events"
@@ -26,6 +26,8 @@ import {
 
 const work = mkdtempSync(join(tmpdir(), "transactions-e2e-"))
 const producer = ["bun", "run", "apps/producer"]
+const inspector = ["bun", "run", "apps/inspector", "--no-progress"]
+const count = (n: number) => n.toLocaleString("en-US")
 const categoryOf = (id: string) => Catalog.productOf(id)!.category
 
 afterAll(() => rmSync(work, { recursive: true, force: true }))
@@ -69,6 +71,63 @@ for (const client of KafkaConfig.clients)
       const everything = await readAllWithJava(topic, "read_uncommitted")
       expect(everything.length).toBe(summary.delivered + summary.aborted)
       expect(everything.filter((r) => TransactionFate.isMarkedAbort(r.headers)).length).toBe(summary.aborted)
+
+      // The inspector agrees, under both isolation levels; a summary that does not is named.
+      const inspect = (isolation: string, summaryPath = summaryFile) =>
+        runCommand(
+          [
+            ...inspector,
+            "--topic",
+            topic,
+            "--summary",
+            summaryPath,
+            "--truth",
+            truth,
+            "--isolation",
+            isolation,
+          ],
+          env,
+        )
+      const committedRead = await inspect("read_committed")
+      expect(committedRead.code, committedRead.stdout + committedRead.stderr).toBe(0)
+      expect(committedRead.stdout).toContain(
+        `transactions (read_committed): ${count(summary.delivered)} committed records, 0 of aborted transactions`,
+      )
+      const uncommittedRead = await inspect("read_uncommitted")
+      expect(uncommittedRead.code, uncommittedRead.stdout).toBe(0)
+      expect(uncommittedRead.stdout).toContain(`${count(summary.aborted)} of aborted transactions`)
+      const wrong = join(work, `${topic}-wrong.json`)
+      writeFileSync(wrong, JSON.stringify({ ...summary, delivered: summary.delivered + 1 }))
+      const differs = await inspect("read_committed", wrong)
+      expect(differs.code).toBe(1)
+      expect(differs.stdout).toContain(
+        `DIFFERS: ${summary.delivered} committed records read, the run committed ${summary.delivered + 1}`,
+      )
+    })
+
+    test("Ctrl-C: the open transaction is committed once its records are acknowledged; nothing lost", async () => {
+      const topic = uniqueTopic(`txn-ctrlc-${client}`)
+      const summaryFile = join(work, `${topic}.json`)
+      const run = startInGroup(
+        [
+          ...producer,
+          ...["--topic", topic, "--create-topic", "--rate", "2000", "--transactional-id", `tx-${topic}`],
+          ...["--transaction-size", "1000", "--transaction-interval", "10s", "--summary-file", summaryFile],
+          "--no-progress",
+        ],
+        env,
+      )
+      await until(async () => (await recordCount(topic)) >= 1000, "the first transaction's records")
+      run.interrupt()
+      const stopped = await run.finished
+      expect(stopped.code, stopped.stderr).toBe(0)
+      const summary = JSON.parse(readFileSync(summaryFile, "utf8"))
+      expect(summary.stoppedBy).toBe("signal")
+      expect([summary.failed, summary.aborted]).toEqual([0, 0])
+      expect(summary.delivered).toBe(summary.generated)
+      // Transactions of 1,000, the last one cut short by the stop and committed all the same.
+      expect(summary.transactions.committed).toBe(Math.ceil(summary.generated / 1000))
+      expect((await readAllWithJava(topic, "read_committed")).length).toBe(summary.delivered)
     })
 
     test("a second producer with the same transactional id fences the first: it stops, exit 1, its commits intact", async () => {

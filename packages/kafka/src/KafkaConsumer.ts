@@ -6,7 +6,8 @@
  * Two ways to read:
  * - `follow`: a consumer group, for live following;
  * - `readToEnd` / `readRanges`: every partition from the beginning (or from a timestamp) up to the
- *   high watermarks seen at the start, then the stream ends by itself. These fetch straight from the
+ *   high watermarks seen at the start (the last stable offsets: the ends of the last finished
+ *   transactions), then the stream ends by itself; read_committed by default. These fetch straight from the
  *   partitions' leaders with @platformatic/kafka (internal/rangeReader.ts): no group, so they work on
  *   a brand-new broker, and every compression codec is read.
  */
@@ -20,16 +21,19 @@ import { type FollowOptions, followGroup } from "./internal/groupReader.js"
 import { kafkajsCalls } from "./internal/kafkajsCalls.js"
 import {
   type ConsumedRecord,
+  type Isolation,
   type PartitionRange,
   readRanges as readRangesDirect,
 } from "./internal/rangeReader.js"
 import * as KafkaConfig from "./KafkaConfig.js"
 import type { KafkaConfigError, KafkaError } from "./KafkaError.js"
 
-export type { ConsumedRecord, PartitionRange } from "./internal/rangeReader.js"
+export type { ConsumedRecord, Isolation, PartitionRange } from "./internal/rangeReader.js"
 
 export interface ReadToEndOptions {
   readonly topic: string
+  /** read_committed (default) or read_uncommitted: see rangeReader.ts. */
+  readonly isolation?: Isolation
   /** Start at the first offset whose timestamp is at or after this (epoch ms); default the beginning. */
   readonly fromTimestamp?: number
 }
@@ -43,6 +47,7 @@ export interface Service {
   readonly readRanges: (
     topic: string,
     ranges: ReadonlyArray<PartitionRange>,
+    isolation?: Isolation,
   ) => Stream.Stream<ConsumedRecord, KafkaError>
   /** Records as they come, until the stream is interrupted. */
   readonly follow: (options: FollowOptions) => Stream.Stream<ConsumedRecord, KafkaError>
@@ -81,11 +86,11 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
 
     const follow = (options: FollowOptions) => followGroup(config, kafka, call, options)
 
-    const readRanges = (topic: string, list: ReadonlyArray<PartitionRange>) =>
-      readRangesDirect(config, topic, list)
+    const readRanges = (topic: string, list: ReadonlyArray<PartitionRange>, isolation?: Isolation) =>
+      readRangesDirect(config, topic, list, isolation)
 
     const readToEnd = (options: ReadToEndOptions) =>
-      Stream.unwrap(Effect.map(ranges(options), (list) => readRanges(options.topic, list)))
+      Stream.unwrap(Effect.map(ranges(options), (list) => readRanges(options.topic, list, options.isolation)))
 
     return KafkaConsumer.of({ ranges, readToEnd, readRanges, follow })
   })

@@ -3,12 +3,13 @@
  * read back by Java's console consumer under both isolation levels; and a second producer of the
  * same transactional id fencing the first, whose next transaction fails with one line, fatal. The
  * latter needs our patch of @platformatic/kafka (patches/): it asked for a producer id as producer 0,
- * epoch 0, which the broker answers with PRODUCER_FENCED while another producer holds the id.
+ * epoch 0, which the broker answers with PRODUCER_FENCED while another producer holds the id. Our
+ * bounded reader skips every aborted transaction under read_committed.
  */
 import { describe, expect } from "bun:test"
 import { bootstrap, createTopic, itEffect, readAllWithJava, uniqueTopic } from "@customer-events/test-support"
-import { Effect } from "effect"
-import { KafkaConfig, KafkaError, KafkaProducer } from "../src/index.js"
+import { Effect, Stream } from "effect"
+import { KafkaConfig, KafkaConsumer, KafkaError, KafkaProducer } from "../src/index.js"
 
 const records = (from: number, n: number) =>
   Array.from({ length: n }, (_, i) => ({ key: `k${(from + i) % 7}`, value: `v${from + i}` }))
@@ -40,6 +41,29 @@ for (const client of KafkaConfig.clients)
           )
           const all = yield* Effect.promise(() => readAllWithJava(topic, "read_uncommitted"))
           expect(all.length).toBe(50)
+        }),
+      "120 seconds",
+    )
+
+    itEffect(
+      "our reader under read_committed skips every aborted transaction of a producer, not only its last",
+      () =>
+        Effect.gen(function* () {
+          const topic = uniqueTopic(`txn-read-${client}`)
+          yield* Effect.promise(() => createTopic(topic, { partitions: 1 }))
+          const producer = yield* producerOf(client, `tx-${topic}`)
+          for (let t = 0; t < 10; t++) yield* producer.transact(topic, records(t * 20, 20), t % 2 === 0)
+          const config = yield* Effect.fromResult(KafkaConfig.make({ bootstrapServers: bootstrap }))
+          const consumer = yield* KafkaConsumer.make(config)
+          const read = (isolation: KafkaConsumer.Isolation) =>
+            Stream.runCollect(consumer.readToEnd({ topic, isolation })).pipe(
+              Effect.map((all) => all.map((r) => r.value!.toString())),
+            )
+          const committed = records(0, 200)
+            .filter((_, i) => Math.floor(i / 20) % 2 === 0)
+            .map((r) => r.value)
+          expect(yield* read("read_committed")).toEqual(committed)
+          expect((yield* read("read_uncommitted")).length).toBe(200)
         }),
       "120 seconds",
     )

@@ -9,13 +9,15 @@ import type { KafkaConfig } from "../KafkaConfig.js"
 import type { KafkaError } from "../KafkaError.js"
 import { acquireConnected } from "./connect.js"
 import { classify } from "./kafkajsErrors.js"
-import type { ConsumedRecord } from "./rangeReader.js"
+import type { ConsumedRecord, Isolation } from "./rangeReader.js"
 
 export interface FollowOptions {
   readonly topic: string
   readonly groupId: string
   /** Where a group without committed offsets starts: the beginning, or only new records. */
   readonly fromBeginning: boolean
+  /** read_committed (default): records of aborted transactions skipped, as Kafka's consumers do. */
+  readonly isolation?: Isolation
 }
 
 const toHeaders = (headers: Record<string, unknown> | undefined): Record<string, string> => {
@@ -48,7 +50,11 @@ export const followGroup = (
     (queue) =>
       Effect.gen(function* () {
         const { topic } = options
-        const consumer: Consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false })
+        const consumer: Consumer = kafka.consumer({
+          groupId: options.groupId,
+          allowAutoTopicCreation: false,
+          readUncommitted: options.isolation === "read_uncommitted",
+        })
         yield* acquireConnected(config, consumer, undefined, "10 seconds")
         consumer.on(consumer.events.CRASH, (event) => {
           Effect.runFork(

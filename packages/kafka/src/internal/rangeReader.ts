@@ -3,7 +3,7 @@
  * @platformatic/kafka's fetch, from a start offset up to a stop offset. Nothing is joined or
  * committed, so a read works on a brand-new broker whose `__consumer_offsets` does not exist yet.
  */
-import { Consumer } from "@platformatic/kafka"
+import { Consumer, FetchIsolationLevels } from "@platformatic/kafka"
 import { Effect, Schedule, Stream } from "effect"
 import type { KafkaConfig } from "../KafkaConfig.js"
 import { isRetriable, type KafkaError } from "../KafkaError.js"
@@ -22,6 +22,12 @@ export interface ConsumedRecord {
   readonly timestamp: string
 }
 
+/**
+ * Which records a read sees: read_committed skips those of aborted transactions (and stops at the
+ * last stable offset), read_uncommitted sees every record. Control records are never records of ours.
+ */
+export type Isolation = "read_committed" | "read_uncommitted"
+
 /** Where a bounded read starts and stops, per partition. */
 export interface PartitionRange {
   readonly partition: number
@@ -32,11 +38,41 @@ export interface PartitionRange {
 
 type Client = Consumer<Buffer, Buffer, Buffer, Buffer>
 type FetchedPartition = Awaited<ReturnType<Client["fetch"]>>["responses"][number]["partitions"][number]
+type Batch = NonNullable<FetchedPartition["records"]>[number]
+
+/**
+ * The batches of aborted transactions in a read_committed fetch, found as Kafka's Java consumer does:
+ * an aborted transaction (the broker lists its producer and first offset) covers that producer's
+ * transactional batches from its first offset up to its ABORT marker. (The client's own filter keeps
+ * one range per producer, so it misses all but the last aborted transaction of a producer in a fetch.)
+ */
+const abortedBatches = (fetched: FetchedPartition): Set<Batch> => {
+  const skipped = new Set<Batch>()
+  const aborted = [...(fetched.abortedTransactions ?? [])].sort((a, b) =>
+    a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0,
+  )
+  if (aborted.length === 0) return skipped
+  const abortingProducers = new Set<bigint>()
+  let next = 0
+  for (const batch of fetched.records ?? []) {
+    const lastOffset = batch.firstOffset + BigInt(batch.lastOffsetDelta)
+    while (next < aborted.length && aborted[next]!.firstOffset <= lastOffset)
+      abortingProducers.add(aborted[next++]!.producerId)
+    if ((batch.attributes & CONTROL_BATCH) !== 0) {
+      if (isAbortMarker(batch)) abortingProducers.delete(batch.producerId)
+    } else if ((batch.attributes & TRANSACTIONAL_BATCH) !== 0 && abortingProducers.has(batch.producerId))
+      skipped.add(batch)
+  }
+  return skipped
+}
 
 // Record batch attributes: transaction markers carry no records of ours; LogAppendTime topics
 // stamp the whole batch with the broker's time.
 const CONTROL_BATCH = 0x20
+const TRANSACTIONAL_BATCH = 0x10
 const LOG_APPEND_TIME = 0x08
+/** A control record's key: version (int16), then type (int16): 0 = ABORT, 1 = COMMIT. */
+const isAbortMarker = (batch: Batch) => batch.records[0]?.key?.readInt16BE(2) === 0
 const PARTITION_MAX_BYTES = 1_048_576
 
 const headersOf = (headers: ReadonlyArray<[Buffer | null, Buffer | null]>): Record<string, string> => {
@@ -54,7 +90,10 @@ const headersOf = (headers: ReadonlyArray<[Buffer | null, Buffer | null]>): Reco
 class Positions {
   readonly next = new Map<number, bigint>()
   readonly stopAt = new Map<number, bigint>()
-  constructor(ranges: ReadonlyArray<PartitionRange>) {
+  constructor(
+    ranges: ReadonlyArray<PartitionRange>,
+    private readonly isolation: Isolation,
+  ) {
     for (const r of ranges)
       if (BigInt(r.from) < BigInt(r.to)) {
         this.next.set(r.partition, BigInt(r.from))
@@ -71,8 +110,9 @@ class Positions {
     const end = this.stopAt.get(partition)
     if (start === undefined || end === undefined) return
     let cursor = start
+    const skipped = this.isolation === "read_committed" ? abortedBatches(fetched) : undefined
     for (const batch of fetched.records ?? []) {
-      const control = (batch.attributes & CONTROL_BATCH) !== 0
+      const control = (batch.attributes & CONTROL_BATCH) !== 0 || skipped?.has(batch) === true
       for (const record of batch.records) {
         const offset = batch.firstOffset + BigInt(record.offsetDelta)
         if (control || offset < cursor || offset >= end) continue
@@ -101,7 +141,7 @@ class Positions {
 }
 
 /** One round: a fetch to each leader of the partitions still to read, in parallel. */
-const fetchRound = async (consumer: Client, topic: string, positions: Positions) => {
+const fetchRound = async (consumer: Client, topic: string, positions: Positions, isolation: Isolation) => {
   const metadata = await consumer.metadata({ topics: [topic] })
   const described = metadata.topics.get(topic)
   const byLeader = new Map<number, Array<{ partition: number; fetchOffset: bigint }>>()
@@ -114,6 +154,10 @@ const fetchRound = async (consumer: Client, topic: string, positions: Positions)
       consumer.fetch({
         node,
         maxWaitTime: 100,
+        isolationLevel:
+          isolation === "read_committed"
+            ? FetchIsolationLevels.READ_COMMITTED
+            : FetchIsolationLevels.READ_UNCOMMITTED,
         topics: [
           {
             topicId: described?.id ?? topic,
@@ -140,10 +184,11 @@ export const readRanges = (
   config: KafkaConfig,
   topic: string,
   ranges: ReadonlyArray<PartitionRange>,
+  isolation: Isolation = "read_committed",
 ): Stream.Stream<ConsumedRecord, KafkaError> =>
   Stream.unwrap(
     Effect.gen(function* () {
-      const positions = new Positions(ranges)
+      const positions = new Positions(ranges, isolation)
       if (positions.done) return Stream.empty
       const classify = (cause: unknown) =>
         classifyPlatformatic(cause, { brokers: config.brokers.join(","), topic })
@@ -164,7 +209,7 @@ export const readRanges = (
         classify,
       )
       const round = Effect.tryPromise({
-        try: () => fetchRound(consumer, topic, positions),
+        try: () => fetchRound(consumer, topic, positions, isolation),
         catch: classify,
       }).pipe(
         Effect.retry({
