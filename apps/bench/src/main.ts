@@ -17,9 +17,10 @@ import { appEntry, clients, generatorEntry, javaEntry, loopEntry, type Payloads 
 import { rateAccuracy, sustained, timeToExit, timeToFirstEvent } from "./extras.js"
 import { formatEntries } from "./formats.js"
 import { best, log, type Row, root } from "./measure.js"
-import { formatLines, type Results, report } from "./report.js"
+import { formatLines, type Results, report, transactionLines } from "./report.js"
 import { pools, scaleEntries } from "./scale.js"
 import * as Topics from "./topics.js"
+import { transactionEntries } from "./transactions.js"
 
 const { values } = parseArgs({
   args: Bun.argv.slice(2),
@@ -78,9 +79,22 @@ const onlyFormats = async (work: string) => {
   console.log(formatLines(rows, settings).join("\n"))
 }
 
-/** `--only formats|distance`: that group alone, printed (BENCHMARKS.md untouched); false without --only. */
+/** The transactions' entries alone, printed. */
+const onlyTransactions = async (work: string, payloads: Payloads) => {
+  const rows = await transactionEntries(
+    settings.defaultClient,
+    settings.events,
+    payloads,
+    work,
+    settings.rounds,
+  )
+  console.log(transactionLines(rows, settings).join("\n"))
+}
+
+/** `--only formats|distance|transactions`: that group alone, printed (BENCHMARKS.md untouched). */
 const onlyOne = async (work: string, payloads: Payloads) => {
   if (values.only === "formats") await onlyFormats(work)
+  else if (values.only === "transactions") await onlyTransactions(work, payloads)
   else if (values.only === "distance")
     console.log(
       distanceSection(await distanceEntries(settings.distanceEvents, payloads, work, settings.rounds)),
@@ -90,23 +104,27 @@ const onlyOne = async (work: string, payloads: Payloads) => {
   return true
 }
 
-const main = async () => {
-  const work = mkdtempSync(join(tmpdir(), "customer-events-bench-"))
-  await Topics.connect()
-  const payloads = writePayloads(work)
-  if (await onlyOne(work, payloads)) return
-  log(`${settings.payloads} payloads of ${payloads.averageBytes.toFixed(0)} bytes on average`)
+/** The generator in each mode; then the traffic profile's cost, flat and shaped, alternating. */
+const generatorRows = async () => {
   const generators: Array<Row> = []
   for (const mode of EventGenerator.modes)
     generators.push(await generatorEntry(mode, settings.generatorEvents))
-  // The traffic profile's cost: the same pacing flat and shaped, alternating, best of two.
   const shaped = new Map<string, Row>()
   for (let round = 0; round < settings.rounds; round++)
     for (const profile of ["flat", "diurnal"]) {
       const entry = await generatorEntry("sessions", settings.generatorEvents, profile)
       shaped.set(entry.entry, best(entry, shaped.get(entry.entry)))
     }
-  generators.push(...shaped.values())
+  return [...generators, ...shaped.values()]
+}
+
+const main = async () => {
+  const work = mkdtempSync(join(tmpdir(), "customer-events-bench-"))
+  await Topics.connect()
+  const payloads = writePayloads(work)
+  if (await onlyOne(work, payloads)) return
+  log(`${settings.payloads} payloads of ${payloads.averageBytes.toFixed(0)} bytes on average`)
+  const generators = await generatorRows()
   const few = [...(await clientEntries(3, payloads, work)), await javaEntry(3, settings.events, payloads)]
   const many = [
     ...(await clientEntries(settings.manyPartitions, payloads, work)),
@@ -118,6 +136,13 @@ const main = async () => {
   ]
   const workers = await scaleEntries(settings.events, payloads.averageBytes, work, settings.rounds)
   const formats = await formatEntries(settings.defaultClient, settings.events, work, settings.rounds)
+  const transactions = await transactionEntries(
+    settings.defaultClient,
+    settings.events,
+    payloads,
+    work,
+    settings.rounds,
+  )
   const distance = await distanceEntries(settings.distanceEvents, payloads, work, settings.rounds)
   const results: Results = {
     generators,
@@ -126,6 +151,7 @@ const main = async () => {
     long,
     workers,
     formats,
+    transactions,
     distance,
     pools: await pools(quick ? 20_000 : 200_000),
     averageBytes: payloads.averageBytes,

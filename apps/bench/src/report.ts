@@ -5,6 +5,8 @@ import { join } from "node:path"
 import { distanceSection } from "./distance.js"
 import type { Settings } from "./main.js"
 import { type Row, root } from "./measure.js"
+import { plainEntry, transactionalEntry } from "./transactions.js"
+import { versions } from "./versions.js"
 
 export interface Results {
   readonly generators: ReadonlyArray<Row>
@@ -18,6 +20,7 @@ export interface Results {
   readonly workers: ReadonlyArray<Row>
   /** The app with the default client in each value format. */
   readonly formats: ReadonlyArray<Row>
+  readonly transactions: ReadonlyArray<Row>
   /** The app and Java through a link with a 50 ms round trip. */
   readonly distance: ReadonlyArray<Row>
   /** Peak RSS of a dry run and start-up time, with the default pools and with big ones. */
@@ -155,6 +158,16 @@ export const formatLines = (formats: ReadonlyArray<Row>, settings: Settings) => 
   )
 }
 
+/** Transactions of 1,000 events against none (transactions.ts), the default client. */
+export const transactionLines = (rows: ReadonlyArray<Row>, settings: Settings) => [
+  line(
+    `app --transactional-id (1,000 a transaction) / without ` +
+      `(${settings.defaultClient}, ${f(settings.events)} events)`,
+    rate(rows, transactionalEntry) / rate(rows, plainEntry),
+    0.8,
+  ),
+]
+
 /** Memory, the generator, rate accuracy, start and exit. */
 const resourceLines = (results: Results, settings: Settings) => {
   const appRss = results.long[0]?.peakRssMb ?? Number.NaN
@@ -213,31 +226,13 @@ const measures = (results: Results, settings: Settings) =>
     "| --- | ---: | ---: | :---: |",
     ...throughputLines(results, settings),
     ...formatLines(results.formats, settings),
+    ...transactionLines(results.transactions, settings),
     ...resourceLines(results, settings),
   ].join("\n")
 
-const versions = () => {
-  const first = (command: ReadonlyArray<string>) => {
-    const r = Bun.spawnSync([...command])
-    return `${r.stdout}${r.stderr}`.trim().split("\n")[0]
-  }
-  const catalog = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).workspaces.catalog
-  const kafka = readFileSync(join(root, "scripts/kafka/pom.xml"), "utf8").match(
-    /<kafka.version>(.*)<\/kafka.version>/,
-  )?.[1]
-  return [
-    `Bun ${Bun.version}`,
-    first(["java", "-version"]),
-    `Apache Kafka ${kafka}`,
-    `kafkajs ${catalog.kafkajs}`,
-    `@platformatic/kafka ${catalog["@platformatic/kafka"]}`,
-    `effect ${catalog.effect}`,
-  ].join("; ")
-}
-
 export const report = (results: Results, settings: Settings) => {
-  const { generators, few, many, long, workers, formats } = results
-  const entries = entryTable([...generators, ...few, ...many, ...long, ...workers, ...formats])
+  const { generators, few, many, long, workers, formats, transactions } = results
+  const entries = entryTable([generators, few, many, long, workers, formats, transactions].flat())
   const tables = `${entries}\n\n${measures(results, settings)}`
   const markdown = `# Benchmarks
 
@@ -276,6 +271,8 @@ ${readFileSync(join(root, "apps/bench/READING.md"), "utf8").trim()}
 - Value formats: the app with the default client, \`--format json|avro|protobuf|json-schema\`, 3
   partitions, the schema registered once in the local Schema Registry (Apicurio), alternating, best of
   ${settings.rounds}.
+- Transactions: the app with the default client without and with \`--transactional-id\` (transactions
+  of 1,000 events, the default), 3 partitions, alternating, best of ${settings.rounds}.
 - CPU-seconds and peak RSS are the whole process's (start-up included); the generator entries run
   in one process each.
 - The default client (${settings.defaultClient}) runs the ${f(settings.longEvents)}-event entry, the

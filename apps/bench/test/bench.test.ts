@@ -24,6 +24,8 @@ test("bun run bench --quick completes and writes its table", async () => {
     "producer app, --workers 2",
     "producer app, --metrics-port",
     "producer app under Deno",
+    "producer app, no transactions",
+    "producer app, --transactional-id, 1,000 events a transaction",
   ])
     expect(report).toContain(`| ${entry}`)
   for (const client of ["kafkajs", "platformatic"])

@@ -38,7 +38,12 @@ const producerOf = (kafka: Kafka, config: KafkaConfig, seeds: SeedOrder): Produc
     ...(config.transactionalId === undefined ? {} : { transactionalId: config.transactionalId }),
     allowAutoTopicCreation: false,
     // kafkajs refuses an idempotent producer with zero retries; one inner retry, ours outside.
-    retry: { retries: config.idempotent ? 1 : 0 },
+    // A transaction's partitions are refused (CONCURRENT_TRANSACTIONS) until the previous one's
+    // markers are written, a few milliseconds: retried soon, not after kafkajs's 300 ms.
+    retry:
+      config.transactionalId === undefined
+        ? { retries: config.idempotent ? 1 : 0 }
+        : { retries: 5, initialRetryTime: 10, maxRetryTime: 200 },
     ...(config.idempotent ? { maxInFlightRequests: 1 } : {}),
   })
   created.on(created.events.REQUEST_TIMEOUT, (event) => {

@@ -46,7 +46,7 @@ const optionsOf = (config: KafkaConfig) =>
         // it already wrote); our Schedule is the retry layer above. Fewer than 2 would mean "retry
         // forever" to this client in idempotent mode; false is none.
         retries: config.idempotent ? 2 : false,
-        retryDelay: 100,
+        retryDelay: config.transactionalId === undefined ? 100 : 10,
       }) satisfies ProducerOptions<Buffer, Buffer, Buffer, Buffer>,
   )
 
