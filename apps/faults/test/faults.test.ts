@@ -38,6 +38,7 @@ import {
   timeToGrow,
   work,
 } from "./scenario.js"
+import { transactionScenarios } from "./transactions.js"
 
 beforeAll(() => {
   cluster("up")
@@ -69,7 +70,10 @@ fault (for outages, from the restart of the nodes, their start-up included) to t
 for the network faults on one node (16 to 18), from the end of the fault to the growth of a partition it
 leads. Scenarios 15 to 19 connect through a Toxiproxy proxy in front of each node (the nodes talk to each
 other directly); 20 to 22 as the SASL_SSL user \`carol\`, whom the cluster's StandardAuthorizer
-(\`allow.everyone.if.no.acl.found=false\`) allows only what the scenario grants.
+(\`allow.everyone.if.no.acl.found=false\`) allows only what the scenario grants. 23 and 24 run in transactions
+(\`--transactional-id\`, 500 events a transaction, a tenth aborted on purpose) with the app's clients only
+(VerifiableProducer writes no transactions) and read back by Java's console consumer under read_committed
+(**lost** = committed but not read, none of an aborted transaction visible) and read_uncommitted.
 
 | scenario | client | generated | delivered | dead-lettered | lost | duplicates | time to recover | notes |
 | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |
@@ -444,4 +448,5 @@ for (const client of clients)
 
     networkScenarios(produce, record)
     aclScenarios(client, produce, record)
+    transactionScenarios(client, produce, record)
   })

@@ -135,6 +135,7 @@ export class ClientSession {
       this.mustRestart("a broker did not answer within the request timeout", this.client.identity())
     const error = this.client.classify(cause, { topic, unknownTopicRetriable: true })
     // Fenced: a newer producer has the transactional id; a restart would fence it in turn.
+    // (CONCURRENT_TRANSACTIONS: retried.)
     if (this.config.transactionalId !== undefined) {
       const fenced = fencedOr(this.config.transactionalId, error)
       if (fenced !== error) return fenced

@@ -65,17 +65,23 @@ const fencingCodes: ReadonlySet<string> = new Set(["PRODUCER_FENCED", "INVALID_P
 
 /**
  * A transactional producer's error, in one line when it says the producer was fenced (never retried,
- * fatal to the run: KafkaError.isFatal); other errors as they are.
+ * fatal to the run: KafkaError.isFatal); CONCURRENT_TRANSACTIONS retried; other errors as they are.
  */
-export const fencedOr = (transactionalId: string, error: KafkaError): KafkaError =>
-  error._tag === "KafkaRequestError" && fencingCodes.has(error.code)
-    ? new KafkaRequestError({
-        reason: `fenced by a newer producer with transactional id "${transactionalId}"`,
-        code: "PRODUCER_FENCED",
-        retriable: false,
-        cause: error,
-      })
-    : error
+export const fencedOr = (transactionalId: string, error: KafkaError): KafkaError => {
+  if (error._tag !== "KafkaRequestError") return error
+  if (fencingCodes.has(error.code))
+    return new KafkaRequestError({
+      reason: `fenced by a newer producer with transactional id "${transactionalId}"`,
+      code: "PRODUCER_FENCED",
+      retriable: false,
+      cause: error,
+    })
+  // The previous transaction's markers are still being written: soon over, whatever the client's
+  // error around it says (the broker's own table calls it retriable).
+  if (error.code === "CONCURRENT_TRANSACTIONS" && !error.retriable)
+    return new KafkaRequestError({ reason: error.reason, code: error.code, retriable: true, cause: error })
+  return error
+}
 
 /** A TLS failure, with the likely fix when the message shows it. */
 export const tlsReason = (message: string): string => {

@@ -56,6 +56,7 @@ export const makeInMemory = (options: InMemoryOptions = {}): Effect.Effect<Servi
       begin: async () => {},
       end: async () => {},
       classify: (cause: unknown) => cause as KafkaError,
+      restart: () => Effect.void,
     }
     return { ...fromSendBatch(config, sendBatch), transact: makeTransact(config, client, sendBatch) }
   })

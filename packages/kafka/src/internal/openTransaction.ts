@@ -16,10 +16,17 @@ export class OpenTransaction<T extends Ending> {
   constructor(
     readonly transactional: boolean,
     private readonly start: () => Promise<T>,
+    /** After a start that failed: what the client keeps of it, dropped (it would refuse the next). */
+    private readonly dropStarted: () => void = () => {},
   ) {}
 
   readonly begin = async (): Promise<void> => {
-    this.current = await this.start()
+    try {
+      this.current = await this.start()
+    } catch (error) {
+      this.dropStarted()
+      throw error
+    }
   }
 
   readonly end = async (commit: boolean): Promise<void> => {

@@ -106,8 +106,12 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
     const connect = connecting(config, classify)
     let producer: Client = new Producer(options)
     yield* connect(producer)
-    const transaction = new OpenTransaction(config.transactionalId !== undefined, () =>
-      producer.beginTransaction(),
+    const transaction = new OpenTransaction(
+      config.transactionalId !== undefined,
+      () => producer.beginTransaction(),
+      () => {
+        producer.transaction?.cancel().catch(() => undefined)
+      },
     )
 
     return {

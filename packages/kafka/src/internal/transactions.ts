@@ -7,10 +7,11 @@
  */
 import { Duration, Effect, Result } from "effect"
 import type { KafkaConfig } from "../KafkaConfig.js"
-import { type KafkaError, KafkaRequestError } from "../KafkaError.js"
+import { isRetriable, type KafkaError, KafkaRequestError } from "../KafkaError.js"
 import { fencedOr } from "./errorRules.js"
 import type { ProducerClient } from "./ProducerClient.js"
 import type { BatchOutcome, DeliveryAbandoned, DeliveryError, ProducerRecord, SendBatch } from "./records.js"
+import { retrySchedule } from "./retry.js"
 
 /** Sends the records in one transaction; commits it, or aborts it when `commit` is false. */
 export type Transact = <R extends ProducerRecord>(
@@ -24,14 +25,16 @@ export type Transact = <R extends ProducerRecord>(
 const named = (config: KafkaConfig, error: KafkaError): KafkaError =>
   config.transactionalId === undefined ? error : fencedOr(config.transactionalId, error)
 
-export const makeTransact = (
-  config: KafkaConfig,
-  client: Pick<ProducerClient, "begin" | "end" | "classify">,
-  sendBatch: SendBatch,
-): Transact => {
+/**
+ * A call to the transaction coordinator, bounded by twice the request timeout; retried while a
+ * coordinator loading or moving (a broker restarted) answers with retriable errors, up to the
+ * delivery timeout.
+ */
+const coordinatorCall = (config: KafkaConfig, classify: ProducerClient["classify"]) => {
   const timeout = Duration.toMillis(config.requestTimeout) * 2
-  const call = (what: string, f: () => Promise<void>) =>
-    Effect.tryPromise({ try: f, catch: (cause) => named(config, client.classify(cause)) }).pipe(
+  const schedule = retrySchedule(config.retry, config.deliveryTimeout)
+  return (what: string, f: () => Promise<void>) =>
+    Effect.tryPromise({ try: f, catch: (cause) => named(config, classify(cause)) }).pipe(
       Effect.timeoutOrElse({
         duration: Duration.millis(timeout),
         orElse: () =>
@@ -43,10 +46,21 @@ export const makeTransact = (
             }),
           ),
       }),
+      Effect.retry({ schedule, while: isRetriable }),
     )
+}
+
+export const makeTransact = (
+  config: KafkaConfig,
+  client: Pick<ProducerClient, "begin" | "end" | "classify" | "restart">,
+  sendBatch: SendBatch,
+): Transact => {
+  const call = coordinatorCall(config, client.classify)
   const begin = call("the start of a transaction", () => client.begin())
   const end = (commit: boolean) => call(commit ? "a commit" : "an abort", () => client.end(commit))
-  const abortQuietly = Effect.ignore(end(false))
+  // An end that failed for good leaves the transaction open at the coordinator: a fresh producer
+  // of the id, at the next start, aborts it (and takes a new epoch).
+  const abortQuietly = end(false).pipe(Effect.catch(() => Effect.ignore(client.restart(undefined))))
 
   return <R extends ProducerRecord>(
     topic: string,
@@ -65,14 +79,22 @@ export const makeTransact = (
         latencyMs: performance.now() - started,
         transaction: "failed",
       })
+      // Failed for good: aborted where it can be, its records all failed, said once.
+      const given = (error: DeliveryError, abort: boolean) =>
+        (abort ? abortQuietly : Effect.void).pipe(
+          Effect.andThen(
+            Effect.logWarning(`a transaction of ${records.length} records failed: ${error.message}`),
+          ),
+          Effect.as(failed(error)),
+        )
       const began = yield* Effect.result(begin)
-      if (Result.isFailure(began)) return failed(began.failure)
+      if (Result.isFailure(began)) return yield* given(began.failure, false)
       const outcomes = yield* sendBatch(topic, records, abandon)
       for (const outcome of outcomes) retries += outcome.retries
       const refused = outcomes.find((outcome) => outcome._tag === "Failed")
-      if (refused !== undefined) return yield* Effect.as(abortQuietly, failed(refused.error))
+      if (refused !== undefined) return yield* given(refused.error, true)
       const ended = yield* Effect.result(end(commit))
-      if (Result.isFailure(ended)) return yield* Effect.as(abortQuietly, failed(ended.failure))
+      if (Result.isFailure(ended)) return yield* given(ended.failure, true)
       const metadata = outcomes.flatMap((outcome) => (outcome._tag === "Delivered" ? outcome.metadata : []))
       return {
         _tag: "Delivered",
