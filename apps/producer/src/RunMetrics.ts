@@ -97,6 +97,23 @@ const replay = (tag: ReturnType<typeof taggedWith>, batches: ReadonlyArray<numbe
 }
 
 /**
+ * The transaction series, from the first transaction that ended on: a run without transactions
+ * (no --transactional-id) publishes none of them, not zeros that look like a stalled transaction.
+ */
+const transactionUpdates = (tag: ReturnType<typeof taggedWith>, now: Figures, previous: Figures) =>
+  now.transactions.committed + now.transactions.aborted + now.transactions.failed === 0
+    ? []
+    : [
+        Metric.update(tag(recordsAborted), now.aborted - previous.aborted),
+        ...(["committed", "aborted", "failed"] as const).map((end) =>
+          Metric.update(
+            Metric.withAttributes(tag(transactions), { outcome: end }),
+            now.transactions[end] - previous.transactions[end],
+          ),
+        ),
+      ]
+
+/**
  * Publishes what changed since its previous call: the run's figures (the one count of delivered,
  * failed and retries), and, for a worker's report, its batches (its own metrics live in its thread).
  */
@@ -123,13 +140,7 @@ export const publisher = (labels: Labels, pacing: Pacing.Pacing) => {
         by(ProducerMetrics.recordsFailed, (f) => f.failed),
         by(ProducerMetrics.retries, (f) => f.retries),
         by(duplicatesPossible, (f) => f.duplicatesPossible),
-        by(recordsAborted, (f) => f.aborted),
-        ...(["committed", "aborted", "failed"] as const).map((end) =>
-          Metric.update(
-            Metric.withAttributes(tag(transactions), { outcome: end }),
-            now.transactions[end] - previous.transactions[end],
-          ),
-        ),
+        ...transactionUpdates(tag, now, previous),
         Metric.update(tag(rateActual), (now.generated - previous.generated) / seconds),
         ...(target === undefined ? [] : [Metric.update(tag(rateTarget), target)]),
         ...(batches === undefined

@@ -9,7 +9,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { KafkaConfig } from "@customer-events/kafka"
-import { bootstrap, createTopic, runCommand, startInGroup, uniqueTopic } from "@customer-events/test-support"
+import {
+  bootstrap,
+  createTopic,
+  readAllWithJava,
+  runCommand,
+  startInGroup,
+  uniqueTopic,
+} from "@customer-events/test-support"
 
 const work = mkdtempSync(join(tmpdir(), "metrics-e2e-"))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
@@ -116,6 +123,9 @@ for (const client of KafkaConfig.clients)
       )!
       expect(views.labels).toMatchObject({ topic, client })
       expect(views.value).toBe(summary.byType.productView)
+      // No transactions in this run: none of their series, not zeros.
+      expect(last).not.toContain("customer_events_transactions_total{")
+      expect(last).not.toContain("customer_events_records_aborted_total{")
     }, 120_000)
 
     test("a run whose every batch fails: failed and dead-lettered match the summary", async () => {
@@ -171,6 +181,48 @@ describe("--metrics-port with --workers", () => {
     }
     expect(sum(end!, "customer_events_batch_size_sum")).toBe(summary.delivered + summary.failed)
     expect(sum(end!, "customer_events_records_sent_total")).toBe(summary.delivered + summary.failed)
+  }, 120_000)
+})
+
+/** The transactional ids the cluster knows, as Java's kafka-transactions tool lists them. */
+const transactionalIds = async (): Promise<Array<string>> => {
+  const libs = (await runCommand(["bash", "scripts/kafka.sh", "libs"])).stdout.trim()
+  const listed = await runCommand([
+    ...["java", "-cp", `${libs}/*`, "-Dorg.slf4j.simpleLogger.defaultLogLevel=error"],
+    ...["org.apache.kafka.tools.TransactionsCommand", "--bootstrap-server", bootstrap, "list"],
+  ])
+  expect(listed.code, listed.stderr).toBe(0)
+  return listed.stdout.split("\n").map((line) => line.split(/\s+/)[0]!)
+}
+
+describe("--metrics-port with --workers and --transactional-id", () => {
+  test("each worker commits under its own id (ID-I); the transaction series add up to the summary", async () => {
+    const topic = uniqueTopic("metrics-txn-workers")
+    const id = `tx-${topic}`
+    const { last, summary, finished } = await scrapedRun(
+      [
+        ...["--topic", topic, "--create-topic", "--rate", "max", "--count", "6000", "--workers", "2"],
+        ...["--transactional-id", id, "--transaction-size", "500", "--abort-rate", "0.3", "--seed", "11"],
+      ],
+      { KAFKA_BOOTSTRAP_SERVERS: bootstrap },
+    )
+    expect(finished.code, finished.stderr).toBe(0)
+    expect(summary.generated).toBe(summary.delivered + summary.aborted + summary.failed)
+    expect([summary.failed, summary.transactions.failed]).toEqual([0, 0])
+    expect(summary.transactions.aborted).toBeGreaterThan(0)
+    expect((await transactionalIds()).filter((t) => t.startsWith(id)).sort()).toEqual([`${id}-1`, `${id}-2`])
+    const [end] = await parse([last])
+    const outcome = (name: string) =>
+      sum(
+        end!.filter((s) => s.labels.outcome === name),
+        "customer_events_transactions_total",
+      )
+    expect(outcome("committed")).toBe(summary.transactions.committed)
+    expect(outcome("aborted")).toBe(summary.transactions.aborted)
+    expect(outcome("failed")).toBe(0)
+    expect(sum(end!, "customer_events_records_aborted_total")).toBe(summary.aborted)
+    expect(sum(end!, "customer_events_records_delivered_total")).toBe(summary.delivered)
+    expect((await readAllWithJava(topic, "read_committed")).length).toBe(summary.delivered)
   }, 120_000)
 })
 

@@ -46,6 +46,22 @@ for (const client of KafkaConfig.clients)
     )
 
     itEffect(
+      "without a transactional id a transaction fails at once, naming the setting, and sends nothing",
+      () =>
+        Effect.gen(function* () {
+          const topic = uniqueTopic(`txn-none-${client}`)
+          yield* Effect.promise(() => createTopic(topic))
+          const config = yield* Effect.fromResult(KafkaConfig.make({ bootstrapServers: bootstrap, client }))
+          const producer = yield* KafkaProducer.make(config)
+          const outcome = yield* producer.transact(topic, records(0, 5), true)
+          expect([outcome._tag, outcome.transaction]).toEqual(["Failed", "failed"])
+          if (outcome._tag === "Failed") expect(outcome.error.message).toContain("transactional.id")
+          expect(yield* Effect.promise(() => readAllWithJava(topic, "read_uncommitted"))).toEqual([])
+        }),
+      "120 seconds",
+    )
+
+    itEffect(
       "our reader under read_committed skips every aborted transaction of a producer, not only its last",
       () =>
         Effect.gen(function* () {
@@ -64,6 +80,21 @@ for (const client of KafkaConfig.clients)
             .map((r) => r.value)
           expect(yield* read("read_committed")).toEqual(committed)
           expect((yield* read("read_uncommitted")).length).toBe(200)
+          // Following live (a consumer group): the same records under each isolation level.
+          const follow = (isolation: KafkaConsumer.Isolation, n: number) =>
+            Stream.runCollect(
+              Stream.take(
+                consumer.follow({
+                  topic,
+                  groupId: `g-${topic}-${isolation}`,
+                  fromBeginning: true,
+                  isolation,
+                }),
+                n,
+              ),
+            ).pipe(Effect.map((all) => all.map((r) => r.value!.toString())))
+          expect(yield* follow("read_committed", committed.length)).toEqual(committed)
+          expect(yield* follow("read_uncommitted", 200)).toEqual(records(0, 200).map((r) => r.value))
         }),
       "120 seconds",
     )

@@ -21,20 +21,38 @@ export type Transact = <R extends ProducerRecord>(
   abandon?: Effect.Effect<DeliveryAbandoned>,
 ) => Effect.Effect<BatchOutcome<R>>
 
-/** Fencing named in one line; other errors as they are. */
-const named = (config: KafkaConfig, error: KafkaError): KafkaError =>
-  config.transactionalId === undefined ? error : fencedOr(config.transactionalId, error)
+/**
+ * Without a transactional.id there is no transaction to start: kafkajs refuses one, and
+ * @platformatic/kafka would make up a random id. Every call fails, its records unsent.
+ */
+const withoutId: Transact = (_topic, records) =>
+  Effect.succeed({
+    _tag: "Failed",
+    records,
+    error: new KafkaRequestError({
+      reason: "transactions need a transactional.id (--transactional-id, KAFKA_TRANSACTIONAL_ID)",
+      code: "",
+      retriable: false,
+    }),
+    retries: 0,
+    latencyMs: 0,
+    transaction: "failed",
+  })
 
 /**
  * A call to the transaction coordinator, bounded by twice the request timeout; retried while a
  * coordinator loading or moving (a broker restarted) answers with retriable errors, up to the
  * delivery timeout.
  */
-const coordinatorCall = (config: KafkaConfig, classify: ProducerClient["classify"]) => {
+const coordinatorCall = (
+  config: KafkaConfig,
+  classify: ProducerClient["classify"],
+  named: (error: KafkaError) => KafkaError,
+) => {
   const timeout = Duration.toMillis(config.requestTimeout) * 2
   const schedule = retrySchedule(config.retry, config.deliveryTimeout)
   return (what: string, f: () => Promise<void>) =>
-    Effect.tryPromise({ try: f, catch: (cause) => named(config, classify(cause)) }).pipe(
+    Effect.tryPromise({ try: f, catch: (cause) => named(classify(cause)) }).pipe(
       Effect.timeoutOrElse({
         duration: Duration.millis(timeout),
         orElse: () =>
@@ -55,7 +73,11 @@ export const makeTransact = (
   client: Pick<ProducerClient, "begin" | "end" | "classify" | "restart">,
   sendBatch: SendBatch,
 ): Transact => {
-  const call = coordinatorCall(config, client.classify)
+  const transactionalId = config.transactionalId
+  if (transactionalId === undefined) return withoutId
+  // Fencing named in one line; other errors as they are.
+  const named = (error: KafkaError) => fencedOr(transactionalId, error)
+  const call = coordinatorCall(config, client.classify, named)
   const begin = call("the start of a transaction", () => client.begin())
   const end = (commit: boolean) => call(commit ? "a commit" : "an abort", () => client.end(commit))
   // An end that failed for good leaves the transaction open at the coordinator: a fresh producer
@@ -74,7 +96,7 @@ export const makeTransact = (
       const failed = (error: DeliveryError): BatchOutcome<R> => ({
         _tag: "Failed",
         records,
-        error: error._tag === "DeliveryAbandoned" ? error : named(config, error),
+        error: error._tag === "DeliveryAbandoned" ? error : named(error),
         retries,
         latencyMs: performance.now() - started,
         transaction: "failed",
