@@ -7,7 +7,7 @@
  */
 import { Flags } from "@customer-events/cli"
 import { type EventRecord, TransactionFate } from "@customer-events/events"
-import type { KafkaConfig, KafkaProducer } from "@customer-events/kafka"
+import { type KafkaConfig, KafkaProducer } from "@customer-events/kafka"
 import { Duration, Effect, Stream } from "effect"
 import type { RunOptions } from "./Cli.js"
 import * as DeliveryTarget from "./DeliveryTarget.js"
@@ -75,10 +75,13 @@ export const target = (
     const fateOfNext = TransactionFate.drawer(seed, options.abortRate)
     return records.pipe(
       Stream.groupedWithin(options.size, Duration.millis(options.intervalMs)),
-      Stream.mapEffect((events: ReadonlyArray<EventRecord.Encoded>) => {
-        const fate = fateOfNext()
-        return producer.transact(topic, TransactionFate.mark(events, fate), fate === "commit", abandon)
-      }),
+      Stream.mapEffect(
+        (events: ReadonlyArray<EventRecord.Encoded>) => {
+          const fate = fateOfNext()
+          return producer.transact(topic, TransactionFate.mark(events, fate), fate === "commit", abandon)
+        },
+        { concurrency: KafkaProducer.transactionTurns },
+      ),
     )
   },
 })

@@ -196,7 +196,7 @@ const transactionalIds = async (): Promise<Array<string>> => {
 }
 
 describe("--metrics-port with --workers and --transactional-id", () => {
-  test("each worker commits under its own id (ID-I); the transaction series add up to the summary", async () => {
+  test("each worker commits under its own ids (ID-I, ID-I.2); the transaction series add up to the summary", async () => {
     const topic = uniqueTopic("metrics-txn-workers")
     const id = `tx-${topic}`
     const { last, summary, finished } = await scrapedRun(
@@ -210,7 +210,12 @@ describe("--metrics-port with --workers and --transactional-id", () => {
     expect(summary.generated).toBe(summary.delivered + summary.aborted + summary.failed)
     expect([summary.failed, summary.transactions.failed]).toEqual([0, 0])
     expect(summary.transactions.aborted).toBeGreaterThan(0)
-    expect((await transactionalIds()).filter((t) => t.startsWith(id)).sort()).toEqual([`${id}-1`, `${id}-2`])
+    expect((await transactionalIds()).filter((t) => t.startsWith(`${id}-`)).sort()).toEqual([
+      `${id}-1`,
+      `${id}-1.2`,
+      `${id}-2`,
+      `${id}-2.2`,
+    ])
     const [end] = await parse([last])
     const outcome = (name: string) =>
       sum(

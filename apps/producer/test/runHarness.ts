@@ -31,7 +31,11 @@ export const start = (setup: Setup) =>
     const producer = yield* KafkaProducer.makeInMemory({
       log,
       latency: setup.latency ?? "2 millis",
-      config: { batchMaxRecords: 500, lingerMs: 5 },
+      config: {
+        batchMaxRecords: 500,
+        lingerMs: 5,
+        ...(setup.transactions === undefined ? {} : { transactionalId: "in-memory" }),
+      },
       ...(setup.fail ? { fail: setup.fail } : {}),
     })
     const generator = yield* EventGenerator.makeSeeded(1, {

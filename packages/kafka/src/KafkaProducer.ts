@@ -17,7 +17,8 @@ import type {
   RecordMetadata,
   SendBatch,
 } from "./internal/records.js"
-import { makeTransact, type Transact } from "./internal/transactions.js"
+import { claimId, makeSendInTransaction, type Transact, withoutId } from "./internal/transactions.js"
+import { takingTurns } from "./internal/transactionTurns.js"
 import * as KafkaConfig from "./KafkaConfig.js"
 import type { KafkaConfigError, KafkaError } from "./KafkaError.js"
 import * as ProducerMetrics from "./ProducerMetrics.js"
@@ -80,6 +81,12 @@ export class KafkaProducer extends Context.Service<KafkaProducer, Service>()(
 ) {}
 
 /**
+ * A transactional producer's clients, taking turns: one transaction commits while the next one's
+ * records are sent (transactionTurns.ts). `transact` calls made this many at a time overlap.
+ */
+export const transactionTurns = 2
+
+/**
  * Each client's module is loaded only when it is chosen: @platformatic/kafka alone adds about 70 MB
  * of resident memory (its schema and codec dependencies), which a kafkajs run need not carry.
  */
@@ -103,7 +110,7 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
   Effect.gen(function* () {
     const inFlight = new InFlight()
     const disconnects = ProducerMetrics.forClient(config).disconnects
-    const lanes = new Lanes(config, connectClient[config.client](config), inFlight)
+    const lanes = new Lanes(config, connectClient[config.client], inFlight)
     // The first lane connects now: a run learns at once that the cluster answers.
     const [first] = yield* Effect.acquireRelease(lanes.open(1), () =>
       inFlight
@@ -116,21 +123,34 @@ export const make = (config: KafkaConfig.KafkaConfig): Effect.Effect<Service, Ka
     )
     yield* Effect.logDebug(`kafka producer connected to ${KafkaConfig.describe(config)}`)
     const batching = { ...config, batchesPerRequest: maxBatchesPerRequest }
-    const transact = makeTransact(config, first!.client, first!.sendBatch)
-    if (config.transactionalId !== undefined) {
-      // One producer (more would fence each other), each batch a transaction committed on its own.
+    const transactionalId = config.transactionalId
+    if (transactionalId !== undefined) {
+      // Two clients of their own ids taking turns, each batch a transaction committed on its own.
+      const clients = (yield* lanes.open(transactionTurns)).map((lane) => ({
+        ...lane,
+        config: { ...lane.config, transactionalId: lane.config.transactionalId ?? transactionalId },
+      }))
+      // Each id taken now: a zombie of this producer is fenced before anything is sent.
+      yield* Effect.forEach(clients, (lane) => claimId(lane.config, lane.client, transactionalId), {
+        concurrency: "unbounded",
+      })
+      const transact = takingTurns(
+        clients.map((lane) =>
+          makeSendInTransaction(lane.config, lane.client, lane.sendBatch, transactionalId),
+        ),
+      )
       const committed: SendBatch = (topic, records, abandon) =>
         Effect.map(transact(topic, records, true, abandon), (outcome) => [outcome])
       return {
         ...fromSendBatch(config, committed),
-        deliver: deliverInBatches({ ...batching, maxInFlight: 1 }, committed),
+        deliver: deliverInBatches({ ...batching, maxInFlight: transactionTurns }, committed),
         transact,
       }
     }
     return {
       ...fromSendBatch(config, first!.sendBatch),
       deliver: deliverThroughLanes(config, lanes, batching),
-      transact,
+      transact: withoutId,
     }
   })
 

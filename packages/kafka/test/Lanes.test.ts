@@ -52,6 +52,7 @@ const scriptedClient = (script: Script, answerMs = 3, roundTripMs = 0): Effect.E
       send,
       identity: () => undefined,
       begin: async () => {},
+      claim: async () => {},
       end: async () => {},
       restart: () => Effect.void,
       classify: retriable,
@@ -67,7 +68,7 @@ const records = (n: number) =>
 
 const run = (settings: KafkaConfig.Settings, script: Script, n = 3000) => {
   const c = config(settings)
-  const lanes = new Lanes(c, scriptedClient(script), new InFlight())
+  const lanes = new Lanes(c, () => scriptedClient(script), new InFlight())
   const deliver = deliverThroughLanes(c, lanes, { ...c, batchesPerRequest: 4 })
   return Effect.runPromise(
     Effect.scoped(
@@ -125,7 +126,7 @@ describe("lanes: requests in flight with order kept", () => {
       const script = newScript()
       const c = Result.getOrThrow(KafkaConfig.make({ lingerMs: 0, batchMaxRecords: 50 }))
       expect(c.maxInFlightByRoundTrip).toBe(true)
-      const lanes = new Lanes(c, scriptedClient(script, 3, roundTripMs), new InFlight())
+      const lanes = new Lanes(c, () => scriptedClient(script, 3, roundTripMs), new InFlight())
       const deliver = deliverThroughLanes(c, lanes, { ...c, batchesPerRequest: 4 })
       const outcomes = await Effect.runPromise(
         Effect.scoped(Stream.runCollect(deliver("events", Stream.fromIterable(records(1000))))),
@@ -142,7 +143,7 @@ describe("lanes: requests in flight with order kept", () => {
       const script = newScript()
       const c = Result.getOrThrow(KafkaConfig.make({ lingerMs: 0, maxInFlight: 1 }))
       expect(c.batchSizeByRoundTrip).toBe(true)
-      const lanes = new Lanes(c, scriptedClient(script, 3, roundTripMs), new InFlight())
+      const lanes = new Lanes(c, () => scriptedClient(script, 3, roundTripMs), new InFlight())
       const deliver = deliverThroughLanes(c, lanes, { ...c, batchesPerRequest: 4 })
       const outcomes = await Effect.runPromise(
         Effect.scoped(Stream.runCollect(deliver("events", Stream.fromIterable(records(60_000))))),
@@ -165,7 +166,7 @@ describe("lanes: requests in flight with order kept", () => {
     const script = newScript()
     let pulled = 0
     const c = config({ maxInFlight: 10, batchMaxRecords: 1000, bufferMemory: 64 * 1024 })
-    const lanes = new Lanes(c, scriptedClient(script, 30), new InFlight())
+    const lanes = new Lanes(c, () => scriptedClient(script, 30), new InFlight())
     const deliver = deliverThroughLanes(c, lanes, { ...c, batchesPerRequest: 4 })
     const source = Stream.fromIterable(records(6000)).pipe(
       Stream.rechunk(10),

@@ -20,6 +20,12 @@ const producerOf = (client: KafkaConfig.Client, transactionalId: string) =>
     KafkaProducer.make,
   )
 
+const consumerOf = () =>
+  Effect.flatMap(Effect.fromResult(KafkaConfig.make({ bootstrapServers: bootstrap })), KafkaConsumer.make)
+
+const valuesOf = <E>(records: Stream.Stream<KafkaConsumer.ConsumedRecord, E>) =>
+  Effect.map(Stream.runCollect(records), (all) => all.map((r) => r.value!.toString()))
+
 for (const client of KafkaConfig.clients)
   describe(`transactions (${client})`, () => {
     itEffect(
@@ -69,32 +75,50 @@ for (const client of KafkaConfig.clients)
           yield* Effect.promise(() => createTopic(topic, { partitions: 1 }))
           const producer = yield* producerOf(client, `tx-${topic}`)
           for (let t = 0; t < 10; t++) yield* producer.transact(topic, records(t * 20, 20), t % 2 === 0)
-          const config = yield* Effect.fromResult(KafkaConfig.make({ bootstrapServers: bootstrap }))
-          const consumer = yield* KafkaConsumer.make(config)
+          const consumer = yield* consumerOf()
           const read = (isolation: KafkaConsumer.Isolation) =>
-            Stream.runCollect(consumer.readToEnd({ topic, isolation })).pipe(
-              Effect.map((all) => all.map((r) => r.value!.toString())),
-            )
+            valuesOf(consumer.readToEnd({ topic, isolation }))
           const committed = records(0, 200)
             .filter((_, i) => Math.floor(i / 20) % 2 === 0)
             .map((r) => r.value)
           expect(yield* read("read_committed")).toEqual(committed)
           expect((yield* read("read_uncommitted")).length).toBe(200)
           // Following live (a consumer group): the same records under each isolation level.
-          const follow = (isolation: KafkaConsumer.Isolation, n: number) =>
-            Stream.runCollect(
-              Stream.take(
-                consumer.follow({
-                  topic,
-                  groupId: `g-${topic}-${isolation}`,
-                  fromBeginning: true,
-                  isolation,
-                }),
-                n,
-              ),
-            ).pipe(Effect.map((all) => all.map((r) => r.value!.toString())))
+          const follow = (isolation: KafkaConsumer.Isolation, n: number) => {
+            const group = `g-${topic}-${isolation}`
+            return valuesOf(
+              Stream.take(consumer.follow({ topic, groupId: group, fromBeginning: true, isolation }), n),
+            )
+          }
           expect(yield* follow("read_committed", committed.length)).toEqual(committed)
           expect(yield* follow("read_uncommitted", 200)).toEqual(records(0, 200).map((r) => r.value))
+        }),
+      "120 seconds",
+    )
+
+    itEffect(
+      "transactions taking turns on the producer's two ids keep each partition's order",
+      () =>
+        Effect.gen(function* () {
+          const topic = uniqueTopic(`txn-turns-${client}`)
+          yield* Effect.promise(() => createTopic(topic, { partitions: 1 }))
+          const producer = yield* producerOf(client, `tx-${topic}`)
+          const outcomes = yield* Stream.runCollect(
+            Stream.fromIterable(Array.from({ length: 20 }, (_, t) => t)).pipe(
+              Stream.mapEffect((t) => producer.transact(topic, records(t * 25, 25), t % 3 !== 0), {
+                concurrency: KafkaProducer.transactionTurns,
+              }),
+            ),
+          )
+          expect(outcomes.map((o) => o.transaction)).toEqual(
+            Array.from({ length: 20 }, (_, t) => (t % 3 !== 0 ? "committed" : "aborted")),
+          )
+          const consumer = yield* consumerOf()
+          const read = (isolation: KafkaConsumer.Isolation) =>
+            valuesOf(consumer.readToEnd({ topic, isolation }))
+          const all = records(0, 500).map((r) => r.value)
+          expect(yield* read("read_uncommitted")).toEqual(all)
+          expect(yield* read("read_committed")).toEqual(all.filter((_, i) => Math.floor(i / 25) % 3 !== 0))
         }),
       "120 seconds",
     )

@@ -62,6 +62,11 @@ export interface ProducerClient {
    * none is open fails, so that a restarted client never writes outside a transaction.
    */
   readonly begin: () => Promise<void>
+  /**
+   * With a transactional id: takes it now (an older producer of it fenced, its open transaction
+   * aborted by the coordinator), leaving no transaction open.
+   */
+  readonly claim: () => Promise<void>
   /** Commits (true) or aborts (false) the open transaction. */
   readonly end: (commit: boolean) => Promise<void>
   /** The client's errors as typed KafkaErrors: retriable or fatal is decided here, once per client. */

@@ -8,7 +8,8 @@ import type { KafkaConfigError, KafkaError } from "../KafkaError.js"
 import type { Service } from "../KafkaProducer.js"
 import { fromSendBatch } from "./fromSendBatch.js"
 import type { ProducerRecord, SendBatch } from "./records.js"
-import { makeTransact } from "./transactions.js"
+import { makeSendInTransaction, withoutId } from "./transactions.js"
+import { takingTurns } from "./transactionTurns.js"
 
 /** What an in-memory producer holds: every acknowledged record, by topic, in order. */
 export interface InMemoryLog {
@@ -54,9 +55,15 @@ export const makeInMemory = (options: InMemoryOptions = {}): Effect.Effect<Servi
     // Transactions as the log sees them: every record kept (as Kafka keeps aborted ones), no markers.
     const client = {
       begin: async () => {},
+      claim: async () => {},
       end: async () => {},
       classify: (cause: unknown) => cause as KafkaError,
       restart: () => Effect.void,
     }
-    return { ...fromSendBatch(config, sendBatch), transact: makeTransact(config, client, sendBatch) }
+    const transactionalId = config.transactionalId
+    const transact =
+      transactionalId === undefined
+        ? withoutId
+        : takingTurns([makeSendInTransaction(config, client, sendBatch, transactionalId)])
+    return { ...fromSendBatch(config, sendBatch), transact }
   })

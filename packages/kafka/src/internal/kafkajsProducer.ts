@@ -155,6 +155,7 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
       // kafkajs keeps its producer id private: a restart takes a new one.
       identity: () => undefined,
       begin: transaction.begin,
+      claim: transaction.claim,
       end: transaction.end,
       restart: () =>
         Effect.gen(function* () {

@@ -21,10 +21,21 @@ import type { BatchOutcome, ProducerRecord, SendBatch } from "./records.js"
 import { makeSendBatch } from "./sendBatch.js"
 
 export interface Lane {
+  /** The config of this lane's client: its own transactional id, with one (see laneConfig). */
+  readonly config: KafkaConfig
   readonly client: ProducerClient
   readonly session: ClientSession
   readonly sendBatch: SendBatch
 }
+
+/**
+ * Lane `index`'s config: with a transactional id, the second lane's client has the id ".2" (and so
+ * on), as two producers of one id would fence each other; otherwise the producer's own.
+ */
+export const laneConfig = (config: KafkaConfig, index: number): KafkaConfig =>
+  config.transactionalId === undefined || index === 0
+    ? config
+    : { ...config, transactionalId: `${config.transactionalId}.${index + 1}` }
 
 /** The lanes a producer has opened so far: the first at once, the others when a topic needs them. */
 export class Lanes {
@@ -34,7 +45,7 @@ export class Lanes {
 
   constructor(
     private readonly config: KafkaConfig,
-    private readonly connect: Effect.Effect<ProducerClient, KafkaError>,
+    private readonly connect: (config: KafkaConfig) => Effect.Effect<ProducerClient, KafkaError>,
     private readonly inFlight: InFlight,
   ) {}
 
@@ -43,15 +54,22 @@ export class Lanes {
     return this.opening.withPermit(
       Effect.suspend(() => {
         const missing = Math.max(0, n - this.lanes.length)
-        return Effect.forEach(Array.from({ length: missing }), () => this.connect, {
-          concurrency: "unbounded",
-        })
+        const configs = Array.from({ length: missing }, (_, k) =>
+          laneConfig(this.config, this.lanes.length + k),
+        )
+        return Effect.forEach(
+          configs,
+          (config) => Effect.map(this.connect(config), (client) => ({ config, client })),
+          {
+            concurrency: "unbounded",
+          },
+        )
       }).pipe(
-        Effect.map((clients) => {
-          for (const client of clients) {
+        Effect.map((connected) => {
+          for (const { config, client } of connected) {
             this.clients.push(client)
-            const session = new ClientSession(this.config, client, this.inFlight)
-            this.lanes.push({ client, session, sendBatch: makeSendBatch(this.config, session) })
+            const session = new ClientSession(config, client, this.inFlight)
+            this.lanes.push({ config, client, session, sendBatch: makeSendBatch(config, session) })
           }
           return this.lanes.slice(0, n)
         }),

@@ -8,6 +8,8 @@ import { NoOpenTransaction } from "./errorRules.js"
 interface Ending {
   commit(): Promise<unknown>
   abort(): Promise<unknown>
+  /** Drops an empty transaction without asking the coordinator (which refuses to end one). */
+  cancel?(): Promise<unknown>
 }
 
 export class OpenTransaction<T extends Ending> {
@@ -34,6 +36,14 @@ export class OpenTransaction<T extends Ending> {
     if (open === undefined) throw new NoOpenTransaction()
     await (commit ? open.commit() : open.abort())
     this.current = undefined
+  }
+
+  /** A transaction started (the id taken) and dropped, empty: kafkajs aborts an empty one by itself. */
+  readonly claim = async (): Promise<void> => {
+    await this.begin()
+    const open = this.current!
+    this.current = undefined
+    await (open.cancel === undefined ? open.abort() : open.cancel())
   }
 
   /** After a restart: the new producer has no transaction open. */

@@ -135,6 +135,7 @@ export const make = (config: KafkaConfig): Effect.Effect<ProducerClient, KafkaEr
       identity: () =>
         config.idempotent && !transaction.transactional ? producer.idempotentState : undefined,
       begin: transaction.begin,
+      claim: transaction.claim,
       end: transaction.end,
       restart: (identity) =>
         Effect.promise(() => seedsNow(options, config.brokers)).pipe(

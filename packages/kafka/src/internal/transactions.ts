@@ -21,23 +21,37 @@ export type Transact = <R extends ProducerRecord>(
   abandon?: Effect.Effect<DeliveryAbandoned>,
 ) => Effect.Effect<BatchOutcome<R>>
 
+const failedTransaction = <R extends ProducerRecord>(
+  records: ReadonlyArray<R>,
+  error: DeliveryError,
+  retries: number,
+  started: number,
+): BatchOutcome<R> => ({
+  _tag: "Failed",
+  records,
+  error,
+  retries,
+  latencyMs: performance.now() - started,
+  transaction: "failed",
+})
+
 /**
  * Without a transactional.id there is no transaction to start: kafkajs refuses one, and
  * @platformatic/kafka would make up a random id. Every call fails, its records unsent.
  */
-const withoutId: Transact = (_topic, records) =>
-  Effect.succeed({
-    _tag: "Failed",
-    records,
-    error: new KafkaRequestError({
-      reason: "transactions need a transactional.id (--transactional-id, KAFKA_TRANSACTIONAL_ID)",
-      code: "",
-      retriable: false,
-    }),
-    retries: 0,
-    latencyMs: 0,
-    transaction: "failed",
-  })
+export const withoutId: Transact = (_topic, records) =>
+  Effect.succeed(
+    failedTransaction(
+      records,
+      new KafkaRequestError({
+        reason: "transactions need a transactional.id (--transactional-id, KAFKA_TRANSACTIONAL_ID)",
+        code: "",
+        retriable: false,
+      }),
+      0,
+      performance.now(),
+    ),
+  )
 
 /**
  * A call to the transaction coordinator, bounded by twice the request timeout; retried while a
@@ -68,15 +82,43 @@ const coordinatorCall = (
     )
 }
 
-export const makeTransact = (
+/**
+ * Takes a client's transactional id at once (retried as the coordinator's other calls): an older
+ * producer of it is fenced now, not at this client's first transaction, which may come later.
+ */
+export const claimId = (
+  config: KafkaConfig & { readonly transactionalId: string },
+  client: Pick<ProducerClient, "claim" | "classify">,
+  shownId: string,
+): Effect.Effect<void, KafkaError> =>
+  coordinatorCall(config, client.classify, (error) => fencedOr(shownId, error))(
+    `taking transactional id "${config.transactionalId}"`,
+    () => client.claim(),
+  )
+
+/** A transaction's first step: its records sent and acknowledged (`finish` ends it), or it ended (failed). */
+export type Sent<R extends ProducerRecord> =
+  | { readonly _tag: "Ended"; readonly outcome: BatchOutcome<R> }
+  | { readonly _tag: "Sent"; readonly finish: (commit: boolean) => Effect.Effect<BatchOutcome<R>> }
+
+/** Starts a transaction and sends its records (the first step; see transactionTurns.ts). */
+export type SendInTransaction = <R extends ProducerRecord>(
+  topic: string,
+  records: ReadonlyArray<R>,
+  abandon?: Effect.Effect<DeliveryAbandoned>,
+) => Effect.Effect<Sent<R>>
+
+/**
+ * A transactional client's transactions, in two steps. Fencing is said in one line naming
+ * `shownId` (the producer's id, which its clients' ids derive from); other errors as they are.
+ */
+export const makeSendInTransaction = (
   config: KafkaConfig,
   client: Pick<ProducerClient, "begin" | "end" | "classify" | "restart">,
   sendBatch: SendBatch,
-): Transact => {
-  const transactionalId = config.transactionalId
-  if (transactionalId === undefined) return withoutId
-  // Fencing named in one line; other errors as they are.
-  const named = (error: KafkaError) => fencedOr(transactionalId, error)
+  shownId: string,
+): SendInTransaction => {
+  const named = (error: KafkaError) => fencedOr(shownId, error)
   const call = coordinatorCall(config, client.classify, named)
   const begin = call("the start of a transaction", () => client.begin())
   const end = (commit: boolean) => call(commit ? "a commit" : "an abort", () => client.end(commit))
@@ -87,44 +129,41 @@ export const makeTransact = (
   return <R extends ProducerRecord>(
     topic: string,
     records: ReadonlyArray<R>,
-    commit: boolean,
     abandon?: Effect.Effect<DeliveryAbandoned>,
   ) =>
     Effect.gen(function* () {
       const started = performance.now()
       let retries = 0
-      const failed = (error: DeliveryError): BatchOutcome<R> => ({
-        _tag: "Failed",
-        records,
-        error: error._tag === "DeliveryAbandoned" ? error : named(error),
-        retries,
-        latencyMs: performance.now() - started,
-        transaction: "failed",
-      })
       // Failed for good: aborted where it can be, its records all failed, said once.
-      const given = (error: DeliveryError, abort: boolean) =>
-        (abort ? abortQuietly : Effect.void).pipe(
-          Effect.andThen(
-            Effect.logWarning(`a transaction of ${records.length} records failed: ${error.message}`),
-          ),
-          Effect.as(failed(error)),
+      const given = (error: DeliveryError, abort: boolean): Effect.Effect<BatchOutcome<R>> => {
+        const said = error._tag === "DeliveryAbandoned" ? error : named(error)
+        const warning = `a transaction of ${records.length} records failed: ${error.message}`
+        return (abort ? abortQuietly : Effect.void).pipe(
+          Effect.andThen(Effect.logWarning(warning)),
+          Effect.andThen(Effect.sync(() => failedTransaction(records, said, retries, started))),
         )
+      }
+      const ended = (outcome: BatchOutcome<R>): Sent<R> => ({ _tag: "Ended", outcome })
       const began = yield* Effect.result(begin)
-      if (Result.isFailure(began)) return yield* given(began.failure, false)
+      if (Result.isFailure(began)) return ended(yield* given(began.failure, false))
       const outcomes = yield* sendBatch(topic, records, abandon)
       for (const outcome of outcomes) retries += outcome.retries
       const refused = outcomes.find((outcome) => outcome._tag === "Failed")
-      if (refused !== undefined) return yield* given(refused.error, true)
-      const ended = yield* Effect.result(end(commit))
-      if (Result.isFailure(ended)) return yield* given(ended.failure, true)
+      if (refused !== undefined) return ended(yield* given(refused.error, true))
       const metadata = outcomes.flatMap((outcome) => (outcome._tag === "Delivered" ? outcome.metadata : []))
-      return {
-        _tag: "Delivered",
-        records,
-        metadata,
-        retries,
-        latencyMs: performance.now() - started,
-        transaction: commit ? "committed" : "aborted",
-      } satisfies BatchOutcome<R>
+      const finish = (commit: boolean): Effect.Effect<BatchOutcome<R>> =>
+        Effect.flatMap(Effect.result(end(commit)), (result) =>
+          Result.isFailure(result)
+            ? given(result.failure, true)
+            : Effect.succeed({
+                _tag: "Delivered",
+                records,
+                metadata,
+                retries,
+                latencyMs: performance.now() - started,
+                transaction: commit ? "committed" : "aborted",
+              } satisfies BatchOutcome<R>),
+        )
+      return { _tag: "Sent", finish } satisfies Sent<R>
     })
 }
