@@ -70,10 +70,12 @@ fault (for outages, from the restart of the nodes, their start-up included) to t
 for the network faults on one node (16 to 18), from the end of the fault to the growth of a partition it
 leads. Scenarios 15 to 19 connect through a Toxiproxy proxy in front of each node (the nodes talk to each
 other directly); 20 to 22 as the SASL_SSL user \`carol\`, whom the cluster's StandardAuthorizer
-(\`allow.everyone.if.no.acl.found=false\`) allows only what the scenario grants. 23 and 24 run in transactions
+(\`allow.everyone.if.no.acl.found=false\`) allows only what the scenario grants. 23 to 25 run in transactions
 (\`--transactional-id\`, 500 events a transaction, a tenth aborted on purpose) with the app's clients only
 (VerifiableProducer writes no transactions) and read back by Java's console consumer under read_committed
-(**lost** = committed but not read, none of an aborted transaction visible) and read_uncommitted.
+(**lost** = committed but not read, none of an aborted transaction visible) and read_uncommitted; 23 and 24
+strike the coordinator of the run's id (its second id's may be another node), 25 starts a second run with
+the same id mid-run (2,000 events), which fences the first (exit 1): its open transactions count failed.
 
 | scenario | client | generated | delivered | dead-lettered | lost | duplicates | time to recover | notes |
 | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |
@@ -107,6 +109,16 @@ Defects this suite found, all fixed in \`packages/kafka\` (README, "Delivery gua
   drops the copies, as it does for Java's producer. kafkajs cannot hand its producer id to the restarted
   producer: the records it resends after an unanswered request are counted in the summary
   (\`duplicatesPossible\`).
+
+- **A restarted transactional producer could never take its id back** (@platformatic/kafka): it asked
+  for a producer id as producer 0, epoch 0, which the broker answers PRODUCER_FENCED while another
+  producer holds the id. Patched (\`patches/\`) to ask as a new producer (-1, -1), as Java's does.
+- **Aborted transactions visible under read_committed** (@platformatic/kafka's consumer, our checker):
+  its filter keeps one aborted range per producer per fetch; our reader skips every aborted transaction
+  as Java's consumer does.
+- **CONCURRENT_TRANSACTIONS** (kafkajs): partitions sent in parallel within a transaction each ask to
+  join it at once, which the coordinator refuses; in a transaction the kafkajs client sends partitions
+  one after another.
 `,
   )
   cluster("down")

@@ -1,9 +1,10 @@
 /**
  * Transactions under coordinator faults (scenarios 23, 24), with each of the app's clients (Java's
- * VerifiableProducer writes no transactions). The run's transaction coordinator (the leader of its
- * `__transaction_state` partition) is killed, or frozen for 40 s, mid-run. Read back by Java's
- * console consumer: under read_committed every committed event once, none of an aborted or failed
- * transaction; the summary adds up (generated = delivered + aborted + failed).
+ * VerifiableProducer writes no transactions). The coordinator of the run's transactional id (the
+ * leader of its `__transaction_state` partition; the second id, ID.2, may have another) is killed,
+ * or frozen for 40 s, mid-run. And fencing (25): a second run with the same id mid-run. Read back
+ * by Java's console consumer: under read_committed every committed event once, none of an aborted
+ * or failed transaction; the summary adds up (generated = delivered + aborted + failed).
  */
 import { expect, test } from "bun:test"
 import { existsSync, readFileSync } from "node:fs"
@@ -40,8 +41,11 @@ interface TransactionSummary {
 
 const idOf = (r: { headers: Record<string, string> }) => r.headers["event-id"]!
 
-/** The topic read under both isolation levels against what the seed generated and the run reported. */
-const verifyTransactions = async (run: Run, summary: TransactionSummary) => {
+/**
+ * The topic read under both isolation levels against what the seed generated and the run reported;
+ * `others`: committed records of another run (a fencing producer), counted apart.
+ */
+const verifyTransactions = async (run: Run, summary: TransactionSummary, others = 0) => {
   const brokers = plainBootstrap()
   const committed = await readAllWithJava(run.topic, "read_committed", { brokers })
   const everything = await readAllWithJava(run.topic, "read_uncommitted", { brokers })
@@ -61,11 +65,19 @@ const verifyTransactions = async (run: Run, summary: TransactionSummary) => {
   let orderViolations = 0
   // The console consumer prints each partition's records in offset order: a key's too.
   for (const record of committed) {
-    const r = rank.get(idOf(record)) ?? -1
+    if (!rank.has(idOf(record))) continue
+    const r = rank.get(idOf(record))!
     const key = generated[r]?.key ?? ""
     if (!seen.has(idOf(record)) && r < (lastRank.get(key) ?? -1)) orderViolations++
     seen.add(idOf(record))
     lastRank.set(key, r)
+  }
+  const checks = {
+    sum: summary.generated === summary.delivered + summary.aborted + summary.failed,
+    deadLettered: summary.failed === summary.deadLettered,
+    committed: committed.length === summary.delivered + others,
+    // Marked records of a transaction meant to abort that failed count as failed (dead-lettered).
+    aborted: [...aborted].filter((id) => !deadLettered.has(id)).length === summary.aborted,
   }
   const figures: Figures = {
     generated: summary.generated,
@@ -74,14 +86,11 @@ const verifyTransactions = async (run: Run, summary: TransactionSummary) => {
     lost: generated.filter(
       (e) => !deadLettered.has(e.eventId) && !aborted.has(e.eventId) && !seen.has(e.eventId),
     ).length,
-    duplicates: committed.length - seen.size,
+    duplicates: committed.length - seen.size - others,
     orderViolations,
-    summaryAddsUp:
-      summary.generated === summary.delivered + summary.aborted + summary.failed &&
-      summary.failed === summary.deadLettered &&
-      committed.length === summary.delivered &&
-      aborted.size === summary.aborted,
+    summaryAddsUp: Object.values(checks).every(Boolean),
   }
+  expect(checks).toEqual({ sum: true, deadLettered: true, committed: true, aborted: true })
   expect(committed.filter((r) => TransactionFate.isMarkedAbort(r.headers))).toEqual([])
   expectSound(figures)
   expect(figures.duplicates).toBe(0)
@@ -98,7 +107,8 @@ const startTransactional = async (produce: Produce) => {
     ...["--transaction-size", "500", "--abort-rate", "0.1"],
   ])
   await reach(run, 3000)
-  return { run, coordinator: await leaderOf("__transaction_state", coordinatorPartition(transactionalId)) }
+  const coordinator = await leaderOf("__transaction_state", coordinatorPartition(transactionalId))
+  return { run, transactionalId, coordinator }
 }
 
 /**
@@ -107,10 +117,12 @@ const startTransactional = async (produce: Produce) => {
  */
 const finished = async (run: Run) => {
   const exit = await run.producer.finished
-  const summary = JSON.parse(readFileSync(run.summaryFile, "utf8")) as TransactionSummary
+  const summary = summaryOf(run.summaryFile)
   expect(exit.code, exit.stderr.slice(-2000)).toBe(summary.failed > 0 ? 1 : 0)
   return { summary, figures: await verifyTransactions(run, summary) }
 }
+
+const summaryOf = (file: string) => JSON.parse(readFileSync(file, "utf8")) as TransactionSummary
 
 const noteOf = (summary: TransactionSummary, what: string) =>
   `${what}; transactions: ${summary.transactions.committed} committed, ${summary.transactions.aborted} ` +
@@ -146,5 +158,27 @@ export const transactionScenarios = (
     const { summary, figures } = await finished(run)
     const note = noteOf(summary, `node ${coordinator} (the coordinator) frozen`)
     record({ scenario: "24 SIGSTOP the transaction coordinator 40 s", figures, recoverMs, note })
+  }, 300_000)
+
+  test("25. a second producer with the same transactional id mid-run: the first fenced, stops; nothing lost or twice", async () => {
+    const { run, transactionalId } = await startTransactional(produce)
+    const secondSummary = `${run.summaryFile}.second.json`
+    const second = await produce(
+      [
+        ...["--rate", "max", "--count", "2000", "--transactional-id", transactionalId],
+        ...["--summary-file", secondSummary, "--dead-letter-file", `${run.deadLetterFile}.second`],
+      ],
+      { topic: run.topic },
+    )
+    const secondExit = await second.producer.finished
+    expect(secondExit.code, secondExit.stderr.slice(-2000)).toBe(0)
+    const exit = await run.producer.finished
+    expect(exit.code).toBe(1)
+    expect(exit.stderr).toContain(`fenced by a newer producer with transactional id "${transactionalId}"`)
+    const [summary, newer] = [summaryOf(run.summaryFile), summaryOf(secondSummary)]
+    expect(newer.delivered).toBe(2000)
+    const figures = await verifyTransactions(run, summary, newer.delivered)
+    const note = noteOf(summary, `fenced by a second run of the id (2,000 events committed)`)
+    record({ scenario: "25 a second producer of the transactional id (fencing)", figures, note })
   }, 300_000)
 }
