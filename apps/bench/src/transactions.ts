@@ -2,7 +2,7 @@
  * Transactions' cost: the app with the default client writing the same events without transactions
  * and with `--transactional-id` in transactions of 1,000 (the default), alternating, best of the
  * rounds. Each transaction is three round trips more than a batch (its partitions added, the
- * records, the commit), one transaction after another through one producer.
+ * records, the commit); two producers take turns, one committing while the next sends.
  */
 
 import type { Client } from "./entries.js"
