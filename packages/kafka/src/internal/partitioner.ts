@@ -58,7 +58,7 @@ const recordOverhead = 21
  * length counts its UTF-16 units, one byte each for ASCII, which is what the app's JSON is).
  */
 export const recordBytes = (record: ProducerRecord): number => {
-  let size = recordOverhead + (record.key?.length ?? 0) + record.value.length
+  let size = recordOverhead + (record.key?.length ?? 0) + (record.value?.length ?? 0)
   const headers = record.headers
   if (headers !== undefined) for (const name in headers) size += name.length + headers[name]!.length + 2
   return size

@@ -34,7 +34,8 @@ export const toMessages = (topic: string, parts: ReadonlyArray<PartitionBatch>):
       const message: Message = {
         topic,
         partition: part.partition,
-        value: typeof r.value === "string" ? arena.bytes(r.value) : r.value,
+        // A tombstone's null value is written as Kafka's null (length -1) by the record writer.
+        value: (typeof r.value === "string" ? arena.bytes(r.value) : r.value) as Buffer,
       }
       if (r.key !== null) message.key = arena.bytes(r.key)
       if (r.timestamp !== undefined) message.timestamp = BigInt(r.timestamp)

@@ -8,7 +8,8 @@ import type { KafkaError } from "../KafkaError.js"
 /** A record to send. `timestamp` is epoch milliseconds as a decimal string. */
 export interface ProducerRecord {
   readonly key: string | null
-  readonly value: string | Buffer
+  /** null: a tombstone (a delete on a compacted topic). */
+  readonly value: string | Buffer | null
   readonly headers?: Readonly<Record<string, string>>
   readonly timestamp?: string
 }
