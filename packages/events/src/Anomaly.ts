@@ -2,13 +2,15 @@
  * Labelled anomaly episodes, for alerting tests: `KIND@START+DURATION`, START an offset from the
  * stream's first event time. `bot-surge`: one customer views products at 20x the stream's rate;
  * `price-glitch`: purchases at 1/100 of the unit price; `checkout-outage`: no purchases, carts still
- * happen. Records an anomaly produces carry the header `anomaly: KIND`.
+ * happen; `orphan-events`: one extra view per ten events, by a customer or of a product deleted so
+ * far, in a session of its own (needs changing reference data with deletes). Records an anomaly
+ * produces carry the header `anomaly: KIND`.
  */
 
 import { Values } from "@customer-events/values"
 import { Result } from "effect"
 
-export const kinds = ["bot-surge", "price-glitch", "checkout-outage"] as const
+export const kinds = ["bot-surge", "price-glitch", "checkout-outage", "orphan-events"] as const
 export type Kind = (typeof kinds)[number]
 
 export const headerName = "anomaly"

@@ -61,7 +61,7 @@ const catalogSeed = 0x5eed_ca7a
 const productId = (index: number): string => `prod-${String(index + 1).padStart(5, "0")}`
 
 /** Prices end in .99 or .49, as shop prices do; always 2 decimals and > 0. */
-const shopPrice = (raw: number, rng: Prng): number => {
+export const shopPrice = (raw: number, rng: Prng): number => {
   const whole = Math.max(0, Math.floor(raw))
   return whole + (rng.next() < 0.75 ? 0.99 : 0.49)
 }

@@ -8,18 +8,20 @@ import { Effect, Random } from "effect"
 import type { Episode } from "./Anomaly.js"
 import { type Catalog, defaultCustomers, defaultProducts, makeCatalog } from "./Catalog.js"
 import type { EventType } from "./CustomerEvent.js"
+import * as EntityChanges from "./EntityChanges.js"
 import type { EventClock } from "./EventClock.js"
 import * as EventClocks from "./EventClock.js"
 import { Anomalies, type EpisodeReport } from "./internal/anomalies.js"
 import { withDeviceTypes } from "./internal/deviceTypes.js"
 import { Disorder, type Lateness } from "./internal/disorder.js"
+import { EntityChanges as Changes } from "./internal/entityChanges.js"
 import { independentEvents } from "./internal/independentEvents.js"
 import { makeIsoFormatter, Prng } from "./internal/Prng.js"
 import { RateCurve } from "./internal/rateCurve.js"
 import { Shop } from "./internal/Shop.js"
 import { seedWords } from "./internal/seedWords.js"
 import { SessionEvents } from "./internal/sessionEvents.js"
-import { type Batch, type Source, takeAltered, takeInOrder } from "./internal/take.js"
+import { type Batch, type Source, takeAltered, takeInOrder, takeWithChanges } from "./internal/take.js"
 import { defaultPacing, drawPauseMs, type Pacing } from "./Pacing.js"
 import type { TrafficProfile } from "./TrafficProfile.js"
 
@@ -57,6 +59,8 @@ export interface Options {
   readonly anomalies?: ReadonlyArray<Episode>
   /** Schema version 2: each event carries its session's deviceType (nothing else changes). */
   readonly deviceTypes?: boolean
+  /** Reference data that changes over event time (rates per entity per day); none by default. */
+  readonly entityChanges?: EntityChanges.Rates
 }
 
 export type { Batch } from "./internal/take.js"
@@ -73,6 +77,8 @@ export interface EventGenerator {
   readonly take: (maxEvents: number, withinMs: number) => Batch
   /** The anomaly episodes so far: their event-time ranges and how many events each produced. */
   readonly episodes: () => ReadonlyArray<EpisodeReport>
+  /** With changing reference data: the changes so far, by kind. */
+  readonly changes: () => EntityChanges.Counts | undefined
 }
 
 /**
@@ -113,6 +119,16 @@ const pauseDrawer = (rng: Prng, pacing: Pacing, options: Options): ((nowMs: numb
   return (nowMs, u) => curve.pauseAfter(nowMs, u)
 }
 
+/** Late events and duplicates, from their own PRNG, when asked for. */
+const disorderOf = (rng: Prng, options: Options): Disorder | undefined =>
+  options.late === undefined && (options.duplicateRate ?? 0) === 0
+    ? undefined
+    : new Disorder(
+        new Prng(rng.nextU32(), rng.nextU32(), rng.nextU32(), rng.nextU32()),
+        options.late,
+        options.duplicateRate ?? 0,
+      )
+
 /** Builds the synchronous core from an explicit PRNG (`make` draws its seed words from Effect's Random). */
 const makeWithPrng = (rng: Prng, options: Options = {}): EventGenerator => {
   const mode = options.mode ?? "sessions"
@@ -139,15 +155,9 @@ const makeWithPrng = (rng: Prng, options: Options = {}): EventGenerator => {
 
   const drawPause = pauseDrawer(rng, pacing, options)
 
-  const disorder =
-    options.late === undefined && (options.duplicateRate ?? 0) === 0
-      ? undefined
-      : new Disorder(
-          new Prng(rng.nextU32(), rng.nextU32(), rng.nextU32(), rng.nextU32()),
-          options.late,
-          options.duplicateRate ?? 0,
-        )
+  const disorder = disorderOf(rng, options)
 
+  const changes = changesOf(rng, options, shop)
   const anomalies =
     (options.anomalies ?? []).length === 0
       ? undefined
@@ -156,9 +166,17 @@ const makeWithPrng = (rng: Prng, options: Options = {}): EventGenerator => {
           new Prng(rng.nextU32(), rng.nextU32(), rng.nextU32(), rng.nextU32()),
           shop,
           conditions,
+          changes,
         )
 
-  const source: Source = { nextEvent, iso, clock, drawPause, rng }
+  const source: Source = {
+    nextEvent,
+    iso,
+    clock,
+    drawPause,
+    rng,
+    ...(changes === undefined ? {} : { changes }),
+  }
   const take = taker(source, disorder, anomalies, options.deviceTypes === true)
 
   return {
@@ -167,7 +185,26 @@ const makeWithPrng = (rng: Prng, options: Options = {}): EventGenerator => {
     next: (n) => take(n, Number.POSITIVE_INFINITY),
     take,
     episodes: () => anomalies?.report(iso) ?? [],
+    changes: () => (changes === undefined ? undefined : { ...changes.counts }),
   }
+}
+
+/**
+ * Changing reference data, drawn from its own PRNG (seeded from the generator's; nothing is drawn
+ * without changes, so such a stream is as it always was); the shop stops drawing what is deleted.
+ */
+const changesOf = (rng: Prng, options: Options, shop: Shop): Changes | undefined => {
+  if (!EntityChanges.isOn(options.entityChanges)) return undefined
+  const instance = options.instance ?? { index: 1, of: 1 }
+  const changes = new Changes(
+    new Prng(rng.nextU32(), rng.nextU32(), rng.nextU32(), rng.nextU32()),
+    options.entityChanges,
+    shop.catalog,
+    { size: options.customers ?? defaultCustomers, instance: instance.index, of: instance.of },
+    options.late?.maxMs ?? 0,
+  )
+  shop.gone = changes
+  return changes
 }
 
 /** How batches are taken: in order, or altered (disorder, anomalies); with deviceTypes for version 2. */
@@ -177,10 +214,14 @@ const taker = (
   anomalies: Anomalies | undefined,
   deviceTypes: boolean,
 ) => {
+  const altered = disorder !== undefined || anomalies !== undefined
+  const changes = source.changes
   const take = (maxEvents: number, withinMs: number): Batch =>
-    disorder === undefined && anomalies === undefined
-      ? takeInOrder(source, maxEvents, withinMs)
-      : takeAltered(source, disorder, anomalies, maxEvents, withinMs)
+    altered
+      ? takeAltered(source, disorder, anomalies, maxEvents, withinMs)
+      : changes === undefined
+        ? takeInOrder(source, maxEvents, withinMs)
+        : takeWithChanges(source, changes, maxEvents, withinMs)
   return deviceTypes
     ? (maxEvents: number, withinMs: number) => withDeviceTypes(take(maxEvents, withinMs))
     : take

@@ -31,6 +31,14 @@ export const TruthWindow = Schema.Struct({
   revenue: Schema.Record(CategorySchema, Money),
   customers: Count,
   duplicates: Count,
+  changes: Schema.optionalKey(
+    Schema.Struct({
+      priceChanges: Count,
+      customerUpdates: Count,
+      productDeletes: Count,
+      customerDeletes: Count,
+    }).annotate({ description: "With changing reference data: the changes in the window, by kind." }),
+  ),
 }).annotate({
   identifier: "TruthWindow",
   title: "Ground truth of one window",
@@ -54,6 +62,10 @@ export class Tally {
   readonly revenueCents = zeros(categories)
   readonly customers = new Set<string>()
   duplicates = 0
+  /** With changing reference data: the window's changes by kind (a truth line has them then). */
+  changes:
+    | Record<"priceChanges" | "customerUpdates" | "productDeletes" | "customerDeletes", number>
+    | undefined
 
   /** Counts a distinct event; `category` is the purchased product's (purchases only). */
   add(event: CustomerEvent, categoryOf: (productId: string) => Category | undefined): void {
@@ -77,6 +89,7 @@ export class Tally {
       revenue,
       customers: this.customers.size,
       duplicates: this.duplicates,
+      ...(this.changes === undefined ? {} : { changes: { ...this.changes } }),
     }
   }
 }
@@ -127,12 +140,18 @@ export const combine = (files: ReadonlyArray<ReadonlyArray<TruthWindow>>): Array
       revenue: sum(known.revenue, window.revenue, true),
       customers: known.customers + window.customers,
       duplicates: known.duplicates + window.duplicates,
+      ...(known.changes === undefined || window.changes === undefined
+        ? {}
+        : { changes: sum(known.changes, window.changes) }),
     })
   }
   return [...byStart.values()].sort((a, b) => (a.windowStart < b.windowStart ? -1 : 1))
 }
 
-/** Every figure of a window, by name (events.purchase, revenue.books, customers, ...). */
+/**
+ * Every figure of a window, by name (events.purchase, revenue.books, customers, ...): those a reader
+ * of the event topic can check (a window's changes are in the reference topics).
+ */
 const figures = (w: TruthWindow): Array<readonly [string, number]> => [
   ...eventTypes.map((t: EventType) => [`events.${t}`, w.events[t]] as const),
   ...categories.map((c) => [`purchases.${c}`, w.purchases[c]] as const),

@@ -2,6 +2,7 @@
 export * as Anomaly from "./Anomaly.js"
 export * as Catalog from "./Catalog.js"
 export * as CustomerEvent from "./CustomerEvent.js"
+export * as EntityChanges from "./EntityChanges.js"
 export * as EntityFormat from "./EntityFormat.js"
 export * as EventClock from "./EventClock.js"
 export * as EventFormat from "./EventFormat.js"

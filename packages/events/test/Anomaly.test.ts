@@ -84,7 +84,7 @@ describe("anomaly episodes", () => {
     const error = (text: string) => Result.flip(Anomaly.parse(text)).pipe(Result.getOrThrow)
     expect(error("outage")).toStartWith("expected KIND@START+DURATION")
     expect(error("flood@1m+1m")).toBe(
-      'expected a kind among bot-surge, price-glitch, checkout-outage, got "flood"',
+      'expected a kind among bot-surge, price-glitch, checkout-outage, orphan-events, got "flood"',
     )
     expect(error("bot-surge@soon+1m")).toStartWith("expected durations such as 30m+10m")
   })

@@ -272,5 +272,6 @@ export const readAllWithJava = async (
     })
 }
 export * from "./readTopic.js"
+export * from "./referenceReplay.js"
 export * from "./registry.js"
 export * from "./truth.js"

@@ -15,6 +15,17 @@ export interface CustomerShare {
   readonly of: number
 }
 
+/** What is deleted (EntityChanges): never drawn again. */
+export interface Gone {
+  readonly productGone: (id: string) => boolean
+  readonly customerGone: (id: string) => boolean
+  /** How many deletes so far: what was checked at that count needs no checking again. */
+  readonly deletes: number
+}
+
+/** Draws before a walk to the next product or customer still there (deletes stop at half of them). */
+const redraws = 64
+
 /** Customer ids made in advance up to this many (about 5 MB); a bigger pool makes each id on its draw. */
 const heldCustomerIds = 100_000
 
@@ -24,6 +35,8 @@ export class Shop {
   private readonly owned: number
   /** The owned customers' ids, made once when there are few enough (an id per draw costs a string). */
   private readonly ids: ReadonlyArray<string> | undefined
+  /** With changing reference data: what is deleted, never drawn. */
+  gone: Gone | undefined
 
   constructor(
     private readonly rng: Prng,
@@ -43,14 +56,34 @@ export class Shop {
 
   /** A product, by popularity (drawn from `rng`: the shop's own by default). */
   product(rng: Prng = this.rng): Product {
+    const drawn = this.drawProduct(rng)
+    return this.gone?.productGone(drawn.id) === true ? this.productThere(rng, drawn) : drawn
+  }
+
+  private drawProduct(rng: Prng): Product {
     if (this.zipf === undefined)
       return this.catalog.popular[pickCumulative(rng, this.catalog.cumulativePopularity)]!
     return this.catalog.at(this.zipf.sample(rng) - 1)
   }
 
-  /** A customer of this instance's share, uniformly. */
+  /** Draws again until a product is still there, then walks from the last one drawn. */
+  private productThere(rng: Prng, drawn: Product): Product {
+    let p = drawn
+    for (let i = 0; i < redraws && this.gone!.productGone(p.id); i++) p = this.drawProduct(rng)
+    while (this.gone!.productGone(p.id)) p = this.catalog.at((p.index + 1) % this.catalog.size)
+    return p
+  }
+
+  /** A customer of this instance's share, uniformly (one still there). */
   customer(rng: Prng = this.rng): string {
-    const k = rng.int(this.owned)
+    let id = this.customerAt(rng.int(this.owned))
+    if (this.gone === undefined) return id
+    for (let i = 0; i < redraws && this.gone.customerGone(id); i++) id = this.customerAt(rng.int(this.owned))
+    for (let k = 0; this.gone.customerGone(id); k++) id = this.customerAt(k)
+    return id
+  }
+
+  private customerAt(k: number): string {
     return this.ids === undefined ? this.idOf(k) : this.ids[k]!
   }
 
@@ -62,8 +95,11 @@ export class Shop {
         sameCategory.length > 1 && this.rng.next() < 0.7
           ? sameCategory[Math.floor(sameCategory.length * this.rng.next() ** 2)]!
           : this.product()
-      if (candidate.id !== viewed.id) return candidate
+      if (candidate.id !== viewed.id && this.gone?.productGone(candidate.id) !== true) return candidate
     }
-    return this.catalog.at((viewed.index + 1) % this.catalog.size)
+    let next = this.catalog.at((viewed.index + 1) % this.catalog.size)
+    while (this.gone?.productGone(next.id) === true)
+      next = this.catalog.at((next.index + 1) % this.catalog.size)
+    return next
   }
 }

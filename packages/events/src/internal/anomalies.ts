@@ -5,12 +5,15 @@
  */
 import type { Episode, Kind } from "../Anomaly.js"
 import type { CustomerEvent, ProductView } from "../CustomerEvent.js"
+import type { EntityChanges } from "./entityChanges.js"
 import { productView } from "./events.js"
 import { type Prng, shortId, uuidV4 } from "./Prng.js"
 import type { Shop } from "./Shop.js"
 
 /** Bot views per event of the stream while a bot surge lasts: 20x its rate. */
 const botFactor = 20
+/** During orphan-events: one view of a deleted entity per ten events of the stream. */
+const orphanShare = 0.1
 
 export interface EpisodeReport {
   readonly kind: Kind
@@ -39,6 +42,8 @@ export class Anomalies {
     private readonly rng: Prng,
     private readonly shop: Shop,
     readonly conditions: Conditions,
+    /** What is deleted so far, for orphan-events. */
+    private readonly changes?: EntityChanges,
   ) {}
 
   /** Places the episodes from the first event time on; then sets the conditions for an event at ms. */
@@ -68,38 +73,67 @@ export class Anomalies {
     return { event: { ...event, metadata: { ...event.metadata, totalAmount } }, kind: "price-glitch" }
   }
 
-  /** The bot's views waiting to go out after an event, and the pause that follows the last one. */
-  private queue: Array<ProductView> = []
+  /** The views waiting to go out after an event (a bot's, orphans), and the pause after the last one. */
+  private queue: Array<{ readonly view: ProductView; readonly kind: Kind }> = []
   private pauseAfterQueue = 0
 
-  /** While a bot surge lasts, queues the bot's views after an event at ms; true when it did. */
-  queueBotViews(ms: number, timestamp: string, pause: number): boolean {
+  /**
+   * While a bot surge lasts, queues the bot's views after an event at ms; during orphan-events, now
+   * and then a view in a session of its own by a deleted customer or of a deleted product (so no
+   * session of the stream is changed). True when views follow the event.
+   */
+  queueViews(ms: number, timestamp: string, pause: number): boolean {
     const surge = this.active("bot-surge", ms)
-    if (surge === undefined) return false
-    this.bot ??= { customerId: this.shop.customer(this.rng), sessionId: `sess-${shortId(this.rng)}` }
-    for (let i = 0; i < botFactor; i++)
-      this.queue.push(
-        productView(
-          { eventId: uuidV4(this.rng), ...this.bot, timestamp },
-          this.shop.product(this.rng),
-          "direct",
-        ),
-      )
-    surge.events += botFactor
+    if (surge !== undefined) {
+      // A bot whose customer is deleted comes back as another one.
+      if (this.bot === undefined || this.changes?.customerGone(this.bot.customerId) === true)
+        this.bot = { customerId: this.shop.customer(this.rng), sessionId: `sess-${shortId(this.rng)}` }
+      for (let i = 0; i < botFactor; i++)
+        this.queue.push({
+          view: productView(
+            { eventId: uuidV4(this.rng), ...this.bot, timestamp },
+            this.shop.product(this.rng),
+            "direct",
+          ),
+          kind: "bot-surge",
+        })
+      surge.events += botFactor
+    }
+    const orphan = this.orphanView(ms, timestamp)
+    if (orphan !== undefined) this.queue.push({ view: orphan, kind: "orphan-events" })
+    if (this.queue.length === 0) return false
     this.pauseAfterQueue = pause
     return true
   }
 
-  /** The event time of the bot views still queued (they all share one). */
-  earliestQueuedMs(): number | undefined {
-    return this.queue.length === 0 ? undefined : Date.parse(this.queue[0]!.timestamp)
+  private orphanView(ms: number, timestamp: string): ProductView | undefined {
+    const episode = this.active("orphan-events", ms)
+    if (episode === undefined || this.changes === undefined || this.rng.next() >= orphanShare)
+      return undefined
+    const { goneCustomers: customers, goneProducts: products } = this.changes
+    if (customers.length + products.length === 0) return undefined
+    episode.events++
+    const context = { eventId: uuidV4(this.rng), sessionId: `sess-${shortId(this.rng)}`, timestamp }
+    const i = this.rng.int(customers.length + products.length)
+    if (i < customers.length)
+      return productView({ ...context, customerId: customers[i]! }, this.shop.product(this.rng), "direct")
+    return productView(
+      { ...context, customerId: this.shop.customer(this.rng) },
+      products[i - customers.length]!,
+      "direct",
+    )
   }
 
-  /** The next queued bot view, with its pause (the event's pause comes after the last one). */
-  nextQueued(): { readonly view: ProductView; readonly pause: number } | undefined {
-    const view = this.queue.shift()
-    if (view === undefined) return undefined
-    return { view, pause: this.queue.length === 0 ? this.pauseAfterQueue : 0 }
+  /** The event time of the views still queued (they all share one). */
+  earliestQueuedMs(): number | undefined {
+    return this.queue.length === 0 ? undefined : Date.parse(this.queue[0]!.view.timestamp)
+  }
+
+  /** The next queued view, its label and its pause (the event's pause comes after the last one). */
+  nextQueued(): { readonly view: ProductView; readonly kind: Kind; readonly pause: number } | undefined {
+    const next = this.queue.shift()
+    if (next === undefined) return undefined
+    return { ...next, pause: this.queue.length === 0 ? this.pauseAfterQueue : 0 }
   }
 
   report(iso: (ms: number) => string): Array<EpisodeReport> {

@@ -32,6 +32,8 @@ interface Session {
   checkout: number
   paymentMethod: PaymentMethod
   viewsLeft: number
+  /** With changing reference data: the deletes so far when the session was last found clear of them. */
+  checkedAt: number
 }
 
 export class SessionEvents {
@@ -67,7 +69,21 @@ export class SessionEvents {
       checkout: -1,
       paymentMethod: paymentMethod(this.rng),
       viewsLeft: 0,
+      checkedAt: this.shop.gone?.deletes ?? 0,
     }
+  }
+
+  /** With changing reference data: a session whose customer or products are deleted ends. */
+  private namesGone(s: Session): boolean {
+    const gone = this.shop.gone!
+    // Nothing deleted since the last look: the session is still clear (most steps stop here).
+    if (s.checkedAt === gone.deletes) return false
+    s.checkedAt = gone.deletes
+    if (gone.customerGone(s.customerId)) return true
+    if (s.viewed !== undefined && gone.productGone(s.viewed.id)) return true
+    if (s.pendingRecommendation !== undefined && gone.productGone(s.pendingRecommendation.id)) return true
+    for (const line of s.cart) if (gone.productGone(line.product.id)) return true
+    return false
   }
 
   /** A session's next event context: the event id is drawn here. */
@@ -83,6 +99,7 @@ export class SessionEvents {
 
   /** One step of a session's walk: its next event, or undefined when the session is over. */
   private step(s: Session, timestamp: string): CustomerEvent | undefined {
+    if (this.shop.gone !== undefined && this.namesGone(s)) return undefined
     if (s.checkout >= 0) {
       const line = s.cart[s.checkout++]
       return line && purchase(this.context(s, timestamp), line.product, line.quantity, s.paymentMethod)

@@ -4,9 +4,11 @@
  */
 import type { Kind } from "../Anomaly.js"
 import type { CustomerEvent } from "../CustomerEvent.js"
+import type { Change } from "../EntityChanges.js"
 import type { EventClock } from "../EventClock.js"
 import type { Anomalies } from "./anomalies.js"
 import type { Disorder } from "./disorder.js"
+import type { EntityChanges } from "./entityChanges.js"
 import type { Prng } from "./Prng.js"
 
 /** A batch of events, each with the pause (ms) to wait after it, before the next event. */
@@ -26,6 +28,11 @@ export interface Batch {
   readonly watermarkMs: number
   /** With duplicates: the events of this batch that are sent more than once (originals and copies). */
   readonly repeated?: ReadonlySet<CustomerEvent>
+  /**
+   * With changing reference data: the changes up to the next event's time, in time order (none
+   * later than the watermark can come in a later batch).
+   */
+  readonly changes?: ReadonlyArray<Change>
 }
 
 /** What taking a batch needs from the generator. */
@@ -35,6 +42,8 @@ export interface Source {
   readonly clock: EventClock
   readonly drawPause: (nowMs: number, u: number) => number
   readonly rng: Prng
+  /** Changing reference data: applied up to each event's emission; purchases priced at their time. */
+  readonly changes?: EntityChanges
 }
 
 /** The events due within `withinMs` of the first, at most `maxEvents`, in order: the hot path. */
@@ -50,6 +59,33 @@ export const takeInOrder = (s: Source, maxEvents: number, withinMs: number): Bat
     spanMs += pause
   } while (events.length < maxEvents && spanMs <= withinMs)
   return { events, pausesMs: pauses, spanMs, late: 0, duplicates: 0, watermarkMs: s.clock.now() }
+}
+
+/**
+ * As `takeInOrder`, with changing reference data and nothing else altered: the changes up to each
+ * event applied first, purchases priced at their time (the same draws as `takeAltered` would make).
+ */
+export const takeWithChanges = (
+  s: Source,
+  changes: EntityChanges,
+  maxEvents: number,
+  withinMs: number,
+): Batch => {
+  const events: Array<CustomerEvent> = []
+  const pauses: Array<number> = []
+  let spanMs = 0
+  do {
+    const now = s.clock.now()
+    changes.advanceTo(now)
+    events.push(changes.priced(s.nextEvent(s.iso(now)), now))
+    const pause = s.drawPause(now, s.rng.next())
+    pauses.push(pause)
+    s.clock.advance(pause)
+    spanMs += pause
+  } while (events.length < maxEvents && spanMs <= withinMs)
+  const watermarkMs = s.clock.now()
+  changes.advanceTo(watermarkMs)
+  return { events, pausesMs: pauses, spanMs, late: 0, duplicates: 0, watermarkMs, changes: changes.drain() }
 }
 
 /** The earliest event time still to come: a late event, a duplicate waiting, a queued bot view. */
@@ -82,7 +118,7 @@ export const takeAltered = (
     const queued = a?.nextQueued()
     if (queued !== undefined) {
       events.push(queued.view)
-      labels.push("bot-surge")
+      labels.push(queued.kind)
       pauses.push(queued.pause)
       spanMs += queued.pause
       continue
@@ -97,27 +133,29 @@ export const takeAltered = (
       continue
     }
     const now = s.clock.now()
+    s.changes?.advanceTo(now)
     a?.at(now)
     const at = d === undefined ? now : d.eventTime(now)
     if (at < now) late++
     const timestamp = s.iso(Math.floor(at))
-    const altered =
-      a === undefined
-        ? { event: s.nextEvent(timestamp), kind: undefined }
-        : a.apply(s.nextEvent(timestamp), now)
+    const drawn = s.nextEvent(timestamp)
+    const event = s.changes === undefined ? drawn : s.changes.priced(drawn, Math.floor(at))
+    const altered = a === undefined ? { event, kind: undefined } : a.apply(event, now)
     if (d?.emitted(altered.event, altered.kind) === true) repeated.add(altered.event)
     events.push(altered.event)
     labels.push(altered.kind)
     const pause = s.drawPause(now, s.rng.next())
-    // The bot's views go out right after the event, at its emission time: the pause comes after them.
-    const botsFollow = a?.queueBotViews(now, s.iso(now), pause) === true
+    // Queued views go out right after the event, at its emission time: the pause comes after them.
+    const botsFollow = a?.queueViews(now, s.iso(now), pause) === true
     pauses.push(botsFollow ? 0 : pause)
     s.clock.advance(pause)
     if (!botsFollow) spanMs += pause
   } while (events.length < maxEvents && spanMs <= withinMs)
+  s.changes?.advanceTo(s.clock.now())
   const batch = { events, pausesMs: pauses, spanMs, late, duplicates, watermarkMs: watermark(s, d, a) }
   return {
     ...batch,
+    ...(s.changes === undefined ? {} : { changes: s.changes.drain() }),
     ...(a === undefined ? {} : { anomalies: labels }),
     ...(repeated.size === 0 ? {} : { repeated }),
   }
