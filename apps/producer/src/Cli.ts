@@ -4,10 +4,18 @@
  */
 
 import { FlagSpec, Flags, LogFlags, type Logging } from "@customer-events/cli"
-import { Anomaly, EventFormat, EventGenerator, Pacing, type TrafficProfile } from "@customer-events/events"
+import {
+  Anomaly,
+  type EntityChanges,
+  EventFormat,
+  EventGenerator,
+  Pacing,
+  type TrafficProfile,
+} from "@customer-events/events"
 import { KafkaSettings } from "@customer-events/kafka"
 import { Values } from "@customer-events/values"
 import type { LogLevel } from "effect"
+import { entityChangesOf } from "./EntityChangeFlags.js"
 import * as EventPrinter from "./EventPrinter.js"
 import { producerFlags } from "./ProducerFlags.js"
 import * as RunExtras from "./RunExtras.js"
@@ -64,6 +72,8 @@ export interface RunOptions {
   readonly metrics: { readonly host: string; readonly port: number; readonly lingerMs: number } | undefined
   /** --reference-topics: where the catalog and the customer pool are written before the first event. */
   readonly referenceTopics: { readonly products: string; readonly customers: string } | undefined
+  /** --entity-changes, --price-changes, ...: the reference data changes over event time. */
+  readonly entityChanges: EntityChanges.Rates | undefined
   /** --transaction-size, --transaction-interval, --abort-rate: used with a transactional id. */
   readonly transactions: Transactions.TransactionOptions
 }
@@ -183,6 +193,8 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
   const customers = parseWhole("--customers", v.customers ?? defaultOf("customers"), 1, 1_000_000_000)
   const instance = instanceOf(v.instance, customers)
   const pacing = pacingOf(v.rate, v.interval)
+  const referenceTopics = referenceTopicsOf(v, topic)
+  const anomalies = (v.anomaly ?? []).map((text) => Flags.value("--anomaly", text, Anomaly.parse))
 
   return {
     _tag: "Run",
@@ -198,7 +210,7 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
       late: lateOf(v["late-rate"], v["late-by"]),
       duplicateRate:
         v["duplicate-rate"] === undefined ? 0 : fraction("--duplicate-rate", v["duplicate-rate"]),
-      anomalies: (v.anomaly ?? []).map((text) => Flags.value("--anomaly", text, Anomaly.parse)),
+      anomalies,
       count: v.count === undefined ? undefined : shareOfCount(parseWhole("--count", v.count, 1), instance),
       durationMs: v.duration === undefined ? undefined : parseDurationMs("--duration", v.duration),
       seed: v.seed === undefined ? undefined : Flags.value("--seed", v.seed, Values.nonEmpty),
@@ -214,7 +226,8 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
       progress: v["no-progress"] !== true,
       print: parsePrint(v.print, v["dry-run"] === true),
       truth: truthOf(v.truth, v["truth-window"]),
-      referenceTopics: referenceTopicsOf(v, topic),
+      referenceTopics,
+      entityChanges: entityChangesOf(v, referenceTopics !== undefined, anomalies),
       instance,
       workers: workersOf(v.workers, v),
       metrics: metricsOf(v),

@@ -96,6 +96,14 @@ export const printSummary = (summary: Summary, dryRun: boolean) => {
     lines.push(
       `  anomaly ${episode.kind}: ${episode.start} .. ${episode.end}, ${formatCount(episode.events)} events`,
     )
+  const changes = summary.referenceChanges
+  if (changes !== undefined)
+    lines.push(
+      `  reference changes: ${formatCount(changes.priceChanges)} price changes, ` +
+        `${formatCount(changes.customerUpdates)} customer updates, ${formatCount(changes.productDeletes)} ` +
+        `product deletes, ${formatCount(changes.customerDeletes)} customer deletes (` +
+        `${formatCount(changes.written)} written, ${formatCount(changes.failed)} failed)`,
+    )
   if (summary.error !== undefined) lines.push(`  error: ${summary.error}`)
   for (const l of lines) Terminal.writeLine(l)
 }

@@ -114,7 +114,9 @@ export const producerFlags = {
     help:
       "a labelled episode (repeatable), START from the first event time:\nbot-surge (one " +
       "customer views at 20x the rate), price-glitch (purchases\nat 1/100 of the price), checkout-outage " +
-      "(no purchases); e.g. checkout-outage@30m+10m",
+      "(no purchases), orphan-events\n(an extra view per ten events by a deleted customer or of a " +
+      "deleted product);\n" +
+      "e.g. checkout-outage@30m+10m",
   },
   count: { value: "N", section: "pace", help: "stop after N events" },
   duration: {
@@ -206,6 +208,34 @@ export const producerFlags = {
     help:
       "first write the catalog and the customer pool to compacted topics\nTOPIC-products and " +
       "TOPIC-customers (key = id, value = JSON)",
+    parentOnly: true,
+  },
+  "entity-changes": {
+    value: "realistic",
+    section: "output",
+    help:
+      "with --reference-topics: the reference data changes while events stream\n(rates below: " +
+      "0.1 price changes, 0.01 customer updates, 0.002 product\nand 0.001 customer deletes " +
+      "per entity per day)",
+    parentOnly: true,
+  },
+  "price-changes": {
+    value: "R",
+    section: "output",
+    help: "price changes per product per day",
+    parentOnly: true,
+  },
+  "customer-updates": {
+    value: "R",
+    section: "output",
+    help: "tier or region changes per customer per day",
+    parentOnly: true,
+  },
+  "product-deletes": { value: "R", section: "output", help: "deletes per product per day", parentOnly: true },
+  "customer-deletes": {
+    value: "R",
+    section: "output",
+    help: "deletes per customer per day",
     parentOnly: true,
   },
   "products-topic": {

@@ -13,6 +13,7 @@ import * as DeliveryTarget from "./DeliveryTarget.js"
 import * as EventPrinter from "./EventPrinter.js"
 import * as Output from "./Output.js"
 import * as RecordValues from "./RecordValues.js"
+import * as ReferenceChanges from "./ReferenceChanges.js"
 import * as ReferenceTopics from "./ReferenceTopics.js"
 import * as Run from "./Run.js"
 import type { RunControl } from "./RunControl.js"
@@ -87,6 +88,12 @@ const idempotenceRefused = <E>(error: E, topic: string) =>
 const kafkaTarget = (options: Cli.RunOptions, catalog: Catalog.Catalog, seed: string) =>
   Effect.gen(function* () {
     const { producer, values } = yield* connect(options)
+    if (options.entityChanges !== undefined && producer.config.transactionalId !== undefined)
+      return yield* new Flags.UsageError({
+        flag: "--transactional-id",
+        reason:
+          "changing reference data is written outside transactions: drop --entity-changes and the rates",
+      })
     if (options.referenceTopics !== undefined)
       yield* ReferenceTopics.write(
         producer,
@@ -94,12 +101,18 @@ const kafkaTarget = (options: Cli.RunOptions, catalog: Catalog.Catalog, seed: st
         catalog,
         options.customers,
         values.entities,
+        // No later than any event time, late events included: a temporal join finds every entity.
+        (options.startTime ?? Date.now()) - (options.late?.maxMs ?? 0),
       )
+    const changes =
+      options.entityChanges === undefined || options.referenceTopics === undefined
+        ? undefined
+        : yield* ReferenceChanges.start(producer, options.referenceTopics, values.entities)
     const target =
       producer.config.transactionalId === undefined
         ? DeliveryTarget.kafka(producer, options.topic)
         : Transactions.target(producer, options.topic, options.transactions, seed)
-    return { target, values: values.events }
+    return { target, values: values.events, changes }
   })
 
 /** --truth: the file is opened (emptied) before anything connects, so a bad path fails at once. */
@@ -108,7 +121,12 @@ const openTruth = (options: Cli.RunOptions, catalog: Catalog.Catalog) =>
     try: () =>
       options.truth === undefined
         ? undefined
-        : new TruthLog(options.truth.file, options.truth.windowMs, (id) => catalog.find(id)?.category),
+        : new TruthLog(
+            options.truth.file,
+            options.truth.windowMs,
+            (id) => catalog.find(id)?.category,
+            options.entityChanges !== undefined,
+          ),
     catch: (error) =>
       new Flags.UsageError({
         flag: "--truth",
@@ -154,6 +172,7 @@ const generatorOptions = (options: Cli.RunOptions): EventGenerator.Options => ({
   clock: options.startTime === undefined ? EventClock.wall() : EventClock.simulated(options.startTime),
   ...(options.instance === undefined ? {} : { instance: options.instance }),
   deviceTypes: options.schemaVersion === "2",
+  ...(options.entityChanges === undefined ? {} : { entityChanges: options.entityChanges }),
 })
 
 /** --metrics-port: the run's metrics published every second; the effect returned publishes the last. */
@@ -179,8 +198,8 @@ export const runStream = (options: Cli.RunOptions, hooks: Hooks) =>
     const generator = yield* EventGenerator.makeSeeded(seed, generatorOptions(options))
     const truth = yield* openTruth(options, generator.catalog)
     // A dry run writes NDJSON whatever the format: no registry is needed, the stream stays comparable.
-    const { target, values } = options.dryRun
-      ? { target: StdoutTarget.make(), values: undefined }
+    const { target, values, changes } = options.dryRun
+      ? { target: StdoutTarget.make(), values: undefined, changes: undefined }
       : yield* kafkaTarget(options, generator.catalog, seed)
     const deadLetters =
       options.deadLetterFile === undefined
@@ -217,7 +236,10 @@ export const runStream = (options: Cli.RunOptions, hooks: Hooks) =>
         ...(truth === undefined ? [] : [truth.consumer]),
         ...(hooks.answered === undefined ? [] : [hooks.answered]),
       ],
-      observers: truth === undefined ? [] : [truth.generated],
+      observers: [
+        ...(truth === undefined ? [] : [truth.generated]),
+        ...(changes === undefined ? [] : [changes.observe]),
+      ],
     })
     yield* Fiber.interrupt(progress)
     yield* publishLast
@@ -225,8 +247,9 @@ export const runStream = (options: Cli.RunOptions, hooks: Hooks) =>
       truth.finish()
       yield* Effect.logInfo(`truth: ${truth.windows} windows in ${truth.path}`)
     }
-    yield* hooks.ended(summary)
-    return summary
+    const ended = changes === undefined ? summary : { ...summary, referenceChanges: yield* changes.finish }
+    yield* hooks.ended(ended)
+    return ended
   })
 
 export const startLine = (options: Cli.RunOptions, target: DeliveryTarget.DeliveryTarget) =>

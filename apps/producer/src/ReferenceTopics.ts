@@ -14,7 +14,11 @@ export interface Topics {
   readonly customers: string
 }
 
-const compacted = { "cleanup.policy": "compact" } as const
+/**
+ * Compacted; a record stays uncompacted for 7 days at least, so that a replay sees each entity's
+ * history of a run (its changes) and not only its latest version.
+ */
+export const compacted = { "cleanup.policy": "compact", "min.compaction.lag.ms": "604800000" } as const
 
 /** Creates the missing ones compacted; an existing one must be compacted already. */
 export const ensure = (
@@ -55,6 +59,7 @@ interface EntityRecord {
   readonly key: string
   readonly value: string | Buffer
   readonly headers: Readonly<Record<string, string>>
+  readonly timestamp: string
 }
 
 const batchSize = 1000
@@ -65,6 +70,7 @@ function* records<A extends object>(
   entity: Reference.Entity,
   idOf: (a: A) => string,
   values: EventRecord.ValueEncoder | undefined,
+  timestamp: string,
 ): Generator<ReadonlyArray<EntityRecord>> {
   const headers = {
     "content-type": values?.contentType ?? EventFormat.contentTypes.json,
@@ -74,7 +80,12 @@ function* records<A extends object>(
   let batch: Array<A> = []
   const flush = () => {
     const bytes = values?.encode(batch)
-    const out = batch.map((a, i) => ({ key: idOf(a), value: bytes?.[i] ?? JSON.stringify(a), headers }))
+    const out = batch.map((a, i) => ({
+      key: idOf(a),
+      value: bytes?.[i] ?? JSON.stringify(a),
+      headers,
+      timestamp,
+    }))
     batch = []
     return out
   }
@@ -110,26 +121,31 @@ const writeAll = (
     ),
   )
 
-/** The whole catalog and customer pool, before the first event. */
+/**
+ * The whole catalog and customer pool, before the first event, stamped `validFromMs`: no later than
+ * the earliest event time (late events included), so that a temporal join finds every entity.
+ */
 export const write = (
   producer: KafkaProducer.Service,
   topics: Topics,
   catalog: Catalog.Catalog,
   customers: number,
   values: EntityValues = {},
+  validFromMs: number = Date.now(),
 ): Effect.Effect<void, Flags.UsageError> =>
   Effect.gen(function* () {
+    const stamp = String(Math.floor(validFromMs))
     const products = yield* writeAll(
       producer,
       topics.products,
       "--products-topic",
-      records(Reference.products(catalog), "product", (p) => p.productId, values.product),
+      records(Reference.products(catalog), "product", (p) => p.productId, values.product, stamp),
     )
     const written = yield* writeAll(
       producer,
       topics.customers,
       "--customers-topic",
-      records(Reference.customers(customers), "customer", (c) => c.customerId, values.customer),
+      records(Reference.customers(customers), "customer", (c) => c.customerId, values.customer, stamp),
     )
     yield* Effect.logInfo(
       `reference data: ${products} products in ${topics.products}, ${written} customers in ` +

@@ -6,7 +6,13 @@
  * long run can be checked while it runs; the end of the run writes the rest, Ctrl-C included.
  */
 import { closeSync, openSync, writeSync } from "node:fs"
-import { type CustomerEvent, type EventGenerator, type EventRecord, Truth } from "@customer-events/events"
+import {
+  type CustomerEvent,
+  EntityChanges,
+  type EventGenerator,
+  type EventRecord,
+  Truth,
+} from "@customer-events/events"
 import { Effect } from "effect"
 import type { Outcome } from "./DeliveryTarget.js"
 
@@ -32,6 +38,8 @@ export class TruthLog {
     readonly path: string,
     private readonly windowMs: number,
     private readonly categoryOf: (productId: string) => CustomerEvent.Category | undefined,
+    /** With changing reference data: each line counts its window's changes. */
+    private readonly changes = false,
   ) {
     this.fd = openSync(path, "w")
   }
@@ -43,6 +51,8 @@ export class TruthLog {
       window.pending++
       if (batch.repeated?.has(record.event) === true) window.repeated.add(record.event)
     }
+    // A batch's changes all lie after the previous batch's watermark: their windows are still open.
+    for (const change of batch.changes ?? []) this.windowAt(change.atMs).tally.changes![change.kind]++
     this.watermarkMs = batch.watermarkMs
     this.writeComplete(false)
   }
@@ -80,7 +90,7 @@ export class TruthLog {
     const index = Truth.windowIndex(ms, this.windowMs)
     let window = this.open.get(index)
     if (window === undefined) {
-      window = { tally: new Truth.Tally(), pending: 0, repeated: new Set(), delivered: new Set() }
+      window = { tally: this.tally(), pending: 0, repeated: new Set(), delivered: new Set() }
       this.open.set(index, window)
     }
     return window
@@ -95,12 +105,18 @@ export class TruthLog {
       for (const index of this.open.keys()) if (index < first) first = index
       const window = this.open.get(first)!
       if (!all && (window.pending > 0 || (first + 1) * this.windowMs > this.watermarkMs)) break
-      for (let i = this.next ?? first; i < first; i++) text += this.line(new Truth.Tally(), i)
+      for (let i = this.next ?? first; i < first; i++) text += this.line(this.tally(), i)
       text += this.line(window.tally, first)
       this.open.delete(first)
       this.next = first + 1
     }
     if (text !== "") writeSync(this.fd, text)
+  }
+
+  private tally(): Truth.Tally {
+    const tally = new Truth.Tally()
+    if (this.changes) tally.changes = EntityChanges.zeroCounts()
+    return tally
   }
 
   private line(tally: Truth.Tally, index: number): string {

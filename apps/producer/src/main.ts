@@ -28,7 +28,8 @@ const finish = (summary: Summary, options: Cli.RunOptions) => {
   if (options.summaryFile !== undefined)
     writeFileSync(options.summaryFile, `${JSON.stringify(summary, null, 2)}\n`)
   Output.printSummary(summary, options.dryRun)
-  return summary.stoppedBy === "forced" ? 130 : summary.failed > 0 ? 1 : 0
+  const failed = summary.failed + (summary.referenceChanges?.failed ?? 0)
+  return summary.stoppedBy === "forced" ? 130 : failed > 0 ? 1 : 0
 }
 
 const jsonSchemaOf = (entity: Cli.SchemaEntity, version: EventFormat.SchemaVersion) =>

@@ -286,6 +286,23 @@ describe("command line", () => {
       ["--reference-topics", "--customers-topic", "customer-events"],
       "error: --customers-topic: the event topic",
     ],
+    [
+      ["--price-changes", "1"],
+      "error: --price-changes: changes the reference topics: add --reference-topics",
+    ],
+    [
+      ["--reference-topics", "--customer-deletes", "-1"],
+      "error: --customer-deletes: expected changes per entity",
+    ],
+    [
+      ["--reference-topics", "--entity-changes", "wild"],
+      "error: --entity-changes: expected one of realistic",
+    ],
+    [["--anomaly", "orphan-events@1m+1m"], "error: --anomaly: orphan-events names deleted entities"],
+    [
+      ["--reference-topics", "--entity-changes", "realistic", "--workers", "2"],
+      "error: --entity-changes: is not offered with --workers or --instance",
+    ],
     [["schema", "--entity", "order"], "error: --entity: expected one of event, product, customer, truth"],
     [["--entity", "product"], "error: --entity: chooses what the schema command prints"],
     [["--workers", "2", "--dry-run"], "error: --workers: --dry-run writes one stream"],
