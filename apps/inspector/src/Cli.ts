@@ -23,6 +23,8 @@ export interface Options {
   /** --truth, repeatable: the producer's ground truth files, combined. */
   readonly truth: TruthCheck | undefined
   readonly mode: Mode
+  /** --reference-topics: where the producer wrote the products and customers. */
+  readonly referenceTopics: { readonly products: string; readonly customers: string } | undefined
   /** --isolation: read_committed (default) skips the records of aborted transactions. */
   readonly isolation: KafkaConsumer.Isolation
   readonly logFormat: Logging.LogFormat
@@ -59,7 +61,10 @@ const expectedOf = (path: string): Expected => {
     )
   // Absent from the summaries of earlier versions.
   const duplicatesPossible = typeof summary.duplicatesPossible === "number" ? summary.duplicatesPossible : 0
-  return { late, duplicatesInjected, duplicatesPossible, anomalies, ...transactionsOf(summary) }
+  const priceChanges = Number(
+    (summary.referenceChanges as { priceChanges?: number } | undefined)?.priceChanges ?? 0,
+  )
+  return { late, duplicatesInjected, duplicatesPossible, anomalies, priceChanges, ...transactionsOf(summary) }
 }
 
 /** A run in transactions (its summary counts some): its committed and aborted events. */
@@ -68,6 +73,22 @@ const transactionsOf = (summary: Record<string, unknown>): Pick<Expected, "trans
   const any = ended !== undefined && Object.values(ended).some((n) => n > 0)
   if (!any || typeof summary.delivered !== "number") return {}
   return { transactions: { committed: summary.delivered, aborted: Number(summary.aborted ?? 0) } }
+}
+
+/** `--reference-topics [--products-topic T] [--customers-topic T]`: the producer's names by default. */
+const referenceTopicsOf = (
+  v: { readonly [K in "reference-topics" | "products-topic" | "customers-topic"]?: string | boolean },
+  topic: string,
+): Options["referenceTopics"] => {
+  const named = (["products-topic", "customers-topic"] as const).find((f) => v[f] !== undefined)
+  if (v["reference-topics"] !== true) {
+    if (named !== undefined) Flags.fail(`--${named}`, "names a reference topic: add --reference-topics")
+    return undefined
+  }
+  return {
+    products: String(v["products-topic"] ?? `${topic}-products`),
+    customers: String(v["customers-topic"] ?? `${topic}-customers`),
+  }
 }
 
 export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | undefined>): Command => {
@@ -79,10 +100,12 @@ export const parse = (argv: ReadonlyArray<string>, env: Record<string, string | 
   if (v.follow && v["from-time"] !== undefined)
     Flags.fail("--from-time", "reads a bounded range: drop --follow")
   if (v.follow && v.truth !== undefined) Flags.fail("--truth", "compares a bounded read: drop --follow")
+  const topic = Flags.topic(v.topic, env, defaultOf("topic"))
   return {
     _tag: "Run",
     options: {
-      topic: Flags.topic(v.topic, env, defaultOf("topic")),
+      topic,
+      referenceTopics: referenceTopicsOf(v, topic),
       configFile: v.config,
       kafka: KafkaSettings.givenFlags(kafkaFlags, v),
       fromTime: v["from-time"] === undefined ? undefined : Flags.instant("--from-time", v["from-time"]),
@@ -127,7 +150,8 @@ Checks:
   Each record: the value decodes as an event; key = customerId; the headers event-type, event-id,
   content-type, schema-version agree with the event; the record timestamp = the event time.
   Each session (sessions mode): a purchase follows an addToCart of the same product and quantity;
-  time never goes backwards. Across the stream: one unit price per product; no duplicate eventId.
+  time never goes backwards. Across the stream: one unit price per product (with --reference-topics,
+  or a summary saying prices changed: the price valid at each purchase's time); no duplicate eventId.
 ${FlagSpec.helpLines(inspectorFlags, "checks")}
 
 Output:

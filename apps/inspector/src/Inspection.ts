@@ -7,8 +7,10 @@
 import { Anomaly, type CustomerEvent } from "@customer-events/events"
 import type { KafkaConsumer } from "@customer-events/kafka"
 import type { Expected, Finding, Mode, Report, ViolationKind } from "./InspectionReport.js"
+import { notesOf, priceChange, reportedViolations, unexpectedOf, zeroViolations } from "./InspectionRules.js"
 import { Lateness } from "./Lateness.js"
 import { checkRecord } from "./RecordCheck.js"
+import type { ReferenceCheck } from "./ReferenceCheck.js"
 import { TransactionCheck } from "./TransactionCheck.js"
 import type { TruthCheck } from "./TruthCheck.js"
 import type { ValueDecoder } from "./ValueDecoder.js"
@@ -36,50 +38,8 @@ export interface InspectionOptions {
   readonly decoder: ValueDecoder
   /** The isolation level the records were read with. */
   readonly isolation: KafkaConsumer.Isolation
-}
-
-/** What the report says of the checks that did not apply, and of what was expected. */
-const notesOf = (sessionChecks: boolean, checkCarts: boolean, expected: Expected | undefined) => [
-  ...(sessionChecks
-    ? []
-    : [
-        "independent mode: per-record checks, unit prices and duplicates only; session invariants " +
-          "do not apply",
-      ]),
-  ...(sessionChecks && !checkCarts
-    ? [
-        (expected?.transactions?.aborted ?? 0) > 0
-          ? "the run aborted transactions on purpose: purchases are not checked against carts"
-          : "read from a point in time: purchases are not checked against earlier carts",
-      ]
-    : []),
-  ...(expected === undefined
-    ? []
-    : [
-        `told the run injected ${expected.late} late events and ` +
-          `${expected.duplicatesInjected} duplicates: those are expected`,
-      ]),
-]
-
-/** Duplicates other than the injected ones, or injected ones missing; resent ones are allowed. */
-const unexpectedOf = (found: number, expected: Expected) => {
-  const injected = expected.duplicatesInjected
-  if (found < injected) return injected - found
-  return Math.max(0, found - injected - expected.duplicatesPossible)
-}
-
-/**
- * A product's unit price, remembered the first time; a later different one (by a cent or more) is a finding.
- */
-const priceChange = (known: Map<string, number>, productId: string, unitPrice: number) => {
-  const first = known.get(productId)
-  if (first === undefined) known.set(productId, unitPrice)
-  else if (Math.abs(first - unitPrice) >= 0.01)
-    return {
-      path: "metadata.totalAmount",
-      reason: `${productId} costs ${unitPrice.toFixed(2)} a unit here, ${first.toFixed(2)} earlier`,
-    }
-  return undefined
+  /** --reference-topics: the entities' histories, each event checked against them. */
+  readonly reference?: ReferenceCheck | undefined
 }
 
 export class Inspection {
@@ -93,11 +53,7 @@ export class Inspection {
     purchase: 0,
     recommendationClick: 0,
   }
-  private readonly violations: Record<ViolationKind, number> = {
-    purchaseWithoutAddToCart: 0,
-    inconsistentUnitPrice: 0,
-    timeBackwards: 0,
-  }
+  private readonly violations = zeroViolations()
   private readonly violationExamples: Array<Finding & { kind: ViolationKind }> = []
   private readonly sessions = new Map<string, SessionState>()
   private sessionsSeen = 0
@@ -112,17 +68,19 @@ export class Inspection {
 
   readonly topic: string
   readonly mode: Mode
-  /**
-   * Not when reading from a point in time: sessions cut by the start would show purchases without their
-   * carts.
-   */
+  /** Not when reading from a point in time: sessions cut by the start would lack their carts. */
   readonly checkCarts: boolean
   readonly expected: Expected | undefined
   readonly truth: TruthCheck | undefined
   readonly decoder: ValueDecoder
   readonly transactions: TransactionCheck
+  readonly reference: ReferenceCheck | undefined
+  /** Prices that change (the summary says so) are checked by time, against the reference topics. */
+  readonly onePricePerProduct: boolean
 
   constructor(options: InspectionOptions) {
+    this.reference = options.reference
+    this.onePricePerProduct = options.reference === undefined && (options.expected?.priceChanges ?? 0) === 0
     this.decoder = options.decoder
     this.topic = options.topic
     this.mode = options.mode
@@ -184,6 +142,9 @@ export class Inspection {
     // Labelled events, each once: a duplicate carries its original's label.
     if (anomaly !== undefined) this.anomalies[anomaly] = (this.anomalies[anomaly] ?? 0) + 1
     this.checkSession(event, at, anomaly)
+    const finding = this.reference?.check(event, anomaly, this.expected !== undefined)
+    if (finding !== undefined)
+      this.violation(finding.kind, { ...at, path: finding.path, reason: finding.reason })
   }
 
   private reject(finding: Finding) {
@@ -229,6 +190,7 @@ export class Inspection {
       })
     // A price glitch the run says it injected is the point of the episode, not a finding.
     if (anomaly === "price-glitch" && this.expected !== undefined) return
+    if (!this.onePricePerProduct) return
     const price = priceChange(this.unitPrices, event.productId, totalAmount / quantity)
     if (price !== undefined) this.violation("inconsistentUnitPrice", { ...at, ...price })
   }
@@ -240,13 +202,8 @@ export class Inspection {
     const mode = this.mode === "auto" ? detected : this.mode
     const sessionChecks = mode === "sessions"
     const notes = notesOf(sessionChecks, this.checkCarts, this.expected)
-    // Injected late events make sessions go back in time: that is the lateness asked for.
     const lateExpected = (this.expected?.late ?? 0) > 0
-    const violations = {
-      purchaseWithoutAddToCart: sessionChecks ? this.violations.purchaseWithoutAddToCart : 0,
-      inconsistentUnitPrice: this.violations.inconsistentUnitPrice,
-      timeBackwards: sessionChecks && !lateExpected ? this.violations.timeBackwards : 0,
-    }
+    const violations = reportedViolations(this.violations, { sessionChecks, lateExpected })
     const spanMs = this.first === "" ? 0 : Date.parse(this.last) - Date.parse(this.first)
     const unexpectedDuplicates =
       this.expected === undefined ? this.duplicates : unexpectedOf(this.duplicates, this.expected)
@@ -276,6 +233,7 @@ export class Inspection {
       ...(this.expected === undefined ? {} : { expected: this.expected }),
       ...(truth === undefined ? {} : { truth }),
       transactions,
+      ...(this.reference === undefined ? {} : { reference: this.reference.report() }),
       eventTime: this.first === "" ? null : { first: this.first, last: this.last },
       eventsPerSecond: spanMs > 0 ? this.valid / (spanMs / 1000) : null,
       sound: findings === 0 && truth?.difference === undefined && transactions.difference === undefined,

@@ -1,6 +1,7 @@
 /** What the inspector finds and reports: the shapes its checks fill and its readers print. */
 import type { CustomerEvent } from "@customer-events/events"
 import type { LatenessReport } from "./Lateness.js"
+import type { ReferenceReport } from "./ReferenceCheck.js"
 import type { TransactionsExpected, TransactionsReport } from "./TransactionCheck.js"
 import type { TruthResult } from "./TruthCheck.js"
 
@@ -14,7 +15,13 @@ export interface Finding {
   readonly reason: string
 }
 
-export const violationKinds = ["purchaseWithoutAddToCart", "inconsistentUnitPrice", "timeBackwards"] as const
+export const violationKinds = [
+  "purchaseWithoutAddToCart",
+  "inconsistentUnitPrice",
+  "timeBackwards",
+  "orphanEvent",
+  "priceNotValidThen",
+] as const
 export type ViolationKind = (typeof violationKinds)[number]
 
 /** What the producer's summary says it injected (--late-rate, --duplicate-rate): expected, not findings. */
@@ -27,6 +34,8 @@ export interface Expected {
   readonly anomalies: ReadonlyArray<{ readonly kind: string; readonly events: number }>
   /** A run in transactions: its committed and aborted events. */
   readonly transactions?: TransactionsExpected
+  /** The run changed prices (its summary's referenceChanges): one unit price per product no longer holds. */
+  readonly priceChanges?: number
 }
 
 export interface Report {
@@ -67,6 +76,8 @@ export interface Report {
   readonly expected?: Expected
   /** --truth: the producer's ground truth against the topic's aggregates. */
   readonly truth?: TruthResult
+  /** --reference-topics: the versions read, the changes among them. */
+  readonly reference?: ReferenceReport
   /** The isolation level read with, committed and aborted records, against the summary's. */
   readonly transactions: TransactionsReport
   readonly eventTime: { readonly first: string; readonly last: string } | null

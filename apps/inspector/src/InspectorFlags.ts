@@ -50,6 +50,15 @@ export const inspectorFlags = {
       "the same aggregates are recomputed from the topic and compared\nwindow by window; the first window " +
       "and figure that differ are named",
   },
+  "reference-topics": {
+    section: "checks",
+    help:
+      "replay the producer's TOPIC-products and TOPIC-customers (each entity's\nversions by time): " +
+      "every event's customer and product exist at its time,\na purchase is priced at the " +
+      "unit price valid then",
+  },
+  "products-topic": { value: "NAME", section: "checks", help: "another name for the products topic" },
+  "customers-topic": { value: "NAME", section: "checks", help: "another name for the customers topic" },
   mode: {
     value: "auto|sessions|independent",
     section: "checks",

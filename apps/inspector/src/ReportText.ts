@@ -74,6 +74,15 @@ const schemaText = (s: NonNullable<Report["schemas"]>[number]) =>
 const schemas = ({ schemas }: Report) =>
   schemas === undefined ? [] : [`schemas: ${schemas.map(schemaText).join(", ")}`]
 
+const reference = ({ reference: r }: Report) =>
+  r === undefined
+    ? []
+    : [
+        `reference topics: ${formatCount(r.products)} product and ${formatCount(r.customers)} customer ` +
+          `versions; changes: ${counted(r.changes)}` +
+          (r.notJson > 0 ? ` (${formatCount(r.notJson)} not JSON: their prices are not checked)` : ""),
+      ]
+
 export const reportText = (report: Report): string => {
   const anomalies =
     Object.keys(report.anomalies).length === 0 ? [] : [`anomaly headers: ${counted(report.anomalies)}`]
@@ -86,6 +95,7 @@ export const reportText = (report: Report): string => {
     lateness(report),
     ...anomalies,
     ...schemas(report),
+    ...reference(report),
     ...expectations(report),
     `violations: ${counted(report.violations)}`,
     ...listing("invalid records", report.invalidRecords),

@@ -11,6 +11,7 @@ import { Deferred, Effect, Exit, Fiber, Option, Schedule, Stream } from "effect"
 import * as Cli from "./Cli.js"
 import { Inspection } from "./Inspection.js"
 import type { Report } from "./InspectionReport.js"
+import { ReferenceCheck } from "./ReferenceCheck.js"
 import { reportText } from "./ReportText.js"
 import { ValueDecoder } from "./ValueDecoder.js"
 
@@ -60,12 +61,35 @@ const findVersions = (decoder: ValueDecoder, config: KafkaConfig.KafkaConfig, to
       decoder.findVersions(SchemaRegistry.subjectOf(registry.subjectStrategy, topic, EventFormat.recordName)),
   })
 
+/** --reference-topics: both topics read whole first, each entity's versions replayed. */
+const referenceOf = (consumer: KafkaConsumer.Service, options: Cli.Options) =>
+  Effect.gen(function* () {
+    const topics = options.referenceTopics
+    if (topics === undefined) return undefined
+    const check = new ReferenceCheck()
+    for (const [entity, topic] of [
+      ["product", topics.products],
+      ["customer", topics.customers],
+    ] as const)
+      yield* consumer
+        .readToEnd({ topic })
+        .pipe(Stream.runForEach((record) => Effect.sync(() => check.add(entity, record))))
+    const read = check.report()
+    yield* Effect.logInfo(
+      `reference data: ${read.products} product and ${read.customers} customer versions ` +
+        `(${topics.products}, ${topics.customers})`,
+    )
+    return check
+  })
+
 const inspect = (options: Cli.Options, stop: Deferred.Deferred<void>) =>
   Effect.gen(function* () {
     const config = yield* KafkaConfig.loadForApp({ configFile: options.configFile, flags: options.kafka })
     const decoder = yield* decoderOf(config)
     const consumer = yield* KafkaConsumer.make(config)
+    const reference = yield* referenceOf(consumer, options)
     const inspection = new Inspection({
+      reference,
       decoder,
       topic: options.topic,
       mode: options.mode,

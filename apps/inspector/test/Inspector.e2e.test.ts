@@ -25,7 +25,13 @@ const inspect = async (args: ReadonlyArray<string>) => {
   return { ...result, report: result.code === 2 ? undefined : (JSON.parse(result.stdout) as Report) }
 }
 
-const noViolations = { purchaseWithoutAddToCart: 0, inconsistentUnitPrice: 0, timeBackwards: 0 }
+const noViolations = {
+  purchaseWithoutAddToCart: 0,
+  inconsistentUnitPrice: 0,
+  timeBackwards: 0,
+  orphanEvent: 0,
+  priceNotValidThen: 0,
+}
 
 describe("the inspector", () => {
   for (const [seed, mode] of [
