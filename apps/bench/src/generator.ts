@@ -1,7 +1,8 @@
 /**
  * Bench child: generates N events in one mode and JSON-encodes them (and builds their Kafka
  * records), with no Kafka, then prints {events, bytes, ms} as JSON on stdout. With a profile
- * (flat or diurnal), the pacing is --rate 20 shaped by it, in simulated time.
+ * (flat or diurnal), the pacing is --rate 20 shaped by it, in simulated time; "changes" is flat
+ * with every kind of reference change at the end-to-end test's high rates.
  */
 import {
   CustomerEvent,
@@ -21,6 +22,9 @@ const generator = Effect.runSync(
     clock: EventClock.simulated(Date.parse("2026-11-30T00:00:00.000Z")),
     ...(profile === "none" ? {} : { pacing: Pacing.Pacing.Rate({ perSecond: 20 }) }),
     ...(profile === "diurnal" ? { profile: TrafficProfile.diurnal } : {}),
+    ...(profile === "changes"
+      ? { entityChanges: { priceChanges: 24, customerUpdates: 12, productDeletes: 1, customerDeletes: 1 } }
+      : {}),
   }),
 )
 const batch = 1000

@@ -104,14 +104,17 @@ const onlyOne = async (work: string, payloads: Payloads) => {
   return true
 }
 
-/** The generator in each mode; then the traffic profile's cost, flat and shaped, alternating. */
+/**
+ * The generator in each mode; then the cost of a traffic profile and of changing reference data,
+ * against flat without changes, alternating.
+ */
 const generatorRows = async () => {
   const generators: Array<Row> = []
   for (const mode of EventGenerator.modes)
     generators.push(await generatorEntry(mode, settings.generatorEvents))
   const shaped = new Map<string, Row>()
   for (let round = 0; round < settings.rounds; round++)
-    for (const profile of ["flat", "diurnal"]) {
+    for (const profile of ["flat", "diurnal", "changes"]) {
       const entry = await generatorEntry("sessions", settings.generatorEvents, profile)
       shaped.set(entry.entry, best(entry, shaped.get(entry.entry)))
     }

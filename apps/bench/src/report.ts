@@ -200,6 +200,12 @@ const resourceLines = (results: Results, settings: Settings) => {
         rate(results.generators, "generator, sessions, rate 20 flat (generate + JSON)"),
       0.85,
     ),
+    line(
+      "generator with every kind of reference change at a high rate / none (sessions, rate 20)",
+      rate(results.generators, "generator, sessions, rate 20 changes (generate + JSON)") /
+        rate(results.generators, "generator, sessions, rate 20 flat (generate + JSON)"),
+      0.85,
+    ),
     ...results.rates.map((r) =>
       tableRow([
         `rate accuracy at ${f(r.target)}/s`,
