@@ -165,8 +165,12 @@ export const networkScenarios = (produce: Produce, record: (result: Omit<Result,
       await cure()
     }
     const { finished, figures } = await finishSound(run, 0)
-    expect(figures.deadLettered).toBe(0)
-    const note = `${perSecond(300_000, finished.ms)} events/s over the whole run, 30 s of it capped`
+    // Java's tool enqueues the whole run at once and a record's delivery clock (120 s) starts when it
+    // is enqueued: on a slow machine the cap can outlast it. The reference row reports what Java did
+    // (nothing lost, its failures counted); the app's clocks start when a batch is sent.
+    if (run.client !== "java") expect(figures.deadLettered).toBe(0)
+    const expired = figures.deadLettered ? `; Java expired ${figures.deadLettered} records` : ""
+    const note = `${perSecond(300_000, finished.ms)} events/s over the whole run, 30 s of it capped${expired}`
     record({ scenario: "19 1 MB/s per node 30 s, --rate max", figures, note })
   }, 300_000)
 }
