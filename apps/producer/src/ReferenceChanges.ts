@@ -4,12 +4,12 @@
  * timestamp = the change's time, value = the whole new entity, or null: a tombstone). They go through
  * the run's producer, in the run's format; what Kafka does not take is counted as failed (exit 1).
  */
-import { EntityChanges, EventFormat, type EventGenerator, Reference } from "@customer-events/events"
+import { EntityChanges, type EventGenerator, Reference } from "@customer-events/events"
 import type { KafkaProducer } from "@customer-events/kafka"
 import { type Cause, Effect, Fiber, Queue, Stream } from "effect"
-import type { EntityValues, Topics } from "./ReferenceTopics.js"
+import { type EntityValues, headersOf, type Topics } from "./ReferenceTopics.js"
 
-/** The changes of a run: by kind, and how many Kafka took or did not. */
+/** The changes of a run: by kind, and how many Kafka took or did not (the summary's referenceChanges). */
 export interface Figures extends EntityChanges.Counts {
   written: number
   failed: number
@@ -32,20 +32,23 @@ export interface ChangeWriter {
 /** The header `change` says which kind a record is: priceChanges, customerUpdates, ... */
 export const changeHeader = "change"
 
-const recordOf = (change: EntityChanges.Change, values: EntityValues): ChangeRecord => {
-  const encoder = values[change.entity]
-  return {
+/** One entity's changes of a batch as records: a registry format encodes their values together. */
+const recordsOf = (
+  changes: ReadonlyArray<EntityChanges.Change>,
+  entity: Reference.Entity,
+  values: EntityValues,
+): Array<ChangeRecord> => {
+  const encoder = values[entity]
+  const updates = changes.flatMap((c) => (c.value === null ? [] : [c.value]))
+  const bytes = encoder?.encode(updates)
+  const common = headersOf(entity, encoder)
+  let update = 0
+  return changes.map((change) => ({
     key: change.id,
-    value:
-      change.value === null ? null : (encoder?.encode([change.value])[0] ?? JSON.stringify(change.value)),
-    headers: {
-      "content-type": encoder?.contentType ?? EventFormat.contentTypes.json,
-      entity: change.entity,
-      "schema-version": "1",
-      [changeHeader]: change.kind,
-    },
+    value: change.value === null ? null : (bytes?.[update++] ?? JSON.stringify(change.value)),
+    headers: { ...common, [changeHeader]: change.kind },
     timestamp: String(change.atMs),
-  }
+  }))
 }
 
 export const start = (producer: KafkaProducer.Service, topics: Topics, values: EntityValues) =>
@@ -75,9 +78,12 @@ export const start = (producer: KafkaProducer.Service, topics: Topics, values: E
     )
     const writer: ChangeWriter = {
       observe: (batch) => {
-        for (const change of batch.changes ?? []) {
-          figures[change.kind]++
-          Queue.offerUnsafe(writers.find((w) => w.entity === change.entity)!.queue, recordOf(change, values))
+        const changes = batch.changes
+        if (changes === undefined || changes.length === 0) return
+        for (const change of changes) figures[change.kind]++
+        for (const w of writers) {
+          const own = changes.filter((change) => change.entity === w.entity)
+          if (own.length > 0) Queue.offerAllUnsafe(w.queue, recordsOf(own, w.entity, values))
         }
       },
       finish: Effect.gen(function* () {

@@ -64,6 +64,13 @@ interface EntityRecord {
 
 const batchSize = 1000
 
+/** The headers of an entity's records: its format, the entity, its schema version. */
+export const headersOf = (entity: Reference.Entity, values: EventRecord.ValueEncoder | undefined) => ({
+  "content-type": values?.contentType ?? EventFormat.contentTypes.json,
+  entity,
+  "schema-version": "1",
+})
+
 /** The entities in records, a batch at a time: a registry format's encoder works per batch. */
 function* records<A extends object>(
   entities: Iterable<A>,
@@ -72,11 +79,7 @@ function* records<A extends object>(
   values: EventRecord.ValueEncoder | undefined,
   timestamp: string,
 ): Generator<ReadonlyArray<EntityRecord>> {
-  const headers = {
-    "content-type": values?.contentType ?? EventFormat.contentTypes.json,
-    entity,
-    "schema-version": "1",
-  }
+  const headers = headersOf(entity, values)
   let batch: Array<A> = []
   const flush = () => {
     const bytes = values?.encode(batch)

@@ -5,8 +5,9 @@
  * `pending = generated - delivered - aborted - failed` is what still awaits an answer; the run ends
  * when it is 0 (every record gets one outcome).
  */
-import type { CustomerEvent, EntityChanges, EventGenerator } from "@customer-events/events"
+import type { CustomerEvent, EventGenerator } from "@customer-events/events"
 import type { Outcome } from "./DeliveryTarget.js"
+import type * as ReferenceChanges from "./ReferenceChanges.js"
 
 /** The figures of a run (or of several: a --workers parent's are its workers' added up). */
 export interface Figures {
@@ -86,12 +87,6 @@ export const sum = (all: ReadonlyArray<Figures>): Figures => {
 }
 
 /** The end of a run: its figures, and what it was. */
-/** The changes of a run to its reference topics (ReferenceChanges). */
-export interface ReferenceChangeFigures extends EntityChanges.Counts {
-  readonly written: number
-  readonly failed: number
-}
-
 export interface Summary extends Figures {
   readonly elapsedMs: number
   readonly topic: string
@@ -106,7 +101,7 @@ export interface Summary extends Figures {
   /** Each anomaly episode (--anomaly): its kind, event-time range and how many events it produced. */
   readonly anomalies: ReadonlyArray<EventGenerator.EpisodeReport>
   /** With changing reference data: the changes by kind, and how many were written or failed. */
-  readonly referenceChanges?: Readonly<ReferenceChangeFigures>
+  readonly referenceChanges?: Readonly<ReferenceChanges.Figures>
   readonly error?: string
 }
 

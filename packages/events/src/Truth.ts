@@ -14,6 +14,7 @@ import {
   eventTypes,
   Timestamp,
 } from "./CustomerEvent.js"
+import * as EntityChanges from "./EntityChanges.js"
 import { draft7 } from "./internal/draft7.js"
 import { issueText } from "./internal/issueText.js"
 
@@ -32,12 +33,9 @@ export const TruthWindow = Schema.Struct({
   customers: Count,
   duplicates: Count,
   changes: Schema.optionalKey(
-    Schema.Struct({
-      priceChanges: Count,
-      customerUpdates: Count,
-      productDeletes: Count,
-      customerDeletes: Count,
-    }).annotate({ description: "With changing reference data: the changes in the window, by kind." }),
+    Schema.Record(Schema.Literals(EntityChanges.kinds), Count).annotate({
+      description: "With changing reference data: the changes in the window, by kind.",
+    }),
   ),
 }).annotate({
   identifier: "TruthWindow",
@@ -63,9 +61,7 @@ export class Tally {
   readonly customers = new Set<string>()
   duplicates = 0
   /** With changing reference data: the window's changes by kind (a truth line has them then). */
-  changes:
-    | Record<"priceChanges" | "customerUpdates" | "productDeletes" | "customerDeletes", number>
-    | undefined
+  changes: EntityChanges.Counts | undefined
 
   /** Counts a distinct event; `category` is the purchased product's (purchases only). */
   add(event: CustomerEvent, categoryOf: (productId: string) => Category | undefined): void {
