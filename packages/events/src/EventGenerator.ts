@@ -203,7 +203,9 @@ const changesOf = (rng: Prng, options: Options, shop: Shop): Changes | undefined
     { size: options.customers ?? defaultCustomers, instance: instance.index, of: instance.of },
     options.late?.maxMs ?? 0,
   )
-  shop.gone = changes
+  // Only deletes make the shop check what it draws: prices and updates leave its draws as they are.
+  if (options.entityChanges.productDeletes > 0 || options.entityChanges.customerDeletes > 0)
+    shop.gone = changes
   return changes
 }
 

@@ -41,10 +41,14 @@ const generate = (seed: number, options: EventGenerator.Options, hours = 2) => {
 }
 
 /** The catalog and the pool as first written, then every change of the batches. */
-const replayOf = (generator: EventGenerator.EventGenerator, batches: ReadonlyArray<EventGenerator.Batch>) => {
+const replayOf = (
+  generator: EventGenerator.EventGenerator,
+  batches: ReadonlyArray<EventGenerator.Batch>,
+  customers = 5000,
+) => {
   const replay = new ReferenceReplay()
   for (const p of Reference.products(generator.catalog)) replay.add("product", p.productId, -Infinity, p)
-  for (const c of Reference.customers(5000)) replay.add("customer", c.customerId, -Infinity, c)
+  for (const c of Reference.customers(customers)) replay.add("customer", c.customerId, -Infinity, c)
   for (const batch of batches)
     for (const c of batch.changes ?? []) replay.add(c.entity, c.id, c.atMs, c.value)
   return replay
@@ -89,6 +93,18 @@ describe("changing reference data", () => {
     }
     expect(last).toBeGreaterThan(start)
   })
+
+  test("a pool and a catalog too big for a flag each (a set of the deleted): nothing deleted is drawn again", () => {
+    const big = { customers: 1_200_000, products: 1_100_000 }
+    const entityChanges = { ...EntityChanges.none, productDeletes: 2, customerDeletes: 2 }
+    const { generator, batches } = generate(13, { ...big, entityChanges }, 0.5)
+    const replay = replayOf(generator, batches, big.customers)
+    const violations = batches.flatMap((b) => b.events).flatMap((e) => replay.violations(e))
+    expect(violations.slice(0, 3)).toEqual([])
+    // About 2 a day of each entity over half an hour: some tens of thousands of each.
+    expect(generator.changes()!.productDeletes).toBeGreaterThan(20_000)
+    expect(generator.changes()!.customerDeletes).toBeGreaterThan(20_000)
+  }, 60_000)
 
   test("with the changes off (or all rates 0) a seed's stream is unchanged", () => {
     const plain = generate(5, {}, 0.2).batches.flatMap((b) => b.events)

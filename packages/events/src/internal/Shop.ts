@@ -17,7 +17,9 @@ export interface CustomerShare {
 
 /** What is deleted (EntityChanges): never drawn again. */
 export interface Gone {
-  readonly productGone: (id: string) => boolean
+  readonly productGone: (p: Product) => boolean
+  /** By the index among the customers this instance owns. */
+  readonly ownedCustomerGone: (k: number) => boolean
   readonly customerGone: (id: string) => boolean
   /** How many deletes so far: what was checked at that count needs no checking again. */
   readonly deletes: number
@@ -57,7 +59,7 @@ export class Shop {
   /** A product, by popularity (drawn from `rng`: the shop's own by default). */
   product(rng: Prng = this.rng): Product {
     const drawn = this.drawProduct(rng)
-    return this.gone?.productGone(drawn.id) === true ? this.productThere(rng, drawn) : drawn
+    return this.gone?.productGone(drawn) === true ? this.productThere(rng, drawn) : drawn
   }
 
   private drawProduct(rng: Prng): Product {
@@ -69,21 +71,31 @@ export class Shop {
   /** Draws again until a product is still there, then walks from the last one drawn. */
   private productThere(rng: Prng, drawn: Product): Product {
     let p = drawn
-    for (let i = 0; i < redraws && this.gone!.productGone(p.id); i++) p = this.drawProduct(rng)
-    while (this.gone!.productGone(p.id)) p = this.catalog.at((p.index + 1) % this.catalog.size)
+    for (let i = 0; i < redraws && this.gone!.productGone(p); i++) p = this.drawProduct(rng)
+    while (this.gone!.productGone(p)) p = this.catalog.at((p.index + 1) % this.catalog.size)
     return p
   }
 
   /** A customer of this instance's share, uniformly (one still there). */
   customer(rng: Prng = this.rng): string {
-    let id = this.customerAt(rng.int(this.owned))
-    if (this.gone === undefined) return id
-    for (let i = 0; i < redraws && this.gone.customerGone(id); i++) id = this.customerAt(rng.int(this.owned))
-    for (let k = 0; this.gone.customerGone(id); k++) id = this.customerAt(k)
-    return id
+    return this.customerAt(this.customerIndex(rng))
   }
 
-  private customerAt(k: number): string {
+  /** As `customer`, its index among the customers this instance owns (`customerAt` names it). */
+  customerIndex(rng: Prng = this.rng): number {
+    let k = rng.int(this.owned)
+    const gone = this.gone
+    if (gone === undefined || !gone.ownedCustomerGone(k)) return k
+    for (let i = 0; i < redraws && gone.ownedCustomerGone(k); i++) k = rng.int(this.owned)
+    if (gone.ownedCustomerGone(k)) {
+      // Then the first one still there.
+      k = 0
+      while (gone.ownedCustomerGone(k)) k++
+    }
+    return k
+  }
+
+  customerAt(k: number): string {
     return this.ids === undefined ? this.idOf(k) : this.ids[k]!
   }
 
@@ -95,11 +107,10 @@ export class Shop {
         sameCategory.length > 1 && this.rng.next() < 0.7
           ? sameCategory[Math.floor(sameCategory.length * this.rng.next() ** 2)]!
           : this.product()
-      if (candidate.id !== viewed.id && this.gone?.productGone(candidate.id) !== true) return candidate
+      if (candidate.id !== viewed.id && this.gone?.productGone(candidate) !== true) return candidate
     }
     let next = this.catalog.at((viewed.index + 1) % this.catalog.size)
-    while (this.gone?.productGone(next.id) === true)
-      next = this.catalog.at((next.index + 1) % this.catalog.size)
+    while (this.gone?.productGone(next) === true) next = this.catalog.at((next.index + 1) % this.catalog.size)
     return next
   }
 }

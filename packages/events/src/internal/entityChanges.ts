@@ -17,6 +17,7 @@ import {
   zeroCounts,
 } from "../EntityChanges.js"
 import { type CustomerEntity, customer, product, regions, tiers } from "../Reference.js"
+import { repriced } from "./events.js"
 import type { Prng } from "./Prng.js"
 import type { CustomerShare } from "./Shop.js"
 
@@ -27,6 +28,31 @@ interface PriceFrom {
   readonly price: number
 }
 
+/** Flags for up to this many entities (a byte each); a set of the deleted ones beyond. */
+const flaggedUpTo = 1_000_000
+
+/**
+ * The deleted entities by index: asked on every draw, so a lookup in a byte array rather than a
+ * hash of an id; a pool too big for one byte each keeps a set (at most half of it is deleted).
+ */
+class DeletedIndices {
+  private readonly flags: Uint8Array | undefined
+  private readonly set = new Set<number>()
+
+  constructor(size: number) {
+    this.flags = size <= flaggedUpTo ? new Uint8Array(size) : undefined
+  }
+
+  add(index: number): void {
+    if (this.flags === undefined) this.set.add(index)
+    else this.flags[index] = 1
+  }
+
+  has(index: number): boolean {
+    return this.flags === undefined ? this.set.has(index) : this.flags[index] === 1
+  }
+}
+
 export class EntityChanges {
   private nextMs: number | undefined
   private readonly weights: Array<number>
@@ -34,10 +60,13 @@ export class EntityChanges {
   private readonly owned: number
   /** Each changed product's prices, oldest first, back to `horizonMs` before the latest change. */
   private readonly prices = new Map<string, Array<PriceFrom>>()
-  private readonly updated = new Map<string, CustomerEntity>()
+  /** The updated customers' latest versions, by their index among those this instance owns. */
+  private readonly updated = new Map<number, CustomerEntity>()
   readonly goneProducts: Array<Product> = []
   readonly goneCustomers: Array<string> = []
-  private readonly goneProductIds = new Set<string>()
+  private readonly goneProductIndices: DeletedIndices
+  /** By the index among the customers this instance owns (what Shop draws). */
+  private readonly goneOwned: DeletedIndices
   private readonly goneCustomerIds = new Set<string>()
   private due: Array<Change> = []
   deletes = 0
@@ -52,6 +81,8 @@ export class EntityChanges {
     private readonly horizonMs: number,
   ) {
     this.owned = Math.floor((customers.size - customers.instance + customers.of) / customers.of)
+    this.goneProductIndices = new DeletedIndices(catalog.size)
+    this.goneOwned = new DeletedIndices(this.owned)
     this.weights = kinds.map((k) => rates[k] * (entityOf[k] === "product" ? catalog.size : this.owned))
     this.ratePerMs = this.weights.reduce((a, b) => a + b, 0) / dayMs
   }
@@ -73,8 +104,13 @@ export class EntityChanges {
     return out
   }
 
-  productGone(id: string): boolean {
-    return this.goneProductIds.has(id)
+  productGone(p: Product): boolean {
+    return this.goneProductIndices.has(p.index)
+  }
+
+  /** Whether the k-th customer this instance owns is deleted. */
+  ownedCustomerGone(k: number): boolean {
+    return this.goneOwned.has(k)
   }
 
   customerGone(id: string): boolean {
@@ -93,8 +129,7 @@ export class EntityChanges {
         break
       }
     const totalAmount = Math.round(price * 100 * event.metadata.quantity) / 100
-    if (totalAmount === event.metadata.totalAmount) return event
-    return { ...event, metadata: { ...event.metadata, totalAmount } }
+    return totalAmount === event.metadata.totalAmount ? event : repriced(event, totalAmount)
   }
 
   private gap(): number {
@@ -116,10 +151,10 @@ export class EntityChanges {
   }
 
   private productChange(kind: Kind, p: Product, atMs: number): Change | undefined {
-    if (this.goneProductIds.has(p.id)) return undefined
+    if (this.goneProductIndices.has(p.index)) return undefined
     if (kind === "productDeletes") {
       if (this.goneProducts.length * 2 >= this.catalog.size) return undefined
-      this.goneProductIds.add(p.id)
+      this.goneProductIndices.add(p.index)
       this.deletes++
       this.goneProducts.push(p)
       return { kind, atMs, entity: "product", id: p.id, value: null }
@@ -142,21 +177,21 @@ export class EntityChanges {
   }
 
   private customerChange(kind: Kind, k: number, atMs: number): Change | undefined {
+    if (this.goneOwned.has(k)) return undefined
     const index = this.customers.instance - 1 + k * this.customers.of
-    const id = customerId(index)
-    if (this.goneCustomerIds.has(id)) return undefined
     if (kind === "customerDeletes") {
       if (this.goneCustomers.length * 2 >= this.owned) return undefined
+      const id = customerId(index)
+      this.goneOwned.add(k)
       this.goneCustomerIds.add(id)
       this.deletes++
       this.goneCustomers.push(id)
-      this.updated.delete(id)
+      this.updated.delete(k)
       return { kind, atMs, entity: "customer", id, value: null }
     }
-    const now = this.updated.get(id) ?? customer(index)
-    const next = this.moved(now)
-    this.updated.set(id, next)
-    return { kind, atMs, entity: "customer", id, value: next }
+    const next = this.moved(this.updated.get(k) ?? customer(index))
+    this.updated.set(k, next)
+    return { kind, atMs, entity: "customer", id: next.customerId, value: next }
   }
 
   /** Most updates move the loyalty tier a step (up more often than down); the rest move region. */

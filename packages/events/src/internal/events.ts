@@ -58,6 +58,20 @@ export const purchase = (
   metadata: { quantity, totalAmount: totalAmount(product, quantity), paymentMethod },
 })
 
+/**
+ * A purchase at another total (the price valid at its time), before any device type is added: a
+ * literal in the same order, not a spread.
+ */
+export const repriced = (p: Purchase, totalAmount: number): Purchase => ({
+  eventId: p.eventId,
+  eventType: "purchase",
+  customerId: p.customerId,
+  productId: p.productId,
+  sessionId: p.sessionId,
+  timestamp: p.timestamp,
+  metadata: { quantity: p.metadata.quantity, totalAmount, paymentMethod: p.metadata.paymentMethod },
+})
+
 export const recommendationClick = (
   c: EventContext,
   viewed: Product,

@@ -25,6 +25,8 @@ import type { Shop } from "./Shop.js"
 interface Session {
   id: string
   customerId: string
+  /** The customer's index among those this instance owns (a delete is looked up by it). */
+  customer: number
   viewed: Product | undefined
   pendingRecommendation: Product | undefined
   cart: Array<{ readonly product: Product; readonly quantity: number }>
@@ -60,9 +62,12 @@ export class SessionEvents {
   }
 
   private newSession(): Session {
+    const id = `sess-${shortId(this.rng)}`
+    const customer = this.shop.customerIndex()
     return {
-      id: `sess-${shortId(this.rng)}`,
-      customerId: this.shop.customer(),
+      id,
+      customerId: this.shop.customerAt(customer),
+      customer,
       viewed: undefined,
       pendingRecommendation: undefined,
       cart: [],
@@ -79,10 +84,10 @@ export class SessionEvents {
     // Nothing deleted since the last look: the session is still clear (most steps stop here).
     if (s.checkedAt === gone.deletes) return false
     s.checkedAt = gone.deletes
-    if (gone.customerGone(s.customerId)) return true
-    if (s.viewed !== undefined && gone.productGone(s.viewed.id)) return true
-    if (s.pendingRecommendation !== undefined && gone.productGone(s.pendingRecommendation.id)) return true
-    for (const line of s.cart) if (gone.productGone(line.product.id)) return true
+    if (gone.ownedCustomerGone(s.customer)) return true
+    if (s.viewed !== undefined && gone.productGone(s.viewed)) return true
+    if (s.pendingRecommendation !== undefined && gone.productGone(s.pendingRecommendation)) return true
+    for (const line of s.cart) if (gone.productGone(line.product)) return true
     return false
   }
 

@@ -77,7 +77,8 @@ export const takeWithChanges = (
   do {
     const now = s.clock.now()
     changes.advanceTo(now)
-    events.push(changes.priced(s.nextEvent(s.iso(now)), now))
+    const event = s.nextEvent(s.iso(now))
+    events.push(event.eventType === "purchase" ? changes.priced(event, now) : event)
     const pause = s.drawPause(now, s.rng.next())
     pauses.push(pause)
     s.clock.advance(pause)
