@@ -201,7 +201,7 @@ export class Inspection {
       this.sessionsSeen > 0 && this.valid / this.sessionsSeen < 1.5 ? "independent" : "sessions"
     const mode = this.mode === "auto" ? detected : this.mode
     const sessionChecks = mode === "sessions"
-    const notes = notesOf(sessionChecks, this.checkCarts, this.expected)
+    const notes = notesOf(sessionChecks, this.checkCarts, this.expected, this.reference !== undefined)
     const lateExpected = (this.expected?.late ?? 0) > 0
     const violations = reportedViolations(this.violations, { sessionChecks, lateExpected })
     const spanMs = this.first === "" ? 0 : Date.parse(this.last) - Date.parse(this.first)

@@ -2,7 +2,18 @@
 import { type Expected, type ViolationKind, violationKinds } from "./InspectionReport.js"
 
 /** What the report says of the checks that did not apply, and of what was expected. */
-export const notesOf = (sessionChecks: boolean, checkCarts: boolean, expected: Expected | undefined) => [
+export const notesOf = (
+  sessionChecks: boolean,
+  checkCarts: boolean,
+  expected: Expected | undefined,
+  reference: boolean,
+) => [
+  ...(!reference && (expected?.priceChanges ?? 0) > 0
+    ? [
+        "the run changed prices (its summary): unit prices are not checked; give --reference-topics to " +
+          "check each purchase against the price valid at its time",
+      ]
+    : []),
   ...(sessionChecks
     ? []
     : [
