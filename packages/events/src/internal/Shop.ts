@@ -20,7 +20,6 @@ export interface Gone {
   readonly productGone: (p: Product) => boolean
   /** By the index among the customers this instance owns. */
   readonly ownedCustomerGone: (k: number) => boolean
-  readonly customerGone: (id: string) => boolean
   /** How many deletes so far: what was checked at that count needs no checking again. */
   readonly deletes: number
 }
