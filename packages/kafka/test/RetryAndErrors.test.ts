@@ -3,6 +3,7 @@ import { Clock, Duration, Effect, Fiber, Random } from "effect"
 import { TestClock } from "effect/testing"
 import {
   KafkaJSConnectionError,
+  KafkaJSGroupCoordinatorNotFound,
   KafkaJSNonRetriableError,
   KafkaJSNumberOfRetriesExceeded,
   KafkaJSProtocolError,
@@ -86,7 +87,17 @@ describe("classify", () => {
   test("transient broker errors are retriable, also behind kafkajs's retry wrappers", () => {
     const notEnough = protocolError("NOT_ENOUGH_REPLICAS", true)
     const wrapped = new KafkaJSNumberOfRetriesExceeded(notEnough, { retryCount: 1, retryTime: 100 })
-    for (const cause of [notEnough, wrapped, new KafkaJSRequestTimeoutError("Request Produce timed out")]) {
+    // What kafkajs throws while a fresh cluster has no transaction coordinator yet (its types omit the message).
+    const noCoordinator = new (KafkaJSGroupCoordinatorNotFound as unknown as new (m: string) => Error)(
+      "Failed to find group coordinator",
+    )
+    const transient = [
+      notEnough,
+      wrapped,
+      new KafkaJSRequestTimeoutError("Request Produce timed out"),
+      noCoordinator,
+    ]
+    for (const cause of transient) {
       const error = classify(cause, context)
       expect(error._tag).toBe("KafkaRequestError")
       expect(error.retriable).toBe(true)

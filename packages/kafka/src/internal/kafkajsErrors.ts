@@ -121,6 +121,8 @@ const classifyKafkajs = (cause: unknown, context: Context): KafkaError => {
     name === "KafkaJSMetadataNotLoaded" ||
     name === "KafkaJSTopicMetadataNotLoaded" ||
     name === "KafkaJSBrokerNotFound" ||
+    // No coordinator yet: a fresh cluster creates __transaction_state on the first transactional id.
+    name === "KafkaJSGroupCoordinatorNotFound" ||
     name === "KafkaJSLockTimeout" ||
     name === "KafkaJSStaleTopicMetadataAssignment"
   return new KafkaRequestError({ reason: message, code: type || name, retriable, cause })
